@@ -1,0 +1,162 @@
+package checks
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Secret holds an API key. Its String and Format methods never print the
+// value, so a Secret that slips into a log line or a %v shows a fingerprint.
+// Only Reveal gives the value, and only the HTTP client calls it.
+type Secret struct{ v string }
+
+// NewSecret wraps a raw key value.
+func NewSecret(v string) Secret { return Secret{v: v} }
+
+// Reveal returns the raw value. Call it only to put the key in a request header.
+func (s Secret) Reveal() string { return s.v }
+
+// Empty reports whether no key is set.
+func (s Secret) Empty() bool { return s.v == "" }
+
+// Len is the key's length in bytes.
+func (s Secret) Len() int { return len(s.v) }
+
+// String is the fingerprint, never the key.
+func (s Secret) String() string { return Fingerprint(s.v) }
+
+// Format makes every fmt verb print the fingerprint.
+func (s Secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, Fingerprint(s.v)) }
+
+// GoString keeps %#v safe too.
+func (s Secret) GoString() string { return Fingerprint(s.v) }
+
+// MarshalText keeps encoders (JSON, YAML) from writing the key.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(Fingerprint(s.v)), nil }
+
+// Fingerprint shows at most the first four and last four characters of a key
+// and its length: "sk-p…x9Qa (51 chars)". Short keys show less, so that the
+// fingerprint never reveals most of a key. Control characters are shown
+// escaped so a trailing newline is visible.
+func Fingerprint(key string) string {
+	if key == "" {
+		return "(empty)"
+	}
+	r := []rune(key)
+	n := len(r)
+	var head, tail string
+	switch {
+	case n >= 16:
+		head, tail = string(r[:4]), string(r[n-4:])
+	case n >= 8:
+		head, tail = string(r[:2]), string(r[n-2:])
+	default:
+		return fmt.Sprintf("… (%d chars)", n)
+	}
+	return fmt.Sprintf("%s…%s (%d chars)", visible(head), visible(tail), n)
+}
+
+func visible(s string) string {
+	q := fmt.Sprintf("%q", s)
+	return q[1 : len(q)-1]
+}
+
+// Redactor masks secrets in text that leaves the process: TUI frames, rendered
+// pages, JSON, reports, error strings. It is the one place that does so; every
+// output path runs through it.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets map[string]string // value -> mask
+	list    []string          // values, longest first
+}
+
+// NewRedactor returns a redactor that knows no secrets yet.
+func NewRedactor() *Redactor { return &Redactor{secrets: map[string]string{}} }
+
+// minSecret is the shortest value worth masking; shorter ones would mask
+// ordinary words.
+const minSecret = 8
+
+// Add registers a secret and its variants: trimmed, unquoted, URL-decoded,
+// without a "Bearer " prefix, and URL-encoded.
+func (r *Redactor) Add(secret string) {
+	if r == nil {
+		return
+	}
+	mask := "[redacted " + Fingerprint(strings.TrimSpace(secret)) + "]"
+	variants := map[string]bool{secret: true}
+	t := strings.TrimSpace(secret)
+	variants[t] = true
+	u := strings.Trim(t, `"'`)
+	variants[u] = true
+	if strings.HasPrefix(strings.ToLower(u), "bearer ") {
+		variants[strings.TrimSpace(u[7:])] = true
+	}
+	for v := range variants {
+		if d, err := url.QueryUnescape(v); err == nil {
+			variants[d] = true
+		}
+	}
+	for v := range variants {
+		variants[url.QueryEscape(v)] = true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for v := range variants {
+		v = strings.TrimSpace(v)
+		if len(v) < minSecret {
+			continue
+		}
+		if _, ok := r.secrets[v]; !ok {
+			r.list = append(r.list, v)
+		}
+		r.secrets[v] = mask
+	}
+	sort.Slice(r.list, func(i, j int) bool { return len(r.list[i]) > len(r.list[j]) })
+}
+
+// keyLike matches tokens that look like API keys from any platform we know,
+// so that keys inside pasted text or server echoes are masked even when they
+// are not the user's own.
+var keyLike = regexp.MustCompile(`(?:sk-(?:proj-|svcacct-|admin-|ant-(?:api03|oat01|admin01)-|or-v1-|ar-|lk-)?|AIza|gsk_|xai-|pplx-|hf_|r8_|ghp_|github_pat_)[A-Za-z0-9_\-]{12,}`)
+
+// bearerLike matches credentials after an auth header or Bearer word.
+var bearerLike = regexp.MustCompile(`(?i)((?:authorization|x-api-key|api-key|proxy-authorization)\s*[:=]\s*"?(?:bearer\s+)?|bearer\s+)([A-Za-z0-9._~+/\-]{12,}=*)`)
+
+// Redact masks every registered secret and anything that looks like a key.
+func (r *Redactor) Redact(s string) string {
+	if r != nil {
+		r.mu.RLock()
+		for _, v := range r.list {
+			if strings.Contains(s, v) {
+				s = strings.ReplaceAll(s, v, r.secrets[v])
+			}
+		}
+		r.mu.RUnlock()
+	}
+	s = keyLike.ReplaceAllStringFunc(s, func(m string) string { return "[redacted " + Fingerprint(m) + "]" })
+	s = bearerLike.ReplaceAllStringFunc(s, func(m string) string {
+		sub := bearerLike.FindStringSubmatch(m)
+		if strings.HasPrefix(sub[2], "[redacted") || strings.HasPrefix(sub[2], "redacted") {
+			return m
+		}
+		return sub[1] + "[redacted " + Fingerprint(sub[2]) + "]"
+	})
+	return s
+}
+
+// IsCredentialHeader reports whether a header's value must be treated like
+// the key: names with auth, key, token or secret in them.
+func IsCredentialHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"auth", "key", "token", "secret", "cookie"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,123 @@
+// Package checks runs live checks on the user's real setup and returns plain
+// results. It does I/O (environment, files, network) and knows nothing of the
+// UI or of the decision tree: the tree branches on the facts these results
+// carry.
+package checks
+
+import (
+	"time"
+)
+
+// Status is the outcome of one check.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Warn Status = "warn"
+	Fail Status = "fail"
+	Skip Status = "skip"
+)
+
+// Result is what one check found. Results are plain data: safe to print
+// (after redaction), to marshal, and to compare in tests.
+type Result struct {
+	ID       string            // stable check ID, e.g. "key-present", "dns", "request"
+	Title    string            // what was checked, in the user's words: "API key is set"
+	Status   Status            // pass, warn, fail or skip
+	Summary  string            // one line: what was found
+	Details  []string          // optional further lines (sources, suggestions)
+	Cause    string            // the cause ID this result proves, "" when it proves none
+	Facts    map[string]string // extra facts for the tree, beyond <id>.status and <id>.cause
+	Evidence Evidence          // what this check observed; merged across checks
+	Duration time.Duration
+}
+
+// Evidence is what the checks observed, in the shape of the JSON contract
+// (INTERFACE.md). Empty fields are left out of the JSON.
+type Evidence struct {
+	Provider     string     `json:"provider,omitempty"`
+	Protocol     string     `json:"protocol,omitempty"`
+	BaseURL      string     `json:"base_url,omitempty"`
+	Endpoint     string     `json:"endpoint,omitempty"`
+	Model        string     `json:"model,omitempty"`
+	Key          string     `json:"key,omitempty"` // fingerprint only, never the key
+	Status       int        `json:"status,omitempty"`
+	ErrorType    string     `json:"error_type,omitempty"`
+	ErrorCode    string     `json:"error_code,omitempty"`
+	ErrorMessage string     `json:"error_message,omitempty"`
+	RequestID    string     `json:"request_id,omitempty"`
+	ServedBy     string     `json:"served_by,omitempty"`
+	RateLimit    *RateLimit `json:"rate_limit,omitempty"`
+	TTFBMs       int64      `json:"ttfb_ms,omitempty"`
+	TotalMs      int64      `json:"total_ms,omitempty"`
+
+	// Beyond the contract (extensions are allowed; these are additive).
+	RequestIDs     []string `json:"request_ids,omitempty"`     // every request ID header seen, "name: value"
+	SuggestedModel string   `json:"suggested_model,omitempty"` // nearest real model ID
+	Models         []string `json:"models,omitempty"`          // a few model IDs the key may use
+	FailedLayer    string   `json:"failed_layer,omitempty"`    // proxy, dns, tcp, tls, http
+	Truncated      bool     `json:"truncated,omitempty"`       // a body was cut at the size cap
+	ContentType    string   `json:"content_type,omitempty"`
+	KeySource      string   `json:"key_source,omitempty"`
+	Proxy          string   `json:"proxy,omitempty"` // proxy URL without credentials
+}
+
+// RateLimit is the rate-limit state decoded from response headers.
+type RateLimit struct {
+	Limit      string `json:"limit,omitempty"`
+	Remaining  string `json:"remaining,omitempty"`
+	Reset      string `json:"reset,omitempty"`       // human: "in 37 s (at 14:02:11)"
+	RetryAfter string `json:"retry_after,omitempty"` // human: "37 s"
+}
+
+// Header is one extra header the user's client sends (from --header).
+type Header struct {
+	Name  string
+	Value string
+}
+
+// Env is the process environment as the checks see it. main passes the real
+// one; tests pass a literal map.
+type Env map[string]string
+
+// Config is everything the user told us (flags, wizard inputs) plus the
+// environment. It is the only input the checks take.
+type Config struct {
+	Provider    string // profile name; "" means guess
+	Protocol    string // "openai" or "anthropic"; "" means from the profile
+	BaseURL     string // exactly as the user wrote it; "" means from env or profile
+	KeyEnv      string // variable holding the key; "" means from the profile
+	Model       string
+	Headers     []Header
+	EnvFile     string // "" means the nearest .env from WorkDir up
+	WorkDir     string
+	NoRequest   bool          // send nothing billable
+	Timeout     time.Duration // bound for each network step
+	Env         Env
+	MCPURL      string    // MCP server URL to probe, when the user gives one
+	Pasted      string    // pasted error text (explain, "paste the error")
+	Profiles    []Profile // from content/profiles.yaml
+	InContainer *bool     // nil: detect; tests set it
+}
+
+// Profile is what is particular to one provider or gateway. Loaded from
+// content/profiles.yaml so that support engineers can edit it.
+type Profile struct {
+	Name             string            `yaml:"name"`               // openai, anthropic, heroku, agentrouter, latentkit, tokenhub, openai-compatible
+	Title            string            `yaml:"title"`              // "Heroku Managed Inference and Agents"
+	Protocol         string            `yaml:"protocol"`           // default request shape: openai | anthropic
+	KeyEnvs          []string          `yaml:"key_envs"`           // variables that may hold the key, in priority order
+	BaseURLEnvs      []string          `yaml:"base_url_envs"`      // variables that may hold the base URL
+	ModelEnvs        []string          `yaml:"model_envs"`         // variables that may hold the model
+	DefaultBaseURL   string            `yaml:"default_base_url"`   // when nothing else gives one
+	KeyPrefixes      []string          `yaml:"key_prefixes"`       // prefixes its keys start with; empty means any
+	AuthHeaders      []string          `yaml:"auth_headers"`       // header forms it reads: bearer, x-api-key, api-key
+	ExtraHeaders     map[string]string `yaml:"extra_headers"`      // sent with every request, e.g. anthropic-version
+	RequestIDHeaders []string          `yaml:"request_id_headers"` // where its request ID lives
+	ProviderHeader   string            `yaml:"provider_header"`    // header naming the serving provider
+	HostHints        []string          `yaml:"host_hints"`         // host substrings that imply this profile
+	HasModelsList    bool              `yaml:"has_models_list"`    // GET {base}/models exists
+	Console          string            `yaml:"console"`            // where keys are managed, for guidance
+	StatusPage       string            `yaml:"status_page"`
+	Notes            []string          `yaml:"notes"`
+}
