@@ -1,0 +1,159 @@
+// Package decisiontree is the wizard's engine: nodes, edges, walking and
+// validation. It is pure: it never runs a check, touches the network or draws
+// anything. Callers run the checks a node asks for and hand the facts back.
+package decisiontree
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Kind is what a node does.
+type Kind string
+
+const (
+	Question Kind = "question" // the user picks one of several choices
+	Input    Kind = "input"    // the user types a value (base URL, model, pasted error)
+	Check    Kind = "check"    // live checks run; edges branch on their facts
+	Cause    Kind = "cause"    // a leaf: one cause from the catalogue
+)
+
+// CausePrefix marks an edge target that is a cause leaf: "cause:key-missing".
+// Cause leaves need not be declared; the loader creates one per cause named.
+const CausePrefix = "cause:"
+
+// Tree is a loaded, indexed decision tree.
+type Tree struct {
+	Start    string  `yaml:"start"`    // the wizard's first node
+	Headless string  `yaml:"headless"` // where `diagnose` starts (questions answered by auto edges)
+	Explain  string  `yaml:"explain"`  // where `explain` starts (the paste input)
+	Nodes    []*Node `yaml:"nodes"`
+
+	byID map[string]*Node
+}
+
+// Node is one step of the wizard.
+type Node struct {
+	ID     string `yaml:"id"`
+	Kind   Kind   `yaml:"kind"`
+	Title  string `yaml:"title"`  // short label, shown in the breadcrumb
+	Prompt string `yaml:"prompt"` // the question or instruction
+	Help   string `yaml:"help"`   // one or two lines under the prompt
+
+	// Question.
+	Choices []Choice `yaml:"choices"`
+	Auto    []Edge   `yaml:"auto"` // how `diagnose` answers this question from facts
+
+	// Input.
+	Input       string `yaml:"input"` // what is asked: base_url, model, pasted, mcp_url
+	Placeholder string `yaml:"placeholder"`
+	Optional    bool   `yaml:"optional"`
+
+	// Input (next node) and Check (fallback when no edge matches).
+	Next string `yaml:"next"`
+
+	// Check.
+	Checks []string `yaml:"checks"` // check IDs to run before branching
+	Edges  []Edge   `yaml:"edges"`  // first match wins
+
+	// Cause.
+	Cause string `yaml:"cause"`
+}
+
+// Choice is one answer to a question.
+type Choice struct {
+	Label string `yaml:"label"`
+	Hint  string `yaml:"hint"`
+	Next  string `yaml:"next"`
+}
+
+// Edge leads to To when its condition holds.
+type Edge struct {
+	When string `yaml:"when"`
+	To   string `yaml:"to"`
+	cond cond
+}
+
+// Parse reads a tree from YAML, parses every condition and indexes the nodes.
+// Structural problems beyond syntax are reported by Validate.
+func Parse(data []byte) (*Tree, error) {
+	var t Tree
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("tree: %w", err)
+	}
+	t.byID = make(map[string]*Node, len(t.Nodes))
+	for _, n := range t.Nodes {
+		if n.ID == "" {
+			return nil, fmt.Errorf("tree: a %s node has no id", n.Kind)
+		}
+		if _, dup := t.byID[n.ID]; dup {
+			return nil, fmt.Errorf("tree: node %q is defined twice", n.ID)
+		}
+		if n.Kind == Cause && n.ID != CausePrefix+n.Cause {
+			return nil, fmt.Errorf("tree: cause node %q must have id %q", n.ID, CausePrefix+n.Cause)
+		}
+		t.byID[n.ID] = n
+		for _, edges := range [][]Edge{n.Edges, n.Auto} {
+			for i := range edges {
+				c, err := parseCond(edges[i].When)
+				if err != nil {
+					return nil, fmt.Errorf("tree: node %q: %w", n.ID, err)
+				}
+				edges[i].cond = c
+			}
+		}
+	}
+	// Create the implicit cause leaves named by targets.
+	for _, target := range t.targets() {
+		if id, ok := strings.CutPrefix(target, CausePrefix); ok {
+			if _, exists := t.byID[target]; !exists {
+				n := &Node{ID: target, Kind: Cause, Cause: id, Title: id}
+				t.Nodes = append(t.Nodes, n)
+				t.byID[target] = n
+			}
+		}
+	}
+	return &t, nil
+}
+
+// Node returns the node with this ID, or nil.
+func (t *Tree) Node(id string) *Node { return t.byID[id] }
+
+// targets lists every node ID that any node points at.
+func (t *Tree) targets() []string {
+	var out []string
+	for _, n := range t.Nodes {
+		out = append(out, n.successors()...)
+	}
+	return out
+}
+
+// successors are the IDs this node can lead to, in order.
+func (n *Node) successors() []string {
+	var out []string
+	for _, c := range n.Choices {
+		out = append(out, c.Next)
+	}
+	for _, e := range n.Auto {
+		out = append(out, e.To)
+	}
+	for _, e := range n.Edges {
+		out = append(out, e.To)
+	}
+	if n.Next != "" {
+		out = append(out, n.Next)
+	}
+	return out
+}
+
+// Label is what the breadcrumb shows for a node.
+func (n *Node) Label() string {
+	if n.Title != "" {
+		return n.Title
+	}
+	return n.ID
+}

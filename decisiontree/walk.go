@@ -1,0 +1,181 @@
+package decisiontree
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Step is one node on the path taken, with how it was left.
+type Step struct {
+	Node   *Node
+	Answer string // the choice label, the value typed, or the condition that held
+}
+
+// Walker walks a tree one answer at a time, keeping the path so that the user
+// can go back. It is not safe for concurrent use; the UI owns one.
+type Walker struct {
+	tree  *Tree
+	start string
+	path  []Step // nodes already left
+	cur   *Node
+	facts Facts
+}
+
+// ErrWrongKind is returned when an answer does not fit the current node.
+var ErrWrongKind = errors.New("that answer does not fit this step")
+
+// NewWalker starts a walk at the node with the given ID (the tree's Start
+// when empty).
+func (t *Tree) NewWalker(start string) (*Walker, error) {
+	if start == "" {
+		start = t.Start
+	}
+	n := t.Node(start)
+	if n == nil {
+		return nil, fmt.Errorf("tree has no node %q", start)
+	}
+	return &Walker{tree: t, start: start, cur: n, facts: Facts{}}, nil
+}
+
+// Current is the node waiting for an answer (or the cause leaf when done).
+func (w *Walker) Current() *Node { return w.cur }
+
+// Done reports whether the walk reached a cause.
+func (w *Walker) Done() bool { return w.cur.Kind == Cause }
+
+// Path is the steps already taken, oldest first, for the breadcrumb.
+func (w *Walker) Path() []Step { return append([]Step(nil), w.path...) }
+
+// Facts returns the facts gathered so far (inputs and observations).
+func (w *Walker) Facts() Facts { return w.facts }
+
+// Choose answers a question with the choice at index i.
+func (w *Walker) Choose(i int) error {
+	if w.cur.Kind != Question {
+		return ErrWrongKind
+	}
+	if i < 0 || i >= len(w.cur.Choices) {
+		return fmt.Errorf("choice %d is out of range", i)
+	}
+	c := w.cur.Choices[i]
+	return w.advance(c.Label, c.Next)
+}
+
+// Submit answers an input node; the value is kept as the fact input.<name>.
+func (w *Walker) Submit(value string) error {
+	if w.cur.Kind != Input {
+		return ErrWrongKind
+	}
+	w.facts["input."+w.cur.Input] = value
+	answer := value
+	if answer == "" {
+		answer = "(skipped)"
+	}
+	return w.advance(answer, w.cur.Next)
+}
+
+// Observe merges the facts from a check node's checks and follows the first
+// edge whose condition holds, or Next when none does.
+func (w *Walker) Observe(f Facts) error {
+	if w.cur.Kind != Check {
+		return ErrWrongKind
+	}
+	for k, v := range f {
+		w.facts[k] = v
+	}
+	to, why := w.cur.branch(w.facts)
+	return w.advance(why, to)
+}
+
+// branch picks the edge to follow from a check node.
+func (n *Node) branch(f Facts) (to, why string) {
+	for _, e := range n.Edges {
+		if e.cond.holds(f) {
+			return e.To, e.When
+		}
+	}
+	return n.Next, "otherwise"
+}
+
+// auto picks the answer `diagnose` gives to a question.
+func (n *Node) auto(f Facts) (to, why string, ok bool) {
+	for _, e := range n.Auto {
+		if e.cond.holds(f) {
+			return e.To, e.When, true
+		}
+	}
+	return "", "", false
+}
+
+func (w *Walker) advance(answer, to string) error {
+	next := w.tree.Node(to)
+	if next == nil {
+		return fmt.Errorf("node %q leads to %q, which does not exist", w.cur.ID, to)
+	}
+	w.path = append(w.path, Step{Node: w.cur, Answer: answer})
+	w.cur = next
+	return nil
+}
+
+// Back returns to the last node the user answered (a question or an input),
+// skipping check nodes, which would only run again. It reports false at the
+// start.
+func (w *Walker) Back() bool {
+	for len(w.path) > 0 {
+		last := w.path[len(w.path)-1]
+		w.path = w.path[:len(w.path)-1]
+		w.cur = last.Node
+		if last.Node.Kind == Question || last.Node.Kind == Input {
+			return true
+		}
+	}
+	return false
+}
+
+// Restart goes back to the first node and forgets the path (not the facts:
+// checks already run need not run again unless the caller says so).
+func (w *Walker) Restart() {
+	w.path = nil
+	w.cur = w.tree.Node(w.start)
+}
+
+// maxSteps bounds an automatic walk; Validate rules out cycles, this guards
+// against a tree that skipped validation.
+const maxSteps = 1000
+
+// Resolve walks from start without a person: questions are answered by their
+// auto edges, inputs from the facts input.<name>, check nodes from the facts
+// (the caller ran every check first). It returns the walk, ending at a cause.
+func (t *Tree) Resolve(start string, f Facts) (*Walker, error) {
+	w, err := t.NewWalker(start)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range f {
+		w.facts[k] = v
+	}
+	for steps := 0; !w.Done(); steps++ {
+		if steps > maxSteps {
+			return w, fmt.Errorf("walk from %q did not end after %d steps", start, maxSteps)
+		}
+		n := w.cur
+		switch n.Kind {
+		case Question:
+			to, why, ok := n.auto(w.facts)
+			if !ok {
+				return w, fmt.Errorf("question %q has no automatic answer for these facts", n.ID)
+			}
+			err = w.advance("auto: "+why, to)
+		case Input:
+			err = w.Submit(w.facts["input."+n.Input])
+		case Check:
+			err = w.Observe(nil)
+		default:
+			err = fmt.Errorf("node %q has unknown kind %q", n.ID, n.Kind)
+		}
+		if err != nil {
+			return w, err
+		}
+	}
+	return w, nil
+}
