@@ -17,6 +17,7 @@ const (
 	Question Kind = "question" // the user picks one of several choices
 	Input    Kind = "input"    // the user types a value (base URL, model, pasted error)
 	Check    Kind = "check"    // live checks run; edges branch on their facts
+	Branch   Kind = "branch"   // no checks: edges branch on facts already known
 	Cause    Kind = "cause"    // a leaf: one cause from the catalogue
 )
 
@@ -44,6 +45,7 @@ type Node struct {
 
 	// Question.
 	Choices []Choice `yaml:"choices"`
+	Set     string   `yaml:"set"`  // fact that records the chosen choice's value, e.g. "symptom"
 	Auto    []Edge   `yaml:"auto"` // how `diagnose` answers this question from facts
 
 	// Input.
@@ -51,11 +53,11 @@ type Node struct {
 	Placeholder string `yaml:"placeholder"`
 	Optional    bool   `yaml:"optional"`
 
-	// Input (next node) and Check (fallback when no edge matches).
+	// Input (next node); Check and Branch (fallback when no edge matches).
 	Next string `yaml:"next"`
 
-	// Check.
-	Checks []string `yaml:"checks"` // check IDs to run before branching
+	// Check and Branch.
+	Checks []string `yaml:"checks"` // check IDs to run before branching (Check only)
 	Edges  []Edge   `yaml:"edges"`  // first match wins
 
 	// Cause.
@@ -66,6 +68,7 @@ type Node struct {
 type Choice struct {
 	Label string `yaml:"label"`
 	Hint  string `yaml:"hint"`
+	Value string `yaml:"value"` // recorded as the question's `set` fact
 	Next  string `yaml:"next"`
 }
 

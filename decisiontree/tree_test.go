@@ -241,3 +241,52 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestQuestionSetsFactForBranch(t *testing.T) {
+	src := `
+start: root
+headless: root
+explain: root
+nodes:
+  - id: root
+    kind: question
+    set: symptom
+    choices:
+      - {label: "429", value: "429", next: url}
+      - {label: "401", value: "401", next: url}
+    auto:
+      - {when: always, to: url}
+  - id: url
+    kind: input
+    input: base_url
+    next: route
+  - id: route
+    kind: branch
+    edges:
+      - {when: symptom = 429, to: "cause:rate-limited"}
+      - {when: symptom = 401, to: "cause:key-rejected"}
+    next: cause:key-missing
+`
+	tr := mustParse(t, src)
+	cat := Catalogue{Causes: map[string]bool{"rate-limited": true, "key-rejected": true, "key-missing": true}}
+	must(t, tr.Validate(cat))
+	w, _ := tr.NewWalker("")
+	must(t, w.Choose(1))
+	must(t, w.Submit("https://example.test/v1"))
+	must(t, w.Observe(nil))
+	if w.Current().Cause != "key-rejected" {
+		t.Fatalf("got %q", w.Current().ID)
+	}
+	if w.Facts()["input.base_url"] != "https://example.test/v1" {
+		t.Fatal("input not recorded as a fact")
+	}
+	r, err := tr.Resolve("", nil)
+	must(t, err)
+	if r.Current().Cause != "key-missing" {
+		t.Fatalf("headless without a symptom should fall through, got %q", r.Current().ID)
+	}
+	bad := strings.Replace(src, `value: "429", `, "", 1)
+	if err := mustParse(t, bad).Validate(cat); err == nil || !strings.Contains(err.Error(), "has no value") {
+		t.Fatalf("a choice without a value was accepted: %v", err)
+	}
+}

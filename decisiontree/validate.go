@@ -47,6 +47,9 @@ func (t *Tree) Validate(cat Catalogue) error {
 				if strings.TrimSpace(c.Label) == "" {
 					bad("question %q has a choice without a label", n.ID)
 				}
+				if n.Set != "" && c.Value == "" {
+					bad("question %q sets %q but choice %q has no value", n.ID, n.Set, c.Label)
+				}
 			}
 		case Input:
 			if n.Input == "" || n.Next == "" {
@@ -63,6 +66,13 @@ func (t *Tree) Validate(cat Catalogue) error {
 				if cat.Checks != nil && !cat.Checks[id] {
 					bad("check node %q runs unknown check %q", n.ID, id)
 				}
+			}
+		case Branch:
+			if len(n.Checks) > 0 {
+				bad("branch node %q runs checks: make it a check node", n.ID)
+			}
+			if n.Next == "" {
+				bad("branch node %q has no `next` for when no edge matches", n.ID)
 			}
 		case Cause:
 			hasPage, known := cat.Causes[n.Cause]

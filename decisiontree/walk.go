@@ -58,6 +58,9 @@ func (w *Walker) Choose(i int) error {
 		return fmt.Errorf("choice %d is out of range", i)
 	}
 	c := w.cur.Choices[i]
+	if w.cur.Set != "" {
+		w.facts[w.cur.Set] = c.Value
+	}
 	return w.advance(c.Label, c.Next)
 }
 
@@ -75,9 +78,10 @@ func (w *Walker) Submit(value string) error {
 }
 
 // Observe merges the facts from a check node's checks and follows the first
-// edge whose condition holds, or Next when none does.
+// edge whose condition holds, or Next when none does. Branch nodes take it
+// too, with no new facts.
 func (w *Walker) Observe(f Facts) error {
-	if w.cur.Kind != Check {
+	if w.cur.Kind != Check && w.cur.Kind != Branch {
 		return ErrWrongKind
 	}
 	for k, v := range f {
@@ -168,7 +172,7 @@ func (t *Tree) Resolve(start string, f Facts) (*Walker, error) {
 			err = w.advance("auto: "+why, to)
 		case Input:
 			err = w.Submit(w.facts["input."+n.Input])
-		case Check:
+		case Check, Branch:
 			err = w.Observe(nil)
 		default:
 			err = fmt.Errorf("node %q has unknown kind %q", n.ID, n.Kind)

@@ -1,0 +1,170 @@
+// Package content holds the wizard's data: the decision tree, the cause
+// catalogue, the provider profiles and one guidance page per cause. It is
+// embedded in the binary; support engineers edit the YAML and markdown
+// files without reading Go (see README.md here).
+package content
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+	"text/template"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/decisiontree"
+)
+
+//go:embed tree.yaml causes.yaml profiles.yaml pages/*.md
+var files embed.FS
+
+// Cause is one entry of the catalogue (causes.yaml).
+type Cause struct {
+	ID      string `yaml:"id" json:"id"`
+	Layer   string `yaml:"layer" json:"layer"`
+	Title   string `yaml:"title" json:"title"`
+	Summary string `yaml:"summary" json:"-"`
+	Retry   string `yaml:"retry" json:"-"`
+}
+
+type loaded struct {
+	causes   []Cause
+	byID     map[string]Cause
+	pages    map[string]*template.Template
+	tree     *decisiontree.Tree
+	profiles []checks.Profile
+	err      error
+}
+
+var (
+	once  sync.Once
+	state loaded
+)
+
+// load parses everything once. Errors are kept and returned by every
+// accessor, so a broken edit fails loudly (and `go test ./content/` says
+// which file and line).
+func load() *loaded {
+	once.Do(func() { state = parseAll(files) })
+	return &state
+}
+
+func parseAll(fsys fs.FS) loaded {
+	var l loaded
+	data, err := fs.ReadFile(fsys, "causes.yaml")
+	if err == nil {
+		err = decodeStrict(data, &l.causes)
+	}
+	if err != nil {
+		return loaded{err: fmt.Errorf("causes.yaml: %w", err)}
+	}
+	l.byID = make(map[string]Cause, len(l.causes))
+	l.pages = make(map[string]*template.Template, len(l.causes))
+	for _, c := range l.causes {
+		l.byID[c.ID] = c
+		src, err := fs.ReadFile(fsys, "pages/"+c.ID+".md")
+		if err != nil {
+			continue // Validate reports the missing page
+		}
+		t, err := template.New(c.ID).Option("missingkey=zero").Parse(string(src))
+		if err != nil {
+			return loaded{err: fmt.Errorf("pages/%s.md: %w", c.ID, err)}
+		}
+		l.pages[c.ID] = t
+	}
+	if data, err = fs.ReadFile(fsys, "profiles.yaml"); err == nil {
+		l.profiles, err = checks.ParseProfiles(data)
+	}
+	if err != nil {
+		return loaded{err: fmt.Errorf("profiles.yaml: %w", err)}
+	}
+	if data, err = fs.ReadFile(fsys, "tree.yaml"); err == nil {
+		l.tree, err = decisiontree.Parse(data)
+	}
+	if err != nil {
+		return loaded{err: fmt.Errorf("tree.yaml: %w", err)}
+	}
+	return l
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	return dec.Decode(v)
+}
+
+// Causes is the catalogue in its file order.
+func Causes() ([]Cause, error) { l := load(); return l.causes, l.err }
+
+// CauseByID looks a cause up.
+func CauseByID(id string) (Cause, bool) { c, ok := load().byID[id]; return c, ok }
+
+// Tree is the decision tree.
+func Tree() (*decisiontree.Tree, error) { l := load(); return l.tree, l.err }
+
+// Profiles are the provider profiles.
+func Profiles() ([]checks.Profile, error) { l := load(); return l.profiles, l.err }
+
+// Catalogue is what decisiontree.Validate needs: every cause, whether it has
+// a page, and the known check IDs.
+func Catalogue() decisiontree.Catalogue {
+	l := load()
+	cat := decisiontree.Catalogue{Causes: map[string]bool{}, Checks: map[string]bool{}}
+	for _, c := range l.causes {
+		cat.Causes[c.ID] = l.pages[c.ID] != nil
+	}
+	for _, id := range checks.IDs() {
+		cat.Checks[id] = true
+	}
+	return cat
+}
+
+// Validate loads everything and validates the tree against the catalogue.
+func Validate() error {
+	l := load()
+	if l.err != nil {
+		return l.err
+	}
+	return l.tree.Validate(Catalogue())
+}
+
+// Guidance is a cause's page as markdown, filled with the evidence.
+func Guidance(id string, d PageData) (string, error) {
+	l := load()
+	if l.err != nil {
+		return "", l.err
+	}
+	t := l.pages[id]
+	if t == nil {
+		return "", fmt.Errorf("no guidance page for cause %q", id)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, d); err != nil {
+		return "", fmt.Errorf("pages/%s.md: %w", id, err)
+	}
+	return tidy(b.String()), nil
+}
+
+// tidy collapses the blank lines that empty {{with}} blocks leave behind.
+func tidy(s string) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	blank := 0
+	for _, ln := range lines {
+		if strings.TrimSpace(ln) == "" {
+			blank++
+			if blank > 1 {
+				continue
+			}
+			ln = ""
+		} else {
+			blank = 0
+		}
+		out = append(out, ln)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n")) + "\n"
+}
