@@ -1,0 +1,352 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// group is a unit of work that yields one or more results: most checks yield
+// one; the network ladder yields proxy, dns, tcp and tls from one attempt.
+type group struct {
+	ids      []string
+	billable bool // sends something that could be billed
+	run      func(ctx context.Context, s *Setup) []Result
+}
+
+func single(id string, f CheckFunc) group {
+	return group{ids: []string{id}, run: func(ctx context.Context, s *Setup) []Result { return []Result{f(ctx, s)} }}
+}
+
+// defaultGroups is the registry (registry.go), built once.
+var defaultGroups = sync.OnceValue(groups)
+
+// IDs lists every check the runner knows, in a stable order.
+func IDs() []string {
+	var out []string
+	for _, g := range defaultGroups() {
+		out = append(out, g.ids...)
+	}
+	return out
+}
+
+// Billable reports whether running this check sends a request that could be
+// billed (the minimal completion). The wizard asks before it runs one.
+func Billable(id string) bool {
+	g, ok := groupIn(defaultGroups(), id)
+	return ok && g.billable
+}
+
+func groupIn(groups []group, id string) (group, bool) {
+	for _, g := range groups {
+		for _, gid := range g.ids {
+			if gid == id {
+				return g, true
+			}
+		}
+	}
+	return group{}, false
+}
+
+// Runner runs checks for one configuration, each at most once, concurrently
+// where asked, and keeps their results. The TUI runs checks node by node;
+// diagnose runs them all up front; both read the same facts.
+type Runner struct {
+	groups   []group
+	mu       sync.Mutex
+	setup    *Setup
+	results  map[string]Result
+	inflight map[string]chan struct{} // keyed by the group's first ID
+}
+
+// NewRunner resolves the configuration. Nothing runs until asked.
+func NewRunner(cfg Config) *Runner { return newRunner(cfg, defaultGroups()) }
+
+func newRunner(cfg Config, groups []group) *Runner {
+	return &Runner{groups: groups, setup: Resolve(cfg), results: map[string]Result{}, inflight: map[string]chan struct{}{}}
+}
+
+// Setup is the resolved configuration.
+func (r *Runner) Setup() *Setup {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.setup
+}
+
+// Reconfigure applies a change (a base URL or model typed in the wizard) and
+// forgets the results that depended on the old configuration.
+func (r *Runner) Reconfigure(change func(*Config)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cfg := r.setup.Config
+	change(&cfg)
+	r.setup = Resolve(cfg)
+	r.results = map[string]Result{}
+}
+
+// Result returns a check's result if it has run.
+func (r *Runner) Result(id string) (Result, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	res, ok := r.results[id]
+	return res, ok
+}
+
+// Run runs one check (its whole group, for the ladder) unless it already ran,
+// and returns its result. Concurrent calls for the same group share one run.
+// A check that panics yields a failed result instead of taking the process
+// down; a check that ignores its context is cut off at its hard bound.
+func (r *Runner) Run(ctx context.Context, id string) Result {
+	g, ok := groupIn(r.groups, id)
+	if !ok {
+		return Result{ID: id, Title: id, Status: Skip, Summary: "unknown check " + strconv.Quote(id)}
+	}
+	for {
+		r.mu.Lock()
+		if res, done := r.results[id]; done {
+			r.mu.Unlock()
+			return res
+		}
+		if wait, busy := r.inflight[g.ids[0]]; busy {
+			r.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return cancelled(id, ctx.Err())
+			}
+		}
+		done := make(chan struct{})
+		r.inflight[g.ids[0]] = done
+		s := r.setup
+		r.mu.Unlock()
+
+		results := runGroup(ctx, g, s)
+
+		r.mu.Lock()
+		if r.setup == s { // not reconfigured meanwhile
+			for _, res := range results {
+				r.results[res.ID] = res
+			}
+		}
+		delete(r.inflight, g.ids[0])
+		close(done)
+		r.mu.Unlock()
+		for _, res := range results {
+			if res.ID == id {
+				return res
+			}
+		}
+		return Result{ID: id, Title: id, Status: Skip, Summary: "the check gave no result"}
+	}
+}
+
+// RunAll runs the checks concurrently and returns their results in order.
+func (r *Runner) RunAll(ctx context.Context, ids []string) []Result {
+	out := make([]Result, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = r.Run(ctx, id)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// hardBound is how long a group may run in all, past which the runner stops
+// waiting: each network step is bounded by the timeout, and a check makes a
+// handful of steps.
+func hardBound(timeout time.Duration) time.Duration {
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	return 4*timeout + time.Second
+}
+
+func runGroup(ctx context.Context, g group, s *Setup) []Result {
+	ctx, cancel := context.WithTimeout(ctx, hardBound(s.Config.Timeout))
+	defer cancel()
+	ch := make(chan []Result, 1)
+	start := time.Now()
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				msg := s.Redactor.Redact(fmt.Sprint(p))
+				_ = debug.Stack // the stack may hold the key; it is not printed
+				ch <- failAll(g, "the check crashed: "+msg)
+			}
+		}()
+		ch <- g.run(ctx, s)
+	}()
+	select {
+	case res := <-ch:
+		for i := range res {
+			if res[i].Duration == 0 {
+				res[i].Duration = time.Since(start)
+			}
+			res[i] = redactResult(s.Redactor, res[i])
+		}
+		return res
+	case <-ctx.Done():
+		return failAll(g, "gave no answer within "+hardBound(s.Config.Timeout).String()+": "+ctx.Err().Error())
+	}
+}
+
+func failAll(g group, why string) []Result {
+	out := make([]Result, len(g.ids))
+	for i, id := range g.ids {
+		out[i] = Result{ID: id, Title: id, Status: Fail, Summary: why}
+	}
+	return out
+}
+
+func cancelled(id string, err error) Result {
+	return Result{ID: id, Title: id, Status: Skip, Summary: "cancelled: " + err.Error()}
+}
+
+// redactResult is the last line of defence: whatever a check put in its
+// result, the key does not leave through it.
+func redactResult(rd *Redactor, r Result) Result {
+	r.Summary = rd.Redact(r.Summary)
+	for i, d := range r.Details {
+		r.Details[i] = rd.Redact(d)
+	}
+	for k, v := range r.Facts {
+		r.Facts[k] = rd.Redact(v)
+	}
+	e := &r.Evidence
+	for _, f := range []*string{&e.BaseURL, &e.Endpoint, &e.ErrorMessage, &e.ErrorType, &e.ErrorCode, &e.RequestID, &e.ServedBy, &e.Key, &e.KeySource, &e.Proxy, &e.Model} {
+		*f = rd.Redact(*f)
+	}
+	for i, id := range e.RequestIDs {
+		e.RequestIDs[i] = rd.Redact(id)
+	}
+	return r
+}
+
+// Facts are the results so far as facts for the decision tree:
+// <id>.status, <id>.cause and each result's own facts.
+func (r *Runner) Facts() map[string]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f := map[string]string{}
+	for id, res := range r.results {
+		f[id+".status"] = string(res.Status)
+		f[id+".cause"] = res.Cause
+		for k, v := range res.Facts {
+			f[k] = v
+		}
+	}
+	return f
+}
+
+// evidenceOrder is the precedence for merged evidence: what the API said
+// outranks what the network ladder saw, which outranks the configuration.
+var evidenceOrder = []string{
+	CheckKeyPresent, CheckKeySources, CheckKeyHygiene, CheckKeyPlatform, CheckBaseURL,
+	CheckProxy, CheckDNS, CheckTCP, CheckTLS, CheckMCP, CheckModels, CheckAuthHeader, CheckRequest, CheckPaste,
+}
+
+// Evidence merges what every check observed. When cause is not empty, the
+// result that proved that cause has the last word.
+func (r *Runner) Evidence(cause string) (Evidence, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ev Evidence
+	for _, id := range evidenceOrder {
+		if res, ok := r.results[id]; ok {
+			ev = MergeEvidence(ev, res.Evidence)
+		}
+	}
+	summary := ""
+	if cause != "" {
+		for _, id := range append(IDs(), CheckPaste) {
+			if res, ok := r.results[id]; ok && res.Cause == cause {
+				ev = MergeEvidence(ev, res.Evidence)
+				summary = res.Summary
+				break
+			}
+		}
+	}
+	s := r.setup
+	if ev.Provider == "" {
+		ev.Provider = s.Profile.Name
+	}
+	if ev.Protocol == "" {
+		ev.Protocol = s.Protocol
+	}
+	if ev.BaseURL == "" {
+		ev.BaseURL = s.Redactor.Redact(s.BaseURL)
+	}
+	if ev.Endpoint == "" {
+		ev.Endpoint = s.Redactor.Redact(s.Endpoint)
+	}
+	if ev.Model == "" {
+		ev.Model = s.Model
+	}
+	if ev.Key == "" && !s.Key.Empty() {
+		ev.Key = s.Key.String() + " (from " + s.KeyEnv + ")"
+	}
+	return ev, summary
+}
+
+// MergeEvidence overlays the non-empty fields of top on base.
+func MergeEvidence(base, top Evidence) Evidence {
+	str := func(b *string, t string) {
+		if t != "" {
+			*b = t
+		}
+	}
+	str(&base.Provider, top.Provider)
+	str(&base.Protocol, top.Protocol)
+	str(&base.BaseURL, top.BaseURL)
+	str(&base.Endpoint, top.Endpoint)
+	str(&base.Model, top.Model)
+	str(&base.Key, top.Key)
+	str(&base.ErrorType, top.ErrorType)
+	str(&base.ErrorCode, top.ErrorCode)
+	str(&base.ErrorMessage, top.ErrorMessage)
+	str(&base.RequestID, top.RequestID)
+	str(&base.ServedBy, top.ServedBy)
+	str(&base.SuggestedModel, top.SuggestedModel)
+	str(&base.FailedLayer, top.FailedLayer)
+	str(&base.ContentType, top.ContentType)
+	str(&base.KeySource, top.KeySource)
+	str(&base.Proxy, top.Proxy)
+	if top.Status != 0 {
+		base.Status = top.Status
+	}
+	if top.RateLimit != nil {
+		base.RateLimit = top.RateLimit
+	}
+	if top.TTFBMs != 0 {
+		base.TTFBMs = top.TTFBMs
+	}
+	if top.TotalMs != 0 {
+		base.TotalMs = top.TotalMs
+	}
+	if len(top.RequestIDs) > 0 {
+		base.RequestIDs = top.RequestIDs
+	}
+	if len(top.Models) > 0 {
+		base.Models = top.Models
+	}
+	base.Truncated = base.Truncated || top.Truncated
+	return base
+}
+
+// Decline records that the user said no to a check (the billable request),
+// so the tree sees it as skipped and nothing is sent.
+func (r *Runner) Decline(id, why string) Result {
+	res := Result{ID: id, Title: id, Status: Skip, Summary: why}
+	r.mu.Lock()
+	r.results[id] = res
+	r.mu.Unlock()
+	return res
+}

@@ -1,0 +1,145 @@
+package checks
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const runnerKey = "sk-proj-RUNNERTESTKEY0123456789abcdefXYZ"
+
+func testGroups(calls *atomic.Int32, block chan struct{}) []group {
+	return []group{
+		single("counted", func(ctx context.Context, s *Setup) Result {
+			calls.Add(1)
+			if block != nil {
+				<-block
+			}
+			return Result{ID: "counted", Status: Pass, Summary: "ok", Facts: map[string]string{"counted.extra": "yes"}}
+		}),
+		{ids: []string{"a", "b"}, run: func(ctx context.Context, s *Setup) []Result {
+			calls.Add(1)
+			return []Result{{ID: "a", Status: Pass}, {ID: "b", Status: Fail, Cause: "dns-failure"}}
+		}},
+		single("panics", func(ctx context.Context, s *Setup) Result { panic("boom with " + runnerKey) }),
+		single("leaks", func(ctx context.Context, s *Setup) Result {
+			return Result{ID: "leaks", Status: Fail, Summary: "server said: bad key " + runnerKey,
+				Evidence: Evidence{ErrorMessage: "Incorrect API key provided: " + runnerKey}}
+		}),
+		single("hangs", func(ctx context.Context, s *Setup) Result { select {} }),
+	}
+}
+
+func testRunner(groups []group) *Runner {
+	return newRunner(Config{Env: Env{"OPENAI_API_KEY": runnerKey}, Timeout: 20 * time.Millisecond}, groups)
+}
+
+func TestRunnerRunsEachGroupOnceAndShares(t *testing.T) {
+	var calls atomic.Int32
+	block := make(chan struct{})
+	r := testRunner(testGroups(&calls, block))
+	done := make(chan Result, 8)
+	for range 8 {
+		go func() { done <- r.Run(context.Background(), "counted") }()
+	}
+	time.Sleep(10 * time.Millisecond) // let them pile up on the in-flight run
+	close(block)
+	for range 8 {
+		if res := <-done; res.Status != Pass {
+			t.Fatalf("got %+v", res)
+		}
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("the check ran %d times, want once", n)
+	}
+	r.Run(context.Background(), "a")
+	r.Run(context.Background(), "b")
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("a and b are one group: want 2 calls in all, got %d", n)
+	}
+	f := r.Facts()
+	if f["b.cause"] != "dns-failure" || f["a.status"] != "pass" || f["counted.extra"] != "yes" {
+		t.Fatalf("facts: %v", f)
+	}
+}
+
+func TestRunnerSurvivesPanicsHangsAndLeaks(t *testing.T) {
+	r := testRunner(testGroups(new(atomic.Int32), nil))
+	res := r.RunAll(context.Background(), []string{"panics", "hangs", "leaks", "unknown"})
+	if res[0].Status != Fail || !strings.Contains(res[0].Summary, "crashed") {
+		t.Fatalf("panic: %+v", res[0])
+	}
+	if res[1].Status != Fail || !strings.Contains(res[1].Summary, "no answer") {
+		t.Fatalf("hang: %+v", res[1])
+	}
+	if res[3].Status != Skip {
+		t.Fatalf("unknown: %+v", res[3])
+	}
+	for _, x := range res {
+		if strings.Contains(x.Summary+x.Evidence.ErrorMessage, runnerKey) {
+			t.Fatalf("the key leaked through %s: %q", x.ID, x.Summary+x.Evidence.ErrorMessage)
+		}
+	}
+}
+
+func TestRunnerCancel(t *testing.T) {
+	r := newRunner(Config{Timeout: time.Hour}, testGroups(new(atomic.Int32), nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan Result)
+	go func() { out <- r.Run(ctx, "hangs") }()
+	cancel()
+	if res := <-out; res.Status != Fail {
+		t.Fatalf("cancelled hang: %+v", res)
+	}
+}
+
+func TestRunnerReconfigureForgets(t *testing.T) {
+	var calls atomic.Int32
+	r := testRunner(testGroups(&calls, nil))
+	r.Run(context.Background(), "counted")
+	r.Reconfigure(func(c *Config) { c.Model = "gpt-4o" })
+	if _, ok := r.Result("counted"); ok {
+		t.Fatal("result survived a reconfiguration")
+	}
+	if r.Setup().Config.Model != "gpt-4o" {
+		t.Fatal("change not applied")
+	}
+	r.Run(context.Background(), "counted")
+	if calls.Load() != 2 {
+		t.Fatalf("want a second run, got %d", calls.Load())
+	}
+}
+
+func TestRegistryIsComplete(t *testing.T) {
+	want := []string{CheckKeyPresent, CheckKeySources, CheckEnvFile, CheckKeyHygiene, CheckKeyPlatform,
+		CheckFrontendEnv, CheckBaseURL, CheckContainer, CheckProxy, CheckDNS, CheckTCP, CheckTLS,
+		CheckModels, CheckAuthHeader, CheckRequest, CheckMCP, CheckPaste}
+	have := map[string]bool{}
+	for _, id := range IDs() {
+		if have[id] {
+			t.Fatalf("%s registered twice", id)
+		}
+		have[id] = true
+	}
+	for _, id := range want {
+		if !have[id] {
+			t.Errorf("%s is not registered", id)
+		}
+	}
+	for _, id := range IDs() {
+		if Billable(id) != (id == CheckRequest) {
+			t.Errorf("Billable(%s) = %v", id, Billable(id))
+		}
+	}
+}
+
+func TestMergeEvidence(t *testing.T) {
+	base := Evidence{Provider: "openai", Status: 200, Model: "a"}
+	top := Evidence{Status: 429, RateLimit: &RateLimit{Limit: "10"}}
+	m := MergeEvidence(base, top)
+	if m.Provider != "openai" || m.Status != 429 || m.Model != "a" || m.RateLimit == nil {
+		t.Fatalf("%+v", m)
+	}
+}

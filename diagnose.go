@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/content"
+	"github.com/unstuck-dev/unstuck/decisiontree"
+	"github.com/unstuck-dev/unstuck/report"
+)
+
+// runDiagnose runs every check the inputs allow, concurrently, then walks the
+// same tree the wizard uses, answering its questions from the evidence.
+func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	var o options
+	fs := flag.NewFlagSet("diagnose", flag.ContinueOnError)
+	o.register(fs, true)
+	if err := parse(fs, args); err != nil {
+		return 2, err
+	}
+	if fs.NArg() > 0 {
+		return 2, usageError{fmt.Sprintf("diagnose takes no arguments, got %q", fs.Arg(0))}
+	}
+	if err := o.validate(); err != nil {
+		return 2, usageError{err.Error()}
+	}
+	tree, profiles, err := loadContent()
+	if err != nil {
+		return 1, err
+	}
+	runner := checks.NewRunner(o.config(profiles))
+	// Every check the tree uses, in the registry's order (configuration,
+	// network, API), so the printed list reads top-down like the ladder.
+	used := map[string]bool{}
+	for _, id := range tree.ChecksUsed() {
+		used[id] = true
+	}
+	var ids []string
+	for _, id := range checks.IDs() {
+		if used[id] && id != checks.CheckPaste {
+			ids = append(ids, id)
+		}
+	}
+	results := runner.RunAll(ctx, ids)
+	if ctx.Err() != nil {
+		return 1, fmt.Errorf("interrupted")
+	}
+	walk, err := tree.Resolve(tree.Headless, runner.Facts())
+	if err != nil {
+		return 1, fmt.Errorf("the decision tree could not decide: %w", err)
+	}
+	d, guidance, err := diagnosis(runner, walk.Current().Cause, results, false)
+	if err != nil {
+		return 1, err
+	}
+	rd := runner.Setup().Redactor
+	if o.reportFile != "" {
+		if err := os.WriteFile(o.reportFile, []byte(rd.Redact(report.Support(d))), 0o600); err != nil {
+			return 1, fmt.Errorf("writing the report: %w", err)
+		}
+		if !o.jsonOut {
+			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", o.reportFile)
+		}
+	}
+	if o.jsonOut {
+		if err := writeJSON(stdout, rd, d, guidance); err != nil {
+			return 1, err
+		}
+	} else {
+		renderPage(stdout, rd, d, guidance)
+	}
+	if d.CauseID == "healthy" {
+		return 0, nil
+	}
+	return 1, nil
+}
+
+// diagnosis gathers what every output needs for one cause.
+func diagnosis(runner *checks.Runner, cause string, results []checks.Result, pasted bool) (report.Diagnosis, string, error) {
+	info, ok := content.CauseByID(cause)
+	if !ok {
+		return report.Diagnosis{}, "", fmt.Errorf("the tree named %q, which is not in the catalogue", cause)
+	}
+	ev, summary := runner.Evidence(cause)
+	setup := runner.Setup()
+	guidance, err := content.Guidance(cause, content.NewPageData(ev, setup, summary))
+	if err != nil {
+		return report.Diagnosis{}, "", err
+	}
+	d := report.Diagnosis{
+		CauseID: cause, CauseTitle: info.Title, Layer: info.Layer,
+		Evidence: ev, Results: results, Setup: setup,
+		When: time.Now(), Version: versionString(), Pasted: pasted,
+	}
+	return d, setup.Redactor.Redact(guidance), nil
+}
+
+func loadContent() (*decisiontree.Tree, []checks.Profile, error) {
+	tree, err := content.Tree()
+	if err != nil {
+		return nil, nil, fmt.Errorf("built-in content is broken: %w", err)
+	}
+	profiles, err := content.Profiles()
+	if err != nil {
+		return nil, nil, fmt.Errorf("built-in content is broken: %w", err)
+	}
+	return tree, profiles, nil
+}

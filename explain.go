@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/unstuck-dev/unstuck/checks"
+)
+
+// maxPaste caps what explain reads: error texts are small, and a runaway
+// pipe must not eat memory.
+const maxPaste = 1 << 20
+
+// runExplain classifies pasted error text with the same tree, starting at its
+// paste node.
+func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	var jsonOut bool
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.BoolVar(&jsonOut, "json", false, "print one JSON object")
+	if err := parse(fs, args); err != nil {
+		return 2, err
+	}
+	text, err := pastedText(fs.Args(), stdin)
+	if err != nil {
+		return 2, err
+	}
+	tree, profiles, err := loadContent()
+	if err != nil {
+		return 1, err
+	}
+	cfg := checks.Config{Env: environ(), Pasted: text, Profiles: profiles, NoRequest: true}
+	runner := checks.NewRunner(cfg)
+	res := runner.Run(ctx, checks.CheckPaste)
+	facts := runner.Facts()
+	facts["input.pasted"] = text
+	walk, err := tree.Resolve(tree.Explain, facts)
+	if err != nil {
+		return 1, fmt.Errorf("the decision tree could not decide: %w", err)
+	}
+	recognised := res.Cause != ""
+	d, guidance, err := diagnosis(runner, walk.Current().Cause, nil, true)
+	if err != nil {
+		return 1, err
+	}
+	rd := runner.Setup().Redactor
+	if jsonOut {
+		if err := writeJSON(stdout, rd, d, guidance); err != nil {
+			return 1, err
+		}
+	} else {
+		if !recognised {
+			emit(stderr, rd, "unstuck did not recognise this error; the page below is the closest general advice.\n"+
+				"Try `unstuck` for the guided questions, or `unstuck diagnose` to check your setup.\n\n")
+		}
+		renderPage(stdout, rd, d, guidance)
+	}
+	if recognised {
+		return 0, nil
+	}
+	return 1, nil
+}
+
+// pastedText reads the error from the arguments, or stdin for "-" (or no
+// arguments with a pipe), capped and made valid UTF-8.
+func pastedText(args []string, stdin io.Reader) (string, error) {
+	var text string
+	switch {
+	case len(args) == 1 && args[0] == "-", len(args) == 0 && !stdinIsTerminal(stdin):
+		b, err := io.ReadAll(io.LimitReader(stdin, maxPaste))
+		if err != nil {
+			return "", fmt.Errorf("reading stdin: %w", err)
+		}
+		text = string(b)
+	case len(args) == 0:
+		return "", usageError{`explain needs the error text: unstuck explain "429 Too Many Requests", or pipe it in with "-"`}
+	default:
+		text = strings.Join(args, " ")
+	}
+	if len(text) > maxPaste {
+		text = text[:maxPaste]
+	}
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	if strings.TrimSpace(text) == "" {
+		return "", usageError{"explain got empty text"}
+	}
+	return text, nil
+}
+
+func stdinIsTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && isTerminal(f)
+}

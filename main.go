@@ -1,0 +1,127 @@
+// Command unstuck gets developers unstuck from AI/LLM API errors: it asks
+// what you see, runs live checks on your real setup, walks a decision tree
+// drawn from real troubleshooting guides and names one cause with its fix.
+//
+// Run with no arguments for the interactive wizard; `diagnose`, `explain`
+// and `causes` are the same engine for scripts and CI.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise
+// it comes from the module's build info.
+var version = ""
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usage = `unstuck — get unstuck from AI/LLM API errors (401, 429, connection refused, HTML instead of JSON…)
+
+Usage:
+  unstuck [flags]                 the interactive wizard (needs a terminal)
+  unstuck diagnose [flags]        check everything, print the cause and its fix
+  unstuck explain [TEXT | -]      name the cause of a pasted error ("-" reads stdin)
+  unstuck causes [--json]         list every cause unstuck can name
+  unstuck --help | --version
+
+Flags (wizard and diagnose):
+  --provider NAME        openai, anthropic, heroku, agentrouter, latentkit, tokenhub,
+                         openai-compatible (default: guessed from env, URL and key)
+  --protocol P           openai or anthropic: the request shape your client sends
+  --base-url URL         the base URL you give your SDK, exactly as written
+  --key-env NAME         the variable that holds the key (never pass the key itself)
+  --model ID             the model you call
+  --header "N: v"        an extra header your client sends (repeatable)
+  --env-file PATH        the .env to inspect (default: nearest .env from here up)
+  --mcp-url URL          an MCP server to check for reachability
+  --no-request           send nothing billable (the free models list may still run)
+  --timeout DURATION     bound for each network step (default 10s)
+  --json                 one JSON object on stdout (diagnose, explain, causes)
+  --report FILE          diagnose: also write a redacted support report
+
+Examples:
+  unstuck                                         # walk through it interactively
+  unstuck diagnose                                # OPENAI_API_KEY & co. from the environment
+  unstuck diagnose --provider anthropic --model claude-sonnet-4-5
+  unstuck diagnose --base-url https://relay.example.com/v1 --key-env RELAY_KEY --json
+  unstuck diagnose --no-request --report ticket.md   # free checks only, report for support
+  unstuck explain 429
+  pbpaste | unstuck explain -
+  unstuck explain '{"error":{"code":"insufficient_quota","type":"insufficient_quota"}}'
+
+Exit status: diagnose 0 when healthy, 1 when a cause was found; explain 0 when it
+recognised the error, 1 when not; 2 for a usage error.
+Environment: NO_COLOR=1 disables colour; output is plain when not a terminal.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			// Never print the value raw: it might hold the key.
+			fmt.Fprintf(stderr, "unstuck crashed: %s\nPlease report this with the command you ran (not your key).\n",
+				redactAny(p))
+			code = 3
+		}
+	}()
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	var err error
+	switch cmd {
+	case "diagnose":
+		code, err = runDiagnose(ctx, args[1:], stdout, stderr)
+	case "explain":
+		code, err = runExplain(ctx, args[1:], stdin, stdout, stderr)
+	case "causes":
+		code, err = runCauses(args[1:], stdout)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "unstuck %s\n", versionString())
+		return 0
+	default:
+		code, err = runWizard(ctx, args, stdout, stderr)
+	}
+	var ue usageError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "unstuck: %s (see unstuck --help)\n", redactAny(ue.msg))
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "unstuck: %s\n", redactAny(err.Error()))
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/unstuck-dev/unstuck/checks"
+)
+
+// options are the flags shared by the wizard and diagnose (INTERFACE.md).
+// Each has an environment default through the provider profile, which
+// checks.Resolve applies: a flag left empty means "as the user's SDK would".
+type options struct {
+	provider, protocol, baseURL, keyEnv, model, envFile, mcpURL string
+	headers                                                     headerList
+	noRequest, jsonOut                                          bool
+	timeout                                                     time.Duration
+	reportFile                                                  string
+}
+
+// headerList is the repeatable --header "Name: value" flag.
+type headerList []checks.Header
+
+func (h *headerList) String() string { return fmt.Sprint(len(*h), " headers") }
+
+func (h *headerList) Set(v string) error {
+	name, value, ok := strings.Cut(v, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t\r\n") {
+		return errors.New(`want "Name: value"`)
+	}
+	*h = append(*h, checks.Header{Name: name, Value: strings.TrimSpace(value)})
+	return nil
+}
+
+var providers = []string{"openai", "anthropic", "heroku", "agentrouter", "latentkit", "tokenhub", "openai-compatible"}
+
+func (o *options) register(fs *flag.FlagSet, withReport bool) {
+	fs.StringVar(&o.provider, "provider", "", "profile: "+strings.Join(providers, ", ")+" (default: guessed)")
+	fs.StringVar(&o.protocol, "protocol", "", "request shape your client sends: openai or anthropic (default: from the profile)")
+	fs.StringVar(&o.baseURL, "base-url", "", "the base URL you give your SDK, exactly as written (default: $OPENAI_BASE_URL, … by profile)")
+	fs.StringVar(&o.keyEnv, "key-env", "", "the environment variable that holds the key (default: by profile, e.g. OPENAI_API_KEY)")
+	fs.StringVar(&o.model, "model", "", "the model ID you call (default: by profile, e.g. $INFERENCE_MODEL_ID)")
+	fs.Var(&o.headers, "header", `extra header your client sends, "Name: value" (repeatable)`)
+	fs.StringVar(&o.envFile, "env-file", "", "the .env to inspect (default: the nearest .env from here up)")
+	fs.StringVar(&o.mcpURL, "mcp-url", "", "an MCP server URL to check for reachability")
+	fs.BoolVar(&o.noRequest, "no-request", false, "send nothing that could be billed (the free models list may still run)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound for each network step")
+	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object instead of the rendered report")
+	if withReport {
+		fs.StringVar(&o.reportFile, "report", "", "also write a redacted support report (markdown) to this file")
+	}
+}
+
+// validate catches usage errors before anything runs.
+func (o *options) validate() error {
+	if o.provider != "" && !contains(providers, o.provider) {
+		return fmt.Errorf("unknown provider %q (want one of: %s)", o.provider, strings.Join(providers, ", "))
+	}
+	if o.protocol != "" && o.protocol != "openai" && o.protocol != "anthropic" {
+		return fmt.Errorf("unknown protocol %q (want openai or anthropic)", o.protocol)
+	}
+	if o.timeout <= 0 {
+		return fmt.Errorf("--timeout must be positive, got %s", o.timeout)
+	}
+	if o.keyEnv != "" && strings.ContainsAny(o.keyEnv, "= \t\n") {
+		return fmt.Errorf("--key-env takes a variable name, not a value (got something with %q in it)", "=")
+	}
+	return nil
+}
+
+// config turns the options into the checks' input.
+func (o *options) config(profiles []checks.Profile) checks.Config {
+	wd, _ := os.Getwd()
+	return checks.Config{
+		Provider: o.provider, Protocol: o.protocol, BaseURL: o.baseURL, KeyEnv: o.keyEnv,
+		Model: o.model, Headers: o.headers, EnvFile: o.envFile, WorkDir: wd,
+		NoRequest: o.noRequest, Timeout: o.timeout, Env: environ(), MCPURL: o.mcpURL,
+		Profiles: profiles,
+	}
+}
+
+func environ() checks.Env {
+	env := checks.Env{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// usageError is a mistake in how the command was called: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// parse parses flags quietly; flag's own chatter is replaced by one clear
+// line and a pointer to --help.
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}

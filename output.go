@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/content"
+	"github.com/unstuck-dev/unstuck/report"
+)
+
+// processRedactor knows every secret-looking value in this process's
+// environment. Everything main prints passes through it (and through the
+// run's own redactor, which also knows .env values and header values), so
+// even a crash message cannot show a key.
+var processRedactor = func() *checks.Redactor {
+	r := checks.NewRedactor()
+	for k, v := range environ() {
+		if checks.IsCredentialHeader(k) {
+			r.Add(v)
+		}
+	}
+	return r
+}()
+
+func redactAny(v any) string { return processRedactor.Redact(fmt.Sprint(v)) }
+
+// emit writes text that leaves the process, redacted.
+func emit(w io.Writer, rd *checks.Redactor, s string) {
+	if rd != nil {
+		s = rd.Redact(s)
+	}
+	io.WriteString(w, processRedactor.Redact(s))
+}
+
+// jsonOutput is the --json object of INTERFACE.md.
+type jsonOutput struct {
+	Cause    content.Cause   `json:"cause"`
+	Checks   []jsonCheck     `json:"checks"`
+	Evidence checks.Evidence `json:"evidence"`
+	Guidance string          `json:"guidance"`
+}
+
+type jsonCheck struct {
+	ID      string        `json:"id"`
+	Status  checks.Status `json:"status"`
+	Summary string        `json:"summary"`
+	MS      int64         `json:"ms"`
+}
+
+func writeJSON(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance string) error {
+	out := jsonOutput{
+		Cause:    content.Cause{ID: d.CauseID, Layer: d.Layer, Title: d.CauseTitle},
+		Checks:   []jsonCheck{},
+		Evidence: d.Evidence,
+		Guidance: guidance,
+	}
+	for _, r := range d.Results {
+		out.Checks = append(out.Checks, jsonCheck{ID: r.ID, Status: r.Status, Summary: r.Summary, MS: r.Duration.Milliseconds()})
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	// Redacting the encoded text keeps it valid JSON: masks contain no
+	// quotes or backslashes.
+	emit(w, rd, string(b)+"\n")
+	return nil
+}
+
+// terminalStyle decides how rendered markdown looks on w: plain when w is
+// not a terminal, NO_COLOR is set or TERM=dumb; otherwise dark unless the
+// terminal says (COLORFGBG) it has a light background. Headless commands
+// never query the terminal: a terminal that does not answer would stall.
+func terminalStyle(w io.Writer) report.Style {
+	p := colorprofile.Detect(w, os.Environ())
+	if p <= colorprofile.ASCII || os.Getenv("TERM") == "dumb" {
+		return report.Plain
+	}
+	if fgbg := os.Getenv("COLORFGBG"); fgbg != "" {
+		parts := strings.Split(fgbg, ";")
+		switch parts[len(parts)-1] {
+		case "7", "15":
+			return report.Light
+		}
+	}
+	return report.Dark
+}
+
+// termWidth is the width to wrap at: the terminal's, or 80.
+func termWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if width, _, err := termSize(f); err == nil && width > 0 {
+			return width
+		}
+	}
+	return 80
+}
+
+// renderPage prints the checks that ran and the cause's page for a person.
+func renderPage(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance string) {
+	style := terminalStyle(w)
+	var b strings.Builder
+	if len(d.Results) > 0 {
+		b.WriteString("Checks\n")
+		for _, r := range d.Results {
+			fmt.Fprintf(&b, "  %s %-13s %s (%d ms)\n", report.Mark(r.Status), r.ID, oneLine(r.Summary), r.Duration.Milliseconds())
+		}
+	}
+	page, err := report.Markdown(guidance, termWidth(w), style)
+	if err != nil {
+		page = guidance
+	}
+	if style == report.Plain {
+		page = trimLines(page)
+	}
+	b.WriteString(page)
+	out := b.String()
+	if style != report.Plain {
+		cw := colorprofile.NewWriter(w, os.Environ())
+		emit(cw, rd, out)
+		return
+	}
+	emit(w, rd, out)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// trimLines drops the padding glamour adds to fill each line to the wrap
+// width: in a pipe or a file it is only noise.
+func trimLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,95 @@
+// Package report turns a diagnosis into text for people: markdown rendered
+// for the terminal (shared by the TUI and diagnose/explain) and the redacted
+// support report pasted into tickets.
+package report
+
+import (
+	"strings"
+	"sync"
+
+	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/styles"
+)
+
+// Style picks the markdown colours.
+type Style int
+
+const (
+	Dark  Style = iota // for dark terminal backgrounds
+	Light              // for light terminal backgrounds
+	Plain              // no colour at all: NO_COLOR, TERM=dumb, pipes
+)
+
+func (s Style) glamourName() string {
+	switch s {
+	case Light:
+		return styles.LightStyle
+	case Plain:
+		return styles.NoTTYStyle
+	default:
+		return styles.DarkStyle
+	}
+}
+
+// A glamour TermRenderer is not safe for concurrent use, so each cached
+// renderer carries its own lock. Building one costs far more than using one,
+// which is why they are kept per style and width.
+type cached struct {
+	mu sync.Mutex
+	r  *glamour.TermRenderer
+}
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[[2]int]*cached{}
+)
+
+// maxWrap keeps long lines readable on very wide terminals.
+const maxWrap = 100
+
+// WrapWidth is the wrap column for a terminal of the given width.
+func WrapWidth(termWidth int) int {
+	w := termWidth - 2
+	if w > maxWrap {
+		w = maxWrap
+	}
+	if w < 20 {
+		w = 20
+	}
+	return w
+}
+
+func renderer(style Style, wrap int) (*cached, error) {
+	key := [2]int{int(style), wrap}
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if c, ok := cache[key]; ok {
+		return c, nil
+	}
+	r, err := glamour.NewTermRenderer(
+		glamour.WithStandardStyle(style.glamourName()),
+		glamour.WithWordWrap(wrap),
+	)
+	if err != nil {
+		return nil, err
+	}
+	c := &cached{r: r}
+	cache[key] = c
+	return c, nil
+}
+
+// Markdown renders a page for a terminal of the given width. It is safe to
+// call from many goroutines.
+func Markdown(md string, termWidth int, style Style) (string, error) {
+	c, err := renderer(style, WrapWidth(termWidth))
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	out, err := c.r.Render(md)
+	c.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(out, "\n ") + "\n", nil
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/ui"
+)
+
+// runWizard starts the interactive wizard when both ends are a terminal, and
+// otherwise says what to run instead rather than drawing into a pipe.
+func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	var o options
+	fs := flag.NewFlagSet("unstuck", flag.ContinueOnError)
+	o.register(fs, false)
+	if err := parse(fs, args); err != nil {
+		return 2, err
+	}
+	if fs.NArg() > 0 {
+		return 2, usageError{fmt.Sprintf("unknown command %q", fs.Arg(0))}
+	}
+	if err := o.validate(); err != nil {
+		return 2, usageError{err.Error()}
+	}
+	if !isTerminal(os.Stdin) || !isTerminal(os.Stdout) {
+		fmt.Fprint(stderr, "unstuck: the wizard needs a terminal. Without one, run:\n"+
+			"  unstuck diagnose          check your setup and print the cause\n"+
+			"  unstuck diagnose --json   the same as one JSON object\n"+
+			"  unstuck explain -         name the cause of an error piped in\n")
+		return 2, nil
+	}
+	tree, profiles, err := loadContent()
+	if err != nil {
+		return 1, err
+	}
+	noColor := os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
+	err = ui.Run(ctx, ui.Options{
+		Runner:  checks.NewRunner(o.config(profiles)),
+		Tree:    tree,
+		Version: versionString(),
+		NoColor: noColor,
+	})
+	if err != nil {
+		return 1, err
+	}
+	return 0, nil
+}
