@@ -127,7 +127,10 @@ func (r *Runner) Run(ctx context.Context, id string) Result {
 		results := runGroup(ctx, g, s)
 
 		r.mu.Lock()
-		if r.setup == s { // not reconfigured meanwhile
+		// Keep results only for the configuration they ran against, and not
+		// when the caller gave up: a cancelled check proves nothing and must
+		// run again next time it is asked for.
+		if r.setup == s && ctx.Err() == nil {
 			for _, res := range results {
 				r.results[res.ID] = res
 			}

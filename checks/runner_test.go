@@ -143,3 +143,21 @@ func TestMergeEvidence(t *testing.T) {
 		t.Fatalf("%+v", m)
 	}
 }
+
+func TestRunnerDoesNotKeepCancelledResults(t *testing.T) {
+	var calls atomic.Int32
+	block := make(chan struct{})
+	r := testRunner(testGroups(&calls, block))
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan Result)
+	go func() { out <- r.Run(ctx, "counted") }()
+	cancel()
+	<-out
+	close(block)
+	if _, kept := r.Result("counted"); kept {
+		t.Fatal("a cancelled run's result was kept")
+	}
+	if res := r.Run(context.Background(), "counted"); res.Status != Pass {
+		t.Fatalf("the check did not run again: %+v", res)
+	}
+}

@@ -1,0 +1,252 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/decisiontree"
+)
+
+// declined is the summary of a billable check the user chose not to send.
+const declined = "not sent: you chose not to send a billable request"
+
+// checkRun is one check node's checks: those waiting for consent, those
+// running (each its own command, so they run concurrently and the UI stays
+// responsive) and those done.
+type checkRun struct {
+	gen     int
+	node    *decisiontree.Node
+	ids     []string // in the node's order
+	billed  []string // billable checks waiting for the user's yes or no
+	running map[string]time.Time
+	done    map[string]checks.Result
+	started time.Time
+	cancel  context.CancelFunc
+}
+
+func (r *checkRun) busy() bool { return r != nil && len(r.running) > 0 }
+
+// checkDoneMsg carries one check's result back to Update.
+type checkDoneMsg struct {
+	gen    int
+	id     string
+	result checks.Result
+}
+
+// allRan reports whether every check already has a result.
+func (m Model) allRan(ids []string) bool {
+	for _, id := range ids {
+		if _, ok := m.o.Runner.Result(id); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// enterChecks starts a check node: first the consent question when a
+// billable check is due, else the checks themselves.
+func (m *Model) enterChecks(n *decisiontree.Node) tea.Cmd {
+	m.stopChecks()
+	m.gen++
+	run := &checkRun{
+		gen: m.gen, node: n, ids: n.Checks,
+		running: map[string]time.Time{}, done: map[string]checks.Result{},
+	}
+	noRequest := m.o.Runner.Setup().Config.NoRequest
+	for _, id := range n.Checks {
+		if res, ok := m.o.Runner.Result(id); ok {
+			run.done[id] = res
+			continue
+		}
+		if checks.Billable(id) && !noRequest {
+			run.billed = append(run.billed, id)
+		}
+	}
+	m.run = run
+	if len(run.billed) > 0 {
+		m.screen = scrConsent
+		m.layout()
+		return nil
+	}
+	return m.startChecks()
+}
+
+// consentKey: y sends the billable request, n records it as declined and
+// runs the rest.
+func (m *Model) consentKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "y", "Y":
+		m.run.billed = nil
+		return m.startChecks()
+	case "n", "N":
+		for _, id := range m.run.billed {
+			m.run.done[id] = m.o.Runner.Decline(id, declined)
+		}
+		m.run.billed = nil
+		m.status = "Nothing billable was sent."
+		return m.startChecks()
+	}
+	return m.globalKey(msg)
+}
+
+// startChecks runs every check of the node that has no result yet, each in
+// its own command under one cancellable context.
+func (m *Model) startChecks() tea.Cmd {
+	run := m.run
+	m.screen = scrChecks
+	m.layout()
+	ctx, cancel := context.WithCancel(m.base)
+	run.cancel = cancel
+	run.started = time.Now()
+	m.now = run.started
+	var cmds []tea.Cmd
+	for _, id := range run.ids {
+		if _, ok := run.done[id]; ok {
+			continue
+		}
+		if _, ok := run.running[id]; ok {
+			continue // listed twice in the node
+		}
+		run.running[id] = run.started
+		cmds = append(cmds, uiRunCheck(ctx, m.o.Runner, run.gen, id))
+	}
+	if len(cmds) == 0 {
+		return m.finishChecks()
+	}
+	return tea.Batch(append(cmds, m.spin.Tick)...)
+}
+
+func uiRunCheck(ctx context.Context, r *checks.Runner, gen int, id string) tea.Cmd {
+	return func() tea.Msg {
+		return checkDoneMsg{gen: gen, id: id, result: r.Run(ctx, id)}
+	}
+}
+
+// checkDone records one result; the last one moves the walk on.
+func (m *Model) checkDone(msg checkDoneMsg) tea.Cmd {
+	run := m.run
+	if run == nil || msg.gen != run.gen {
+		return nil // from checks the user walked away from
+	}
+	delete(run.running, msg.id)
+	run.done[msg.id] = msg.result
+	if run.busy() {
+		return nil
+	}
+	return m.finishChecks()
+}
+
+// finishChecks hands the facts to the tree and enters the next node.
+func (m *Model) finishChecks() tea.Cmd {
+	if m.run != nil && m.run.cancel != nil {
+		m.run.cancel()
+	}
+	m.run = nil
+	if err := m.walker.Observe(m.o.Runner.Facts()); err != nil {
+		m.fail(err)
+		return nil
+	}
+	return m.settle()
+}
+
+// stopChecks cancels checks still running. Their half-finished results
+// (cut off by the cancellation) must not decide a later walk, so the runner
+// is told to forget its results: a no-op reconfiguration. Finished checks
+// are cheap to run again, and correctness beats speed here.
+func (m *Model) stopChecks() {
+	run := m.run
+	if run == nil {
+		return
+	}
+	m.run = nil
+	if run.cancel != nil {
+		run.cancel()
+	}
+	if len(run.running) > 0 && m.o.Runner != nil {
+		m.o.Runner.Reconfigure(func(*checks.Config) {})
+	}
+}
+
+// checksView lists the node's checks: a spinner and the time so far while
+// running, then the mark, the one-line summary and the time taken.
+func (m Model) checksView(w, h int) string {
+	run := m.run
+	if run == nil {
+		return m.st.hint.Render("Starting…")
+	}
+	n := run.node
+	prompt := n.Prompt
+	if prompt == "" {
+		prompt = "Checking: " + n.Label()
+	}
+	head, sub := m.uiHead(prompt, n.Help, w)
+	lines := append(head, sub...)
+	lines = append(lines, "")
+
+	// Two lines per check (title, then summary) when they fit, else one.
+	roomy := len(lines)+2*len(run.ids)+2 <= h
+	for _, id := range run.ids {
+		if t0, ok := run.running[id]; ok {
+			lines = append(lines, m.spin.View()+" "+id+"  "+m.st.hint.Render(uiSeconds(m.now.Sub(t0))))
+			continue
+		}
+		res, ok := run.done[id]
+		if !ok {
+			lines = append(lines, m.st.skip.Render("· "+id))
+			continue
+		}
+		title := res.Title
+		if title == "" {
+			title = id
+		}
+		ms := m.st.hint.Render(fmt.Sprintf("%d ms", res.Duration.Milliseconds()))
+		summary := uiOneLine(res.Summary)
+		if roomy {
+			lines = append(lines, m.st.mark(res.Status)+" "+uiOneLine(title)+"  "+ms)
+			if summary != "" {
+				lines = append(lines, "  "+m.st.hint.Render(summary))
+			}
+		} else {
+			lines = append(lines, m.st.mark(res.Status)+" "+uiOneLine(title)+": "+summary+"  "+ms)
+		}
+	}
+	lines = append(lines, "", m.st.hint.Render("Elapsed "+uiSeconds(m.now.Sub(run.started))))
+	return strings.Join(lines, "\n")
+}
+
+// uiSeconds is a duration as the elapsed line shows it: "3.4 s".
+func uiSeconds(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// consentView says exactly what will be sent before anything billable is.
+func (m Model) consentView(w int) string {
+	s := m.o.Runner.Setup()
+	endpoint := s.Endpoint
+	if endpoint == "" {
+		endpoint = s.BaseURL
+	}
+	model := s.Model
+	if model == "" {
+		model = "(none set)"
+	}
+	what := fmt.Sprintf("one minimal streamed request to %s for model %s, 1 output token (a fraction of a cent)", endpoint, model)
+	var lines []string
+	head, _ := m.uiHead("The next check sends a real request that may be billed.", "", w)
+	lines = append(lines, head...)
+	lines = append(lines, "")
+	box := m.st.consent.Width(max(w, 8)).Render(strings.Join(uiWrap("It sends "+what+".", max(w-4, 4)), "\n"))
+	lines = append(lines, box, "")
+	for _, ln := range uiWrap("y to send it · n to skip it (nothing is sent; the diagnosis goes on without it)", w) {
+		lines = append(lines, m.st.hint.Render(ln))
+	}
+	return strings.Join(lines, "\n")
+}

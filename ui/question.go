@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// questionKey moves through the choices and answers with enter.
+func (m *Model) questionKey(msg tea.KeyPressMsg) tea.Cmd {
+	n := m.walker.Current()
+	switch msg.String() {
+	case "up", "k":
+		if m.cursor > 0 {
+			m.cursor--
+		}
+		return nil
+	case "down", "j":
+		if m.cursor < len(n.Choices)-1 {
+			m.cursor++
+		}
+		return nil
+	case "home", "g":
+		m.cursor = 0
+		return nil
+	case "end", "G":
+		m.cursor = max(len(n.Choices)-1, 0)
+		return nil
+	case "enter":
+		if len(n.Choices) == 0 {
+			return nil
+		}
+		if err := m.walker.Choose(m.cursor); err != nil {
+			m.fail(err)
+			return nil
+		}
+		m.cursor = 0
+		return m.settle()
+	}
+	return m.globalKey(msg)
+}
+
+// uiHead is a step's prompt (bold) and help (dim), wrapped to width.
+func (m Model) uiHead(prompt, helpText string, w int) (head, sub []string) {
+	for _, ln := range uiWrap(prompt, w) {
+		head = append(head, m.st.prompt.Render(ln))
+	}
+	for _, ln := range uiWrap(helpText, w) {
+		sub = append(sub, m.st.help.Render(ln))
+	}
+	return head, sub
+}
+
+// questionView is the prompt, its help and the choices. When the list does
+// not fit it scrolls to keep the highlighted choice in view; when room is
+// short the help goes first, then the prompt is cut, never the list.
+func (m Model) questionView(w, h int) string {
+	n := m.walker.Current()
+	head, sub := m.uiHead(n.Prompt, n.Help, w)
+	if len(head) == 0 {
+		head = []string{m.st.prompt.Render(n.Label())}
+	}
+
+	// The hint of the highlighted choice, in full, when its line cuts it.
+	var detail []string
+	if m.cursor < len(n.Choices) {
+		c := n.Choices[m.cursor]
+		if c.Hint != "" && ansi.StringWidth(uiChoiceText(c.Label, c.Hint)) > w-2 {
+			for _, ln := range uiWrap(uiOneLine(c.Hint), w-2) {
+				detail = append(detail, "  "+m.st.hint.Render(ln))
+			}
+		}
+	}
+
+	want := min(len(n.Choices), 3) // the list keeps at least this many rows
+	top := append(append([]string{}, head...), sub...)
+	top = append(top, "")
+	if len(top)+want+len(detail) > h {
+		detail = nil
+	}
+	if len(top)+want > h {
+		top = append(append([]string{}, head...), "")
+	}
+	if len(top)+want > h {
+		top = head[:max(min(len(head), h-want), 0)]
+	}
+	listH := max(h-len(top)-len(detail), 1)
+	if len(detail) > 0 {
+		detail = append([]string{""}, detail...)
+		listH = max(h-len(top)-len(detail), 1)
+	}
+
+	lines := append(top, m.choiceLines(w, listH)...)
+	lines = append(lines, detail...)
+	return strings.Join(lines, "\n")
+}
+
+func uiChoiceText(label, hint string) string {
+	if hint == "" {
+		return uiOneLine(label)
+	}
+	return uiOneLine(label) + "  " + uiOneLine(hint)
+}
+
+// choiceLines is the visible window of the choice list, with a marker when
+// choices are hidden above or below.
+func (m Model) choiceLines(w, h int) []string {
+	n := m.walker.Current()
+	total := len(n.Choices)
+	if total == 0 {
+		return []string{m.st.hint.Render("(this question has no answers)")}
+	}
+	start, end := 0, total
+	markers := total > h && h > 2 // room for "more" markers
+	if total > h {
+		v := h
+		if markers {
+			v = h - 2
+		}
+		start = min(max(m.cursor-v/2, 0), total-v)
+		end = start + v
+		if markers {
+			if start == 0 {
+				end++ // no "↑ more" row: one more choice fits
+			} else if end == total {
+				start-- // no "↓ more" row
+			}
+		}
+	}
+	var out []string
+	if markers && start > 0 {
+		out = append(out, m.st.hint.Render("  ↑ "+strconv.Itoa(start)+" more"))
+	}
+	for i := start; i < end && i < total; i++ {
+		c := n.Choices[i]
+		label := uiOneLine(c.Label)
+		var ln string
+		if i == m.cursor {
+			ln = m.st.selected.Render("› " + label)
+		} else {
+			ln = "  " + m.st.choice.Render(label)
+		}
+		if c.Hint != "" {
+			room := w - ansi.StringWidth(ansi.Strip(ln)) - 2
+			if room > 4 {
+				ln += "  " + m.st.hint.Render(ansi.Truncate(uiOneLine(c.Hint), room, "…"))
+			}
+		}
+		out = append(out, ln)
+	}
+	if markers && end < total {
+		out = append(out, m.st.hint.Render("  ↓ "+strconv.Itoa(total-end)+" more"))
+	}
+	return out
+}

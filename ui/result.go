@@ -1,0 +1,307 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/content"
+	"github.com/unstuck-dev/unstuck/decisiontree"
+	"github.com/unstuck-dev/unstuck/report"
+)
+
+// resultState is the cause reached and its page.
+type resultState struct {
+	cause      content.Cause
+	data       content.PageData
+	results    []checks.Result // the checks that ran, for the marks line
+	vp         viewport.Model
+	rendered   bool // the viewport holds a page (maybe at an older width)
+	askedWidth int  // the width of the latest render asked for
+	renderErr  error
+}
+
+// pageRenderedMsg carries a rendered page back from its command.
+type pageRenderedMsg struct {
+	seq   int64
+	width int
+	page  string
+	err   error
+}
+
+// reportSavedMsg says where the support report went.
+type reportSavedMsg struct {
+	path string
+	err  error
+}
+
+// enterResult shows the cause: its title and layer at once, its page as
+// soon as the renderer is done (rendering is slow the first time, so it
+// happens in a command, never in View or Init).
+func (m *Model) enterResult(n *decisiontree.Node) tea.Cmd {
+	m.stopChecks()
+	c, ok := m.o.CauseInfo(n.Cause)
+	if !ok {
+		c = content.Cause{ID: n.Cause, Title: n.Label()}
+	}
+	if c.ID == "" {
+		c.ID = n.Cause
+	}
+	ev, summary := m.o.Runner.Evidence(n.Cause)
+	vp := viewport.New()
+	vp.SoftWrap = false
+	m.res = &resultState{
+		cause:   c,
+		data:    content.NewPageData(ev, m.o.Runner.Setup(), summary),
+		results: m.ranResults(),
+		vp:      vp,
+	}
+	m.screen = scrResult
+	m.layout()
+	return m.renderPage()
+}
+
+// ranResults are the results of the checks on the path taken, in order,
+// each once.
+func (m Model) ranResults() []checks.Result {
+	var out []checks.Result
+	seen := map[string]bool{}
+	for _, s := range m.walker.Path() {
+		if s.Node.Kind != decisiontree.Check {
+			continue
+		}
+		for _, id := range s.Node.Checks {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if res, ok := m.o.Runner.Result(id); ok {
+				out = append(out, res)
+			}
+		}
+	}
+	return out
+}
+
+// renderPage asks for the page at the current width and style. Only the
+// latest request counts: in a storm of resizes the older commands find
+// they are stale and return without rendering.
+func (m *Model) renderPage() tea.Cmd {
+	r := m.res
+	if r == nil {
+		return nil
+	}
+	seq := m.renderSeq.Add(1)
+	latest := m.renderSeq
+	width, style := m.width, m.st.markdown
+	r.askedWidth = width
+	guidance, id, data := m.o.Guidance, r.cause.ID, r.data
+	redactor := m.o.Runner.Setup().Redactor
+	return func() tea.Msg {
+		if latest.Load() != seq {
+			return nil
+		}
+		md, err := guidance(id, data)
+		if err != nil {
+			return pageRenderedMsg{seq: seq, width: width, err: err}
+		}
+		// Redact before rendering: the renderer styles words in pieces,
+		// which the frame's redaction could no longer recognise.
+		out, err := report.Markdown(redactor.Redact(md), width, style)
+		return pageRenderedMsg{seq: seq, width: width, page: out, err: err}
+	}
+}
+
+func (m *Model) pageRendered(msg pageRenderedMsg) {
+	if m.res == nil || msg.seq != m.renderSeq.Load() {
+		return
+	}
+	r := m.res
+	r.rendered, r.renderErr = true, msg.err
+	if msg.err != nil {
+		r.vp.SetContent(m.st.errText.Render("Could not show the guidance page: ") + m.redact(msg.err.Error()))
+		return
+	}
+	r.vp.SetContent(m.redact(uiTrimPadding(strings.TrimRight(msg.page, "\n"))))
+}
+
+// trailingPad is the padding glamour puts after each line's text: spaces,
+// each maybe styled.
+var trailingPad = regexp.MustCompile(`(?:\x1b\[[0-9;:]*m| )+$`)
+
+// uiTrimPadding drops that padding (ending the line with a style reset), so
+// frames are a third the size and cost less to draw and redact.
+func uiTrimPadding(page string) string {
+	lines := strings.Split(page, "\n")
+	for len(lines) > 1 && strings.TrimSpace(ansi.Strip(lines[0])) == "" {
+		lines = lines[1:] // the renderer's top margin: the header is enough
+	}
+	for i, ln := range lines {
+		if loc := trailingPad.FindStringIndex(ln); loc != nil {
+			cut := ln[:loc[0]]
+			if strings.Contains(ln[loc[0]:], "\x1b") {
+				cut += "\x1b[m"
+			}
+			lines[i] = cut
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// resultKey scrolls the page, saves the report, or goes back.
+func (m *Model) resultKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "s":
+		return m.saveReport()
+	case "up", "k", "down", "j", "pgup", "pgdown", "b", "f", "space", "u", "d", "home", "end", "g", "G":
+		switch msg.String() {
+		case "home", "g":
+			m.res.vp.GotoTop()
+		case "end", "G":
+			m.res.vp.GotoBottom()
+		default:
+			m.res.vp, _ = m.res.vp.Update(msg)
+		}
+		return nil
+	}
+	return m.globalKey(msg)
+}
+
+// resultHeaderHeight is the lines above the page: title and layer, the
+// marks of the checks that ran, a blank line.
+func (m Model) resultHeaderHeight() int {
+	return strings.Count(m.resultHeader(m.width), "\n") + 1
+}
+
+func (m Model) resultHeader(w int) string {
+	r := m.res
+	if r == nil {
+		return ""
+	}
+	title := m.st.header.Render(uiOneLine(r.cause.Title))
+	if r.cause.Layer != "" {
+		title += "  " + m.st.layer.Render("layer: "+r.cause.Layer)
+	}
+	// On a short screen the page needs every line: one line of title,
+	// no marks (the report has them).
+	short := m.height-chrome < 12
+	lines := uiWrap(title, w)
+	switch {
+	case short:
+		lines = []string{ansi.Truncate(title, w, "…")}
+	case len(lines) > 2:
+		lines = lines[:2]
+	}
+	if len(r.results) > 0 && !short {
+		// Fill lines with whole "✓ id" tokens: an ID is never split.
+		ml := []string{m.st.hint.Render("Checks:")}
+		for _, res := range r.results {
+			tok := m.st.mark(res.Status) + " " + res.ID
+			last, sep := &ml[len(ml)-1], "  "
+			if len(ml) == 1 && len(r.results) > 0 && *last == m.st.hint.Render("Checks:") {
+				sep = " "
+			}
+			if ansi.StringWidth(*last)+len(sep)+ansi.StringWidth(tok) <= w {
+				*last += sep + tok
+			} else {
+				ml = append(ml, tok)
+			}
+		}
+		// At most two lines of marks; the page matters more.
+		if len(ml) > 2 {
+			ml = ml[:2]
+			ml[1] = ansi.Truncate(ml[1], max(w-1, 1), "") + "…"
+		}
+		lines = append(lines, ml...)
+	}
+	return strings.Join(append(lines, ""), "\n")
+}
+
+func (m Model) resultView(w int) string {
+	r := m.res
+	if r == nil {
+		return ""
+	}
+	page := r.vp.View()
+	if !r.rendered {
+		page = m.st.hint.Render("Rendering the guidance page…")
+	}
+	return m.resultHeader(w) + "\n" + page
+}
+
+// saveReport writes the support report to a file and copies it to the
+// clipboard (OSC 52, which some terminals block, hence the file too).
+func (m *Model) saveReport() tea.Cmd {
+	r := m.res
+	if r == nil {
+		return nil
+	}
+	now := time.Now()
+	text := report.Support(report.Diagnosis{
+		CauseID: r.cause.ID, CauseTitle: r.cause.Title, Layer: r.cause.Layer,
+		Evidence: m.evidence(), Results: r.results, Setup: m.o.Runner.Setup(),
+		When: now, Version: m.o.Version,
+	})
+	dir := m.o.ReportDir
+	return tea.Batch(tea.SetClipboard(text), func() tea.Msg {
+		path, err := uiWriteReport(dir, now, text)
+		return reportSavedMsg{path: path, err: err}
+	})
+}
+
+func (m Model) evidence() checks.Evidence {
+	ev, _ := m.o.Runner.Evidence(m.res.cause.ID)
+	return ev
+}
+
+// uiWriteReport writes the report under a new name (never over another
+// file), readable by the user only: it names their endpoint and setup.
+func uiWriteReport(dir string, now time.Time, text string) (string, error) {
+	if dir == "" {
+		dir = "."
+	}
+	base := "unstuck-report-" + now.Format("20060102-150405")
+	for i := 1; i <= 100; i++ {
+		name := base + ".md"
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d.md", base, i)
+		}
+		path := filepath.Join(dir, name)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if _, err := f.WriteString(text); err != nil {
+			f.Close()
+			return "", err
+		}
+		if err := f.Close(); err != nil {
+			return "", err
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		return path, nil
+	}
+	return "", errors.New("too many reports with the same time stamp")
+}
+
+func (m *Model) reportSaved(msg reportSavedMsg) {
+	if msg.err != nil {
+		m.status = "Could not save the report: " + msg.err.Error() + " (it was copied to the clipboard)"
+		return
+	}
+	m.status = "Report saved to " + msg.path + " and copied to the clipboard."
+}
