@@ -129,6 +129,14 @@ func (m Model) choiceLines(w, h int) []string {
 			}
 		}
 	}
+	// Hints line up in one column when the labels leave room for them.
+	labelW := 0
+	for _, c := range n.Choices {
+		labelW = max(labelW, ansi.StringWidth(uiOneLine(c.Label)))
+	}
+	if labelW+4+12 > w {
+		labelW = 0
+	}
 	var out []string
 	if markers && start > 0 {
 		out = append(out, m.st.hint.Render("  ↑ "+strconv.Itoa(start)+" more"))
@@ -136,6 +144,9 @@ func (m Model) choiceLines(w, h int) []string {
 	for i := start; i < end && i < total; i++ {
 		c := n.Choices[i]
 		label := uiOneLine(c.Label)
+		if c.Hint != "" && labelW > 0 {
+			label += strings.Repeat(" ", labelW-ansi.StringWidth(label))
+		}
 		var ln string
 		if i == m.cursor {
 			ln = m.st.selected.Render("› " + label)

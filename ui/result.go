@@ -114,6 +114,7 @@ func (m *Model) renderPage() tea.Cmd {
 		if err != nil {
 			return pageRenderedMsg{seq: seq, width: width, err: err}
 		}
+		md = uiDropTitle(md)
 		// Redact before rendering: the renderer styles words in pieces,
 		// which the frame's redaction could no longer recognise.
 		out, err := report.Markdown(redactor.Redact(md), width, style)
@@ -304,4 +305,17 @@ func (m *Model) reportSaved(msg reportSavedMsg) {
 		return
 	}
 	m.status = "Report saved to " + msg.path + " and copied to the clipboard."
+}
+
+// uiDropTitle removes the page's own H1: the result header above the page
+// already names the cause, and saying it twice costs two rows at 80x24.
+func uiDropTitle(md string) string {
+	trimmed := strings.TrimLeft(md, "\n")
+	if strings.HasPrefix(trimmed, "# ") {
+		if _, rest, ok := strings.Cut(trimmed, "\n"); ok {
+			return rest
+		}
+		return ""
+	}
+	return md
 }

@@ -105,7 +105,7 @@ var fixtureCauses = map[string]content.Cause{
 // fixtureGuidance is a page long enough to scroll, naming its cause.
 func fixtureGuidance(id string, d content.PageData) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Fix for %s\n\nThe key in **%s** is %s.\n\n", id, d.KeyEnv, d.Key)
+	fmt.Fprintf(&b, "# Page title\n\nFix for %s\n\nThe key in **%s** is %s.\n\n", id, d.KeyEnv, d.Key)
 	fmt.Fprintf(&b, "Check it with `printf %%s \"$%s\" | od -c | tail -2`.\n\n", d.KeyEnv)
 	for i := 1; i <= 30; i++ {
 		fmt.Fprintf(&b, "%d. step number %d of the fix\n", i, i)
@@ -725,5 +725,18 @@ func BenchmarkFirstFrame(b *testing.B) {
 		m := New(o)
 		_ = m.Init()
 		_ = m.View()
+	}
+}
+
+func TestResultPageDropsItsOwnTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"# Title\n\nBody\n": "\nBody\n",
+		"\n# Title\nBody":   "Body",
+		"Body only\n":       "Body only\n",
+		"## Not H1\nBody":   "## Not H1\nBody",
+	} {
+		if got := uiDropTitle(in); got != want {
+			t.Errorf("uiDropTitle(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
