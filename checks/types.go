@@ -117,7 +117,10 @@ type Profile struct {
 	ProviderHeader   string            `yaml:"provider_header"`    // header naming the serving provider
 	HostHints        []string          `yaml:"host_hints"`         // host substrings that imply this profile
 	HasModelsList    bool              `yaml:"has_models_list"`    // GET {base}/models exists
-	Console          string            `yaml:"console"`            // where keys are managed, for guidance
-	StatusPage       string            `yaml:"status_page"`
-	Notes            []string          `yaml:"notes"`
+	// Added for the base-url check and Resolve (additive):
+	OpenAIBasePath   string   `yaml:"openai_base_path"`    // path an OpenAI-style base URL must end with, e.g. /v1; "" = not known, only warn
+	BaseURLEnvSuffix string   `yaml:"base_url_env_suffix"` // appended to a bare-host base URL read from BaseURLEnvs (Heroku's INFERENCE_URL + /v1)
+	Console          string   `yaml:"console"`             // where keys are managed, for guidance
+	StatusPage       string   `yaml:"status_page"`
+	Notes            []string `yaml:"notes"`
 }
