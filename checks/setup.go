@@ -30,6 +30,11 @@ type Setup struct {
 	Headers       []Header // extra headers (from --header)
 
 	Redactor *Redactor // knows the key and its variants and credential header values
+
+	// net is what the network checks of this Setup share: one HTTP client,
+	// the models list fetched once, the billable request sent at most once.
+	// Nil until the first network check (httpclient.go).
+	net *netSession
 }
 
 // KeySource is one place a key was found.
