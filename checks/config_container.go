@@ -87,7 +87,10 @@ func Container(_ context.Context, s *Setup) Result {
 		c.Host = hostPort(h)
 		return cfgDisplayURL(c.String())
 	}
-	r.Status, r.Cause = Fail, "localhost-in-container"
+	// A warning, not a failure: a server may well listen inside this same
+	// container (or the container shares the host's network). The tree names
+	// this cause only when the TCP connect then fails.
+	r.Status, r.Cause = Warn, "localhost-in-container"
 	r.Summary = "the base URL points at " + host + ", which inside a container is the container itself, not your machine"
 	r.Details = append(r.Details,
 		"server on your machine (Docker Desktop): "+swap("host.docker.internal"),
