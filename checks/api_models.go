@@ -160,12 +160,34 @@ func netModelsListed(r *Result, s *Setup, rep *Reply) {
 
 // netHasModel: the exact ID, or the same with Google's "models/" namespace.
 func netHasModel(ids []string, want string) bool {
+	want = strings.TrimPrefix(want, "models/")
 	for _, id := range ids {
-		if id == want || strings.TrimPrefix(id, "models/") == strings.TrimPrefix(want, "models/") {
+		id = strings.TrimPrefix(id, "models/")
+		if id == want || netIsAliasOf(want, id) {
 			return true
 		}
 	}
 	return false
+}
+
+// netIsAliasOf reports whether want is the undated alias of a dated snapshot
+// in the list: providers list "claude-sonnet-4-5-20250929" or
+// "gpt-4o-2024-08-06" and still accept "claude-sonnet-4-5" and "gpt-4o".
+func netIsAliasOf(want, id string) bool {
+	rest, ok := strings.CutPrefix(id, want+"-")
+	if !ok {
+		return false
+	}
+	digits := strings.ReplaceAll(rest, "-", "")
+	if len(digits) != 8 || len(rest) > 10 {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // netModelSample picks up to n IDs to show: the nearest to what the user

@@ -481,6 +481,8 @@ var clsClientRules = []clsClientRule{
 		func(m []string) string {
 			return "the code read " + m[1] + " from the environment and it is not set in this process"
 		}},
+	{"key-whitespace", []string{"illegal header value", "invalid character in header", "invalid header value", "invalid header field value", "header value must not contain"}, regexp.MustCompile(`(?i)Illegal header value b?['"]?(?:Bearer\s)?|Invalid character in header content \[?"?(?:Authorization|x-api-key|api-key)|invalid header (?:field )?value|header value must not contain (?:CR|LF|newline)`),
+		clsFixed("the HTTP library refused to send the auth header because the key holds a newline or other control character (httpx: Illegal header value; Node: Invalid character in header content): strip it where the key is set")},
 	{"config-cache-stale", []string{"config:", "bootstrap/cache", "configuration is cached", "artisan optimize"}, regexp.MustCompile(`(?i)config:cache|config:clear|bootstrap/cache/config\.php|configuration is cached|php artisan optimize`),
 		clsFixed("Laravel serves config from its cache, so env() no longer reads .env: clear it with php artisan config:clear after changing keys")},
 	{"client-not-closed", []string{"unclosed", "too many open files", "emfile", "errno 24", "pooltimeout", "connection pool"}, regexp.MustCompile(`(?i)Unclosed client session|Unclosed connector|ResourceWarning: unclosed|Too many open files|\bEMFILE\b|\[Errno 24\]|PoolTimeout|All connections in the connection pool are occupied`),

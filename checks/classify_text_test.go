@@ -318,3 +318,19 @@ func BenchmarkClassifyText(b *testing.B) {
 		_ = ClassifyText(texts[i%len(texts)])
 	}
 }
+
+func TestClassifyTextHeaderRefusedMeansWhitespace(t *testing.T) {
+	for _, text := range []string{
+		"httpx.LocalProtocolError: Illegal header value b'Bearer sk-proj-abcdefghijklmnopqrstuvwxyz012345\\n'",
+		`TypeError [ERR_INVALID_CHAR]: Invalid character in header content ["Authorization"]`,
+		`net/http: invalid header field value for "Authorization"`,
+	} {
+		c := ClassifyText(text)
+		if c.Cause != "key-whitespace" {
+			t.Errorf("%q: got %q, want key-whitespace", text, c.Cause)
+		}
+		if strings.Contains(c.Evidence.ErrorMessage+c.Reason, "abcdefghijklmnopqrstuvwxyz012345") {
+			t.Errorf("%q: the key came back", text)
+		}
+	}
+}

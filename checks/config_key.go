@@ -496,6 +496,12 @@ func KeyPlatform(_ context.Context, s *Setup) Result {
 			}
 			return fail(from + " is " + kp.Title + ", but the base URL is " + host + ", which takes " + want)
 		}
+	} else if home, ok := cfgPlatformOfHost(cfgHostOf(s.Profile.DefaultBaseURL)); ok && kp.Prefixes != nil &&
+		kp.ID != home.ID && kp.ID != cfgAmbiguousSK.ID {
+		// The user chose a first-party protocol (say openai) but the key is
+		// plainly another platform's (sk-ant-…), whatever the base URL: a
+		// server speaking that protocol will not take it.
+		return fail(from + " is " + kp.Title + ", but you chose the " + cfgTitle(s.Profile) + " profile, which takes keys starting " + strings.Join(home.Prefixes, " or "))
 	} else if need := s.Profile.KeyPrefixes; len(need) > 0 && !cfgHasAnyPrefix(key, need) {
 		_, hostIsProfiles := cfgHostMatches(host, s.Profile.HostHints)
 		if (hostIsProfiles && host != "") || s.Profile.DefaultBaseURL == "" {

@@ -204,6 +204,8 @@ func TestCfgKeyPlatform(t *testing.T) {
 			cfgExpect{Pass, "", []string{"OpenAI key"}}, "openai"},
 		{"anthropic key to openai", Config{Provider: "openai", Env: Env{"OPENAI_API_KEY": "sk-ant-api03-abcdefghijklmnopqrstu"}},
 			cfgExpect{Fail, "key-wrong-platform", []string{"Anthropic API key", "api.openai.com"}}, "anthropic"},
+		{"anthropic key, openai profile, local gateway", Config{Provider: "openai", BaseURL: "http://127.0.0.1:8080/v1", Env: Env{"OPENAI_API_KEY": "sk-ant-api03-abcdefghijklmnopqrstu"}},
+			cfgExpect{Fail, "key-wrong-platform", []string{"Anthropic API key", "OpenAI profile"}}, "anthropic"},
 		{"openai key to anthropic", Config{Provider: "anthropic", Env: Env{"ANTHROPIC_API_KEY": cfgTestKey}},
 			cfgExpect{Fail, "key-wrong-platform", []string{"OpenAI key", "api.anthropic.com", "sk-ant-"}}, "openai"},
 		{"claude subscription token", Config{Provider: "anthropic", Env: Env{"ANTHROPIC_API_KEY": "sk-ant-oat01-abcdefghijklmnopqrstu"}},

@@ -66,3 +66,21 @@ func FuzzNearestModels(f *testing.F) {
 		}
 	})
 }
+
+func TestHasModelAcceptsUndatedAliases(t *testing.T) {
+	ids := []string{"claude-sonnet-4-5-20250929", "gpt-4o-2024-08-06", "models/gemini-2.0-flash", "gpt-4o-mini"}
+	for want, has := range map[string]bool{
+		"claude-sonnet-4-5":          true,
+		"claude-sonnet-4-5-20250929": true,
+		"gpt-4o":                     true,
+		"gpt-4o-mini":                true,
+		"gemini-2.0-flash":           true,
+		"claude-sonnet-4":            false, // a prefix, but not of a dated snapshot
+		"gpt-4":                      false,
+		"claude-sonnet":              false,
+	} {
+		if got := netHasModel(ids, want); got != has {
+			t.Errorf("netHasModel(%q) = %v, want %v", want, got, has)
+		}
+	}
+}
