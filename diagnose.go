@@ -54,7 +54,9 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return 1, fmt.Errorf("the decision tree could not decide: %w", err)
 	}
-	d, guidance, err := diagnosis(runner, walk.Current().Cause, results, false)
+	cause := walk.Current().Cause
+	ev, summary := runner.Evidence(cause)
+	d, guidance, err := diagnosis(runner.Setup(), cause, ev, summary, results, false)
 	if err != nil {
 		return 1, err
 	}
@@ -68,7 +70,7 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		}
 	}
 	if o.jsonOut {
-		if err := writeJSON(stdout, rd, d, guidance); err != nil {
+		if err := writeJSON(stdout, rd, d, guidance, nil); err != nil {
 			return 1, err
 		}
 	} else {
@@ -81,14 +83,16 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 }
 
 // diagnosis gathers what every output needs for one cause.
-func diagnosis(runner *checks.Runner, cause string, results []checks.Result, pasted bool) (report.Diagnosis, string, error) {
+func diagnosis(setup *checks.Setup, cause string, ev checks.Evidence, summary string, results []checks.Result, pasted bool) (report.Diagnosis, string, error) {
 	info, ok := content.CauseByID(cause)
 	if !ok {
 		return report.Diagnosis{}, "", fmt.Errorf("the tree named %q, which is not in the catalogue", cause)
 	}
-	ev, summary := runner.Evidence(cause)
-	setup := runner.Setup()
-	guidance, err := content.Guidance(cause, content.NewPageData(ev, setup, summary))
+	pageSetup := setup
+	if pasted {
+		pageSetup = nil // nothing about this machine was checked
+	}
+	guidance, err := content.Guidance(cause, content.NewPageData(ev, pageSetup, summary))
 	if err != nil {
 		return report.Diagnosis{}, "", err
 	}

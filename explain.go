@@ -42,20 +42,28 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 1, fmt.Errorf("the decision tree could not decide: %w", err)
 	}
 	recognised := res.Cause != ""
-	d, guidance, err := diagnosis(runner, walk.Current().Cause, nil, true)
+	rd := runner.Setup().Redactor
+	if !recognised && !jsonOut {
+		// No page: the tree's fallback is a guess, and a person reading
+		// "the server hit an internal error" about text we could not read
+		// would be misled. Say so and point at what can find out.
+		emit(stderr, rd, "unstuck did not recognise this error.\n"+
+			"  unstuck             asks what you see and checks your setup step by step\n"+
+			"  unstuck diagnose    checks your key, URL, network and API in one go\n"+
+			"Paste the whole error (status line and JSON body, or the traceback) for a better match.\n")
+		return 1, nil
+	}
+	// Evidence from the pasted text only: nothing about this machine's
+	// setup was checked, so none of it is reported.
+	d, guidance, err := diagnosis(runner.Setup(), walk.Current().Cause, res.Evidence, res.Summary, nil, true)
 	if err != nil {
 		return 1, err
 	}
-	rd := runner.Setup().Redactor
 	if jsonOut {
-		if err := writeJSON(stdout, rd, d, guidance); err != nil {
+		if err := writeJSON(stdout, rd, d, guidance, &recognised); err != nil {
 			return 1, err
 		}
 	} else {
-		if !recognised {
-			emit(stderr, rd, "unstuck did not recognise this error; the page below is the closest general advice.\n"+
-				"Try `unstuck` for the guided questions, or `unstuck diagnose` to check your setup.\n\n")
-		}
 		renderPage(stdout, rd, d, guidance)
 	}
 	if recognised {

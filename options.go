@@ -117,7 +117,27 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError{err.Error()}
+		return usageError{flagMessage(err.Error())}
 	}
 	return nil
+}
+
+// flagMessage rewrites the flag package's wording in the form people type
+// (--flag, not -flag) and says what a duration looks like.
+func flagMessage(msg string) string {
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "unknown flag --" + strings.TrimLeft(name, "-")
+	}
+	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "--" + strings.TrimLeft(rest, "-") + " needs a value"
+	}
+	if strings.HasPrefix(msg, "invalid value ") {
+		value, rest, _ := strings.Cut(strings.TrimPrefix(msg, "invalid value "), " for flag -")
+		name, _, _ := strings.Cut(rest, ":")
+		if name == "timeout" {
+			return "--timeout wants a duration like 10s, 500ms or 1m, got " + value
+		}
+		return "--" + name + ": " + value + " is not a valid value"
+	}
+	return msg
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/report"
@@ -39,10 +40,11 @@ func emit(w io.Writer, rd *checks.Redactor, s string) {
 
 // jsonOutput is the --json object of INTERFACE.md.
 type jsonOutput struct {
-	Cause    content.Cause   `json:"cause"`
-	Checks   []jsonCheck     `json:"checks"`
-	Evidence checks.Evidence `json:"evidence"`
-	Guidance string          `json:"guidance"`
+	Cause      content.Cause   `json:"cause"`
+	Recognized *bool           `json:"recognized,omitempty"` // explain only: false when the text matched nothing
+	Checks     []jsonCheck     `json:"checks"`
+	Evidence   checks.Evidence `json:"evidence"`
+	Guidance   string          `json:"guidance"`
 }
 
 type jsonCheck struct {
@@ -52,12 +54,13 @@ type jsonCheck struct {
 	MS      int64         `json:"ms"`
 }
 
-func writeJSON(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance string) error {
+func writeJSON(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance string, recognized *bool) error {
 	out := jsonOutput{
-		Cause:    content.Cause{ID: d.CauseID, Layer: d.Layer, Title: d.CauseTitle},
-		Checks:   []jsonCheck{},
-		Evidence: d.Evidence,
-		Guidance: guidance,
+		Recognized: recognized,
+		Cause:      content.Cause{ID: d.CauseID, Layer: d.Layer, Title: d.CauseTitle},
+		Checks:     []jsonCheck{},
+		Evidence:   d.Evidence,
+		Guidance:   guidance,
 	}
 	for _, r := range d.Results {
 		out.Checks = append(out.Checks, jsonCheck{ID: r.ID, Status: r.Status, Summary: r.Summary, MS: r.Duration.Milliseconds()})
@@ -116,7 +119,9 @@ func renderPage(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance s
 		page = guidance
 	}
 	if style == report.Plain {
-		page = trimLines(page)
+		// Glamour's no-terminal style still writes OSC 8 hyperlinks; a
+		// pipe, a file or NO_COLOR wants none of that.
+		page = trimLines(ansi.Strip(page))
 	}
 	b.WriteString(page)
 	out := b.String()
