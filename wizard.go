@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,6 +45,9 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		Version: versionString(),
 		NoColor: noColor,
 	})
+	if errors.Is(err, ui.ErrInterrupted) {
+		return 130, nil // like any program stopped with ctrl+c; nothing to add
+	}
 	if err != nil {
 		return 1, err
 	}

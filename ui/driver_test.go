@@ -58,7 +58,7 @@ func (d *driver) send(first tea.Msg) {
 				queue = append(queue, d.run(c)...)
 			}
 			continue
-		case tea.QuitMsg:
+		case tea.QuitMsg, tea.InterruptMsg:
 			d.quit = true
 			continue
 		}

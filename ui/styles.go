@@ -78,7 +78,13 @@ func uiNewStyles(isDark, noColor bool) *styles {
 		fail:     fg(red),
 		skip:     fg(dim),
 		spinner:  fg(accent),
-		help2:    help.DefaultStyles(isDark),
+		// The bubbles defaults are greys of about 2:1 contrast on either
+		// background; the footer is how people learn the keys, so it gets
+		// the same readable grey as hints, with keys in full text colour.
+		help2: help.Styles{
+			Ellipsis: fg(dim), ShortKey: fg(text).Bold(true), ShortDesc: fg(dim), ShortSeparator: fg(dim),
+			FullKey: fg(text).Bold(true), FullDesc: fg(dim), FullSeparator: fg(dim),
+		},
 		input:    textinput.DefaultStyles(isDark),
 		textarea: textarea.DefaultStyles(isDark),
 		markdown: report.Dark,

@@ -219,7 +219,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // key routes a key press: ctrl+c first, everywhere; then the screen's keys.
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if msg.String() == "ctrl+c" {
-		return m, m.quit()
+		// An interrupt, not a quit: Run reports ErrInterrupted so the
+		// shell sees 130, as after any ctrl+c.
+		m.stopChecks()
+		return m, tea.Interrupt
 	}
 	m.status = ""
 	switch m.screen {
@@ -492,6 +495,9 @@ func (m Model) body() string {
 	}
 }
 
+// ErrInterrupted is what Run returns after ctrl+c or a cancelled context.
+var ErrInterrupted = errors.New("wizard interrupted")
+
 // Run starts the wizard in the alternate screen and returns when the user
 // quits. A panic inside the wizard is caught by Bubble Tea, which restores
 // the terminal; Run then reports it as an error for main to print.
@@ -512,7 +518,7 @@ func Run(ctx context.Context, o Options) error {
 	case errors.Is(err, tea.ErrProgramPanic):
 		return errors.New("the wizard crashed (the terminal was restored); please report this with `unstuck diagnose` output")
 	case errors.Is(err, tea.ErrInterrupted), ctx.Err() != nil:
-		return fmt.Errorf("wizard stopped: %w", context.Canceled)
+		return ErrInterrupted
 	default:
 		return fmt.Errorf("wizard: %s", m.redact(err.Error()))
 	}

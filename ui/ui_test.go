@@ -458,8 +458,8 @@ func TestChecksTickAndCtrlCCancels(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("ctrl+c returned no command")
 	}
-	if _, ok := cmd().(tea.QuitMsg); !ok {
-		t.Fatal("ctrl+c did not quit")
+	if _, ok := cmd().(tea.InterruptMsg); !ok {
+		t.Fatal("ctrl+c did not interrupt")
 	}
 	select {
 	case <-cancelled:
