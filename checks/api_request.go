@@ -49,12 +49,23 @@ func sendRequest(ctx context.Context, s *Setup, c *Client) Result {
 	case s.Key.Empty():
 		r.Status, r.Summary = Skip, "not sent: there is no key to send"
 		return r
-	case s.Model == "" && !netModelFromRoute(s):
-		r.Status, r.Summary = Skip, "not sent: no model given (use --model"+netModelEnvHint(s)+")"
-		return r
+	}
+	model := s.Model
+	if model == "" && !netModelFromRoute(s) {
+		// No model given: borrow the smallest chat model the key's own
+		// models list offers, so the probe still proves key, URL and
+		// stream. Say so: the user's app asks for its own model.
+		model = netProbeModel(netSessionFor(s).listedIDs(ctx))
+		if model == "" {
+			r.Status, r.Summary = Skip, "not sent: no model given (use --model"+netModelEnvHint(s)+")"
+			return r
+		}
+		r.Evidence.Model = model
+		r.Facts["request.model_guessed"] = "yes"
+		r.Details = append(r.Details, "no model was given, so the probe used "+model+" from your models list")
 	}
 
-	rep, err := c.Open(ctx, Call{Method: "POST", URL: s.Endpoint, Body: netRequestBody(s), Accept: "text/event-stream"})
+	rep, err := c.Open(ctx, Call{Method: "POST", URL: s.Endpoint, Body: netRequestBodyFor(s, model), Accept: "text/event-stream"})
 	if err != nil {
 		netTransportFail(&r, rep, err, "the request got no answer")
 		if rep != nil {
@@ -101,7 +112,7 @@ func netModelEnvHint(s *Setup) string {
 
 // netRequestBody is the smallest request each protocol accepts: one short
 // user message, one output token, streamed.
-func netRequestBody(s *Setup) []byte {
+func netRequestBodyFor(s *Setup, model string) []byte {
 	type msg struct {
 		Role    string `json:"role"`
 		Content string `json:"content"`
@@ -111,7 +122,7 @@ func netRequestBody(s *Setup) []byte {
 		MaxTokens int    `json:"max_tokens"`
 		Messages  []msg  `json:"messages"`
 		Stream    bool   `json:"stream"`
-	}{s.Model, 1, []msg{{"user", "Say OK"}}, true}
+	}{model, 1, []msg{{"user", "Say OK"}}, true}
 	b, _ := json.Marshal(body)
 	return b
 }
@@ -456,4 +467,38 @@ func netMs(d time.Duration) int64 {
 		return 0
 	}
 	return int64((d + time.Millisecond - 1) / time.Millisecond)
+}
+
+// listedIDs is the models list's IDs (fetched once per Setup, shared with
+// the models check), or nil when there is none.
+func (ns *netSession) listedIDs(ctx context.Context) []string {
+	f := ns.fetchModels(ctx)
+	if f.err != nil || f.reply == nil || f.reply.Status < 200 || f.reply.Status > 299 {
+		return nil
+	}
+	ids, _, _ := parseModelList(f.reply.Body)
+	return ids
+}
+
+// netProbeModel picks the model a probe costs least with: a small chat model
+// (mini, nano, haiku, flash, small) when the list has one, else the first
+// chat model. Embedding, audio, image and moderation models cannot answer a
+// chat request at all.
+func netProbeModel(ids []string) string {
+	notChat := []string{"embed", "tts", "whisper", "dall-e", "image", "moderation", "audio", "realtime", "transcribe", "search", "rerank", "vision-preview", "davinci", "babbage"}
+	small := []string{"mini", "nano", "haiku", "flash", "small", "lite"}
+	first := ""
+	for _, id := range ids {
+		low := strings.ToLower(id)
+		if clsHasAny(low, notChat) {
+			continue
+		}
+		if first == "" {
+			first = id
+		}
+		if clsHasAny(low, small) {
+			return id
+		}
+	}
+	return first
 }

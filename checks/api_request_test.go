@@ -323,14 +323,26 @@ func TestRequestSilentServer(t *testing.T) {
 	netWant(t, r, Fail, "timeout")
 }
 
-func TestRequestNeedsModel(t *testing.T) {
+// Without a model the probe borrows one from the key's own models list and
+// says so; with no list to borrow from it sends nothing.
+func TestRequestWithoutModel(t *testing.T) {
 	o := newNetOpenAI()
 	srv := netServe(t, o)
 	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *Setup) { s.Model = "" }))
-	netWant(t, r, Skip, "")
-	if o.hits.n.Load() != 0 {
-		t.Error("sent without a model")
+	netWant(t, r, Pass, "")
+	if r.Facts["request.model_guessed"] != "yes" || r.Evidence.Model == "" {
+		t.Errorf("the borrowed model is not reported: facts %v, model %q", r.Facts, r.Evidence.Model)
 	}
+
+	bare := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		netDrain(r)
+		if r.Method == http.MethodPost {
+			t.Error("sent without a model and without a models list")
+		}
+		http.NotFound(w, r)
+	}))
+	r = netRequest(t, netSetup(t, "openai", bare.URL+"/v1", netHooks{}, func(s *Setup) { s.Model = "" }))
+	netWant(t, r, Skip, "")
 }
 
 func TestRequestKeyEchoedNeverShown(t *testing.T) {
@@ -350,4 +362,22 @@ func TestRequestKeyEchoedNeverShown(t *testing.T) {
 		t.Errorf("the echoed key was not visibly masked: %q / %q", r.Summary, r.Evidence.ErrorMessage)
 	}
 	netNoKey(t, Models(context.Background(), s), AuthHeader(context.Background(), s))
+}
+
+func TestProbeModelPicksASmallChatModel(t *testing.T) {
+	cases := []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"text-embedding-3-small", "gpt-4o", "gpt-4o-mini", "whisper-1"}, "gpt-4o-mini"},
+		{[]string{"claude-opus-4-1-20250805", "claude-3-5-haiku-20241022"}, "claude-3-5-haiku-20241022"},
+		{[]string{"text-embedding-3-small", "dall-e-3", "gpt-4.1"}, "gpt-4.1"},
+		{[]string{"text-embedding-3-small", "tts-1"}, ""},
+		{nil, ""},
+	}
+	for _, c := range cases {
+		if got := netProbeModel(c.ids); got != c.want {
+			t.Errorf("netProbeModel(%v) = %q, want %q", c.ids, got, c.want)
+		}
+	}
 }

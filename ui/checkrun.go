@@ -234,11 +234,11 @@ func (m Model) consentView(w int) string {
 	if endpoint == "" {
 		endpoint = s.BaseURL
 	}
-	model := s.Model
-	if model == "" {
-		model = "(none set)"
+	model := "model " + s.Model
+	if s.Model == "" {
+		model = "the smallest chat model your models list offers (no model was given)"
 	}
-	what := fmt.Sprintf("one minimal streamed request to %s for model %s, 1 output token (a fraction of a cent)", endpoint, model)
+	what := fmt.Sprintf("one minimal streamed request to %s for %s, 1 output token (a fraction of a cent)", endpoint, model)
 	var lines []string
 	head, _ := m.uiHead("The next check sends a real request that may be billed.", "", w)
 	lines = append(lines, head...)
