@@ -32,8 +32,10 @@ func (s Style) glamourName() string {
 }
 
 // A glamour TermRenderer is not safe for concurrent use, so each cached
-// renderer carries its own lock. Building one costs far more than using one,
-// which is why they are kept per style and width.
+// renderer carries its own lock. Renderers are kept per style and width so
+// that a resize storm re-renders without rebuilding; measured, building one
+// costs ~30 µs and its first render up to 0.8 ms more than a warm one
+// (BenchmarkMarkdown), against ~3 ms for a page.
 type cached struct {
 	mu sync.Mutex
 	r  *glamour.TermRenderer
