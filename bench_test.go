@@ -310,16 +310,7 @@ func BenchmarkResolve(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	used := map[string]bool{}
-	for _, id := range tree.ChecksUsed() {
-		used[id] = true
-	}
-	var ids []string
-	for _, id := range checks.IDs() {
-		if used[id] && id != checks.CheckPaste {
-			ids = append(ids, id)
-		}
-	}
+	ids := diagnoseChecks(tree)
 	for _, tc := range []struct{ name, key, cause string }{
 		{"healthy", benchKey, "healthy"},
 		{"401", benchKey[:len(benchKey)-4] + "XXXX", "key-rejected"},

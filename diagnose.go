@@ -34,19 +34,7 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		return 1, err
 	}
 	runner := checks.NewRunner(o.config(profiles))
-	// Every check the tree uses, in the registry's order (configuration,
-	// network, API), so the printed list reads top-down like the ladder.
-	used := map[string]bool{}
-	for _, id := range tree.ChecksUsed() {
-		used[id] = true
-	}
-	var ids []string
-	for _, id := range checks.IDs() {
-		if used[id] && id != checks.CheckPaste {
-			ids = append(ids, id)
-		}
-	}
-	results := runner.RunAll(ctx, ids)
+	results := runner.RunAll(ctx, diagnoseChecks(tree))
 	if ctx.Err() != nil {
 		return 1, fmt.Errorf("interrupted")
 	}
@@ -80,6 +68,23 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		return 0, nil
 	}
 	return 1, nil
+}
+
+// diagnoseChecks is every check the tree uses but the paste, in the
+// registry's order (configuration, network, API), so the printed list reads
+// top-down like the ladder.
+func diagnoseChecks(tree *decisiontree.Tree) []string {
+	used := map[string]bool{}
+	for _, id := range tree.ChecksUsed() {
+		used[id] = true
+	}
+	var ids []string
+	for _, id := range checks.IDs() {
+		if used[id] && id != checks.CheckPaste {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // diagnosis gathers what every output needs for one cause.
