@@ -1,0 +1,115 @@
+package report
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/unstuck-dev/unstuck/checks"
+)
+
+const testKey = "sk-proj-REPORTTESTKEY0123456789abcdefSECRET"
+
+func testDiagnosis() Diagnosis {
+	setup := checks.Resolve(checks.Config{
+		Env:     checks.Env{"OPENAI_API_KEY": testKey},
+		Headers: []checks.Header{{Name: "Helicone-Auth", Value: "Bearer sk-helicone-abcdefghijklmnop"}, {Name: "X-Team", Value: "search"}},
+	})
+	return Diagnosis{
+		CauseID: "rate-limited", CauseTitle: "You are sending too fast", Layer: "rate-limit",
+		Evidence: checks.Evidence{
+			Provider: "openai", Protocol: "openai", BaseURL: "https://api.openai.com/v1",
+			Endpoint: "https://api.openai.com/v1/chat/completions", Model: "gpt-4o",
+			Key:    checks.Fingerprint(testKey) + " (from OPENAI_API_KEY)",
+			Status: 429, ErrorType: "requests", ErrorCode: "rate_limit_exceeded",
+			ErrorMessage: "Rate limit reached for gpt-4o; key " + testKey + " echoed by the server",
+			RequestID:    "req_abc123", RequestIDs: []string{"x-request-id: req_abc123", "cf-ray: 8f1e2d3c4b5a6978-AMS"},
+			RateLimit: &checks.RateLimit{Limit: "500", Remaining: "0", Reset: "in 37 s (at 14:02:11)"},
+			TTFBMs:    310, TotalMs: 320,
+		},
+		Results: []checks.Result{
+			{ID: "key-present", Status: checks.Pass, Summary: "OPENAI_API_KEY is set", Duration: time.Millisecond},
+			{ID: "request", Status: checks.Fail, Summary: "the request got 429", Duration: 320 * time.Millisecond},
+		},
+		Setup:   setup,
+		When:    time.Date(2026, 11, 23, 14, 1, 34, 0, time.FixedZone("CET", 3600)),
+		Version: "v1.2.3",
+	}
+}
+
+func TestSupportReportHasTheEvidenceAndNoSecrets(t *testing.T) {
+	out := Support(testDiagnosis())
+	for _, want := range []string{
+		"rate-limited", "layer `rate-limit`", "2026-11-23 14:01:34 CET (+01:00)", "unstuck v1.2.3",
+		"https://api.openai.com/v1/chat/completions", "`gpt-4o`", "`429`", "`rate_limit_exceeded`",
+		"`req_abc123`", "cf-ray: 8f1e2d3c4b5a6978-AMS", "in 37 s (at 14:02:11)",
+		"first byte 310 ms", "✓ `key-present`", "✗ `request`", "X-Team", "search",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{testKey, "sk-helicone-abcdefghijklmnop", "REPORTTESTKEY0123456789"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the report shows %q", secret)
+		}
+	}
+	if !strings.Contains(out, "Helicone-Auth") || !strings.Contains(out, "[redacted]") {
+		t.Errorf("a credential header should be named with its value redacted:\n%s", out)
+	}
+}
+
+func TestSupportReportWithoutSetup(t *testing.T) {
+	d := testDiagnosis()
+	d.Setup, d.Pasted = nil, true
+	out := Support(d)
+	if strings.Contains(out, testKey) {
+		t.Fatal("a key-like value in pasted evidence leaked")
+	}
+	if !strings.Contains(out, "pasted error text") {
+		t.Errorf("the report should say it came from pasted text:\n%s", out)
+	}
+}
+
+func TestMarkdownWrapsAtEveryWidthAndStyle(t *testing.T) {
+	md := "# Title\n\nA paragraph that is long enough to need wrapping at sixty columns for sure, and then some more words.\n\n1. Run this:\n\n```sh\nexport OPENAI_API_KEY=\"$(pbpaste | tr -d '[:space:]')\"\n```\n"
+	for _, style := range []Style{Dark, Light, Plain} {
+		for _, width := range []int{10, 40, 60, 80, 200} {
+			out, err := Markdown(md, width, style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := ansi.Strip(out)
+			if !strings.Contains(plain, "Title") || !strings.Contains(plain, "Run this") {
+				t.Errorf("style %d width %d lost content:\n%s", style, width, plain)
+			}
+			limit := max(WrapWidth(width), 20) + 4 // glamour's margin
+			for _, ln := range strings.Split(plain, "\n") {
+				if w := ansi.StringWidth(ln); w > limit {
+					t.Errorf("style %d width %d: line of %d cells: %q", style, width, w, ln)
+				}
+			}
+			if style == Plain && strings.Contains(out, "\x1b[3") {
+				t.Errorf("plain style has colour: %q", out)
+			}
+		}
+	}
+}
+
+// Renderers are shared through the cache; many goroutines may render at
+// once (run with -race).
+func TestMarkdownIsSafeConcurrently(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := Markdown("## Heading\n\n- item "+strings.Repeat("word ", i), 60+i%3, Style(i%3)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
