@@ -87,6 +87,7 @@ func Markdown(md string, termWidth int, style Style) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	md = joinSoftBreaks(md)
 	c.mu.Lock()
 	out, err := c.r.Render(md)
 	c.mu.Unlock()

@@ -113,3 +113,24 @@ func TestMarkdownIsSafeConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestJoinSoftBreaks(t *testing.T) {
+	in := "# Title\nnot joined to a heading\n\n1. First line\n   goes on here.\n\n   ```sh\n   echo one\n   echo two\n   ```\n\n   After the code\n   it goes on.\n2. Next item\n   - a sub item\n   - another\n\nHard break  \nkept. A line\\\nkept too.\n| a | b |\n|---|---|\n"
+	want := "# Title\nnot joined to a heading\n\n1. First line goes on here.\n\n   ```sh\n   echo one\n   echo two\n   ```\n\n   After the code it goes on.\n2. Next item\n   - a sub item\n   - another\n\nHard break  \nkept. A line\\\nkept too.\n| a | b |\n|---|---|\n"
+	if got := joinSoftBreaks(in); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A paragraph inside a list item must wrap at the terminal's width, not
+// keep the source's line breaks.
+func TestListParagraphsReflow(t *testing.T) {
+	md := "1. Step one.\n\n   ```sh\n   true\n   ```\n\n   Compare the length and last four characters with\n   the key above. If the\n   app runs somewhere else, run the wizard there.\n"
+	out, err := Markdown(md, 100, Plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "with the key above. If the app runs") {
+		t.Errorf("the paragraph kept its source line breaks:\n%s", out)
+	}
+}
