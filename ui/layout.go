@@ -21,8 +21,8 @@ func uiCrumbParts(path []decisiontree.Step, cur string) []string {
 		switch {
 		case s.Node.Kind == decisiontree.Question && s.Answer != "":
 			parts = append(parts, uiOneLine(s.Answer))
-		case s.Node.Kind == decisiontree.Branch && s.Node.Title == "":
-			continue
+		case s.Node.Kind == decisiontree.Branch:
+			continue // routing the user never saw: it would only crowd the line
 		default:
 			parts = append(parts, uiOneLine(s.Node.Label()))
 		}

@@ -740,3 +740,18 @@ func TestResultPageDropsItsOwnTitle(t *testing.T) {
 		}
 	}
 }
+
+func TestBreadcrumbShowsAnswersAndStagesNotRouting(t *testing.T) {
+	q := &decisiontree.Node{ID: "root", Kind: decisiontree.Question, Title: "What you see"}
+	in := &decisiontree.Node{ID: "url", Kind: decisiontree.Input, Title: "Base URL"}
+	br := &decisiontree.Node{ID: "route", Kind: decisiontree.Branch, Title: "API verdict"}
+	ck := &decisiontree.Node{ID: "models", Kind: decisiontree.Check, Title: "Models list"}
+	got := uiCrumbParts([]decisiontree.Step{
+		{Node: q, Answer: "429 Too Many Requests"}, {Node: in, Answer: "https://x/v1"},
+		{Node: br, Answer: "symptom = 429"}, {Node: ck, Answer: "otherwise"},
+	}, "Out of credit")
+	want := []string{"429 Too Many Requests", "Base URL", "Models list", "Out of credit"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
