@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,10 @@ type Options struct {
 	// Test seams; nil means the real content package.
 	Guidance  func(id string, d content.PageData) (string, error)
 	CauseInfo func(id string) (content.Cause, bool)
+
+	// Test seams for Run: the terminal's two ends (nil: the real ones).
+	input  io.Reader
+	output io.Writer
 }
 
 // screen is what the wizard is showing.
@@ -507,16 +512,34 @@ func Run(ctx context.Context, o Options) error {
 		// Downsample whatever slipped through to no colour at all.
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
+	if o.input != nil {
+		opts = append(opts, tea.WithInput(o.input))
+	}
+	if o.output != nil {
+		opts = append(opts, tea.WithOutput(o.output))
+	}
 	m := newModel(ctx, o)
+	guard, gerr := guardStderr()
 	final, err := tea.NewProgram(m, opts...).Run()
 	if fm, ok := final.(Model); ok {
 		fm.stopChecks()
+	}
+	var crash, crashFile string
+	if gerr == nil {
+		crash, crashFile = guard.release(m.o.Runner.Setup().Redactor, o.ReportDir)
 	}
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, tea.ErrProgramPanic):
-		return errors.New("the wizard crashed (the terminal was restored); please report this with `unstuck diagnose` output")
+		if crash == "" {
+			crash = "the wizard crashed"
+		}
+		msg := crash + "\nThe terminal was restored."
+		if crashFile != "" {
+			msg += " The details (redacted) are in " + crashFile + ": please attach that file to a bug report."
+		}
+		return errors.New(msg)
 	case errors.Is(err, tea.ErrInterrupted), ctx.Err() != nil:
 		return ErrInterrupted
 	default:
