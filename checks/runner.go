@@ -256,9 +256,25 @@ var evidenceOrder = []string{
 	CheckProxy, CheckDNS, CheckTCP, CheckTLS, CheckMCP, CheckModels, CheckAuthHeader, CheckRequest, CheckPaste,
 }
 
+// FromPaste reports whether the cause was named from pasted text rather
+// than by a live check: then nothing about this machine's setup is
+// evidence for it.
+func (r *Runner) FromPaste(cause string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	res, ok := r.results[CheckPaste]
+	return ok && cause != "" && res.Cause == cause
+}
+
 // Evidence merges what every check observed. When cause is not empty, the
-// result that proved that cause has the last word.
+// result that proved that cause has the last word. A cause named from
+// pasted text gets the paste's evidence alone: the setup's defaults (the
+// key variable, the profile's base URL) were not what failed there.
 func (r *Runner) Evidence(cause string) (Evidence, string) {
+	if r.FromPaste(cause) {
+		res, _ := r.Result(CheckPaste)
+		return res.Evidence, res.Summary
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var ev Evidence

@@ -161,3 +161,32 @@ func TestRunnerDoesNotKeepCancelledResults(t *testing.T) {
 		t.Fatalf("the check did not run again: %+v", res)
 	}
 }
+
+// A cause read from pasted text carries the paste's evidence alone, never
+// this machine's defaults (the profile's base URL, the key variable).
+func TestRunnerEvidenceFromPasteStandsAlone(t *testing.T) {
+	groups := []group{
+		single(CheckPaste, func(ctx context.Context, s *Setup) Result {
+			return Result{ID: CheckPaste, Status: Fail, Cause: "rate-limited", Summary: "pasted 429",
+				Evidence: Evidence{Status: 429, RequestID: "req_pasted"}}
+		}),
+		single(CheckKeyPresent, func(ctx context.Context, s *Setup) Result {
+			return Result{ID: CheckKeyPresent, Status: Pass, Evidence: Evidence{Key: "sk-p…x (from OPENAI_API_KEY)"}}
+		}),
+	}
+	r := newRunner(Config{Env: Env{"OPENAI_API_KEY": runnerKey}, Provider: "openai", Timeout: time.Second}, groups)
+	r.RunAll(context.Background(), []string{CheckPaste, CheckKeyPresent})
+	if !r.FromPaste("rate-limited") || r.FromPaste("key-missing") || r.FromPaste("") {
+		t.Fatal("FromPaste answers wrongly")
+	}
+	ev, summary := r.Evidence("rate-limited")
+	if ev.Status != 429 || ev.RequestID != "req_pasted" || summary != "pasted 429" {
+		t.Fatalf("lost the paste's evidence: %+v %q", ev, summary)
+	}
+	if ev.BaseURL != "" || ev.Key != "" || ev.Endpoint != "" {
+		t.Fatalf("this machine's setup leaked into a pasted verdict: %+v", ev)
+	}
+	if ev, _ := r.Evidence("key-missing"); ev.Key == "" {
+		t.Fatal("a live verdict lost the setup's evidence")
+	}
+}

@@ -61,7 +61,7 @@ func (m *Model) enterResult(n *decisiontree.Node) tea.Cmd {
 	vp.SoftWrap = false
 	m.res = &resultState{
 		cause:   c,
-		data:    content.NewPageData(ev, m.o.Runner.Setup(), summary),
+		data:    content.NewPageData(ev, m.pageSetup(n.Cause), summary),
 		results: m.ranResults(),
 		vp:      vp,
 	}
@@ -250,7 +250,7 @@ func (m *Model) saveReport() tea.Cmd {
 	text := report.Support(report.Diagnosis{
 		CauseID: r.cause.ID, CauseTitle: r.cause.Title, Layer: r.cause.Layer,
 		Evidence: m.evidence(), Results: r.results, Setup: m.o.Runner.Setup(),
-		When: now, Version: m.o.Version,
+		When: now, Version: m.o.Version, Pasted: m.o.Runner.FromPaste(r.cause.ID),
 	})
 	dir := m.o.ReportDir
 	return tea.Batch(tea.SetClipboard(text), func() tea.Msg {
@@ -318,4 +318,14 @@ func uiDropTitle(md string) string {
 		return ""
 	}
 	return md
+}
+
+// pageSetup is the setup a cause page may quote, or nil when the cause was
+// read from pasted text: the key variable and base URL of this machine are
+// not what the pasted error was about.
+func (m Model) pageSetup(cause string) *checks.Setup {
+	if m.o.Runner.FromPaste(cause) {
+		return nil
+	}
+	return m.o.Runner.Setup()
 }
