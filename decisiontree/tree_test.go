@@ -290,3 +290,41 @@ nodes:
 		t.Fatalf("a choice without a value was accepted: %v", err)
 	}
 }
+
+func TestSettledBeforeABillableCheck(t *testing.T) {
+	src := `
+start: all
+headless: all
+explain: all
+nodes:
+  - id: all
+    kind: check
+    checks: [dns, request]
+    next: net
+  - id: net
+    kind: branch
+    edges:
+      - when: dns.cause = dns-failure
+        to: "cause:dns-failure"
+    next: verdict
+  - id: verdict
+    kind: branch
+    edges:
+      - when: request.cause = rate-limited
+        to: "cause:rate-limited"
+      - when: request.status = pass
+        to: "cause:healthy"
+    next: cause:upstream-error
+`
+	tr := mustParse(t, src)
+	must(t, tr.Validate(Catalogue{Causes: map[string]bool{"dns-failure": true, "rate-limited": true, "healthy": true, "upstream-error": true}}))
+	if !tr.Settled("all", Facts{"dns.cause": "dns-failure"}, "request.") {
+		t.Error("a DNS failure decides the cause: the request is not needed")
+	}
+	if tr.Settled("all", Facts{"dns.status": "pass"}, "request.") {
+		t.Error("with DNS fine the verdict depends on the request")
+	}
+	if tr.Settled("nowhere", Facts{}, "request.") {
+		t.Error("an unknown node cannot be settled")
+	}
+}

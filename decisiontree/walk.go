@@ -3,6 +3,7 @@ package decisiontree
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Step is one node on the path taken, with how it was left.
@@ -182,4 +183,37 @@ func (t *Tree) Resolve(start string, f Facts) (*Walker, error) {
 		}
 	}
 	return w, nil
+}
+
+// Settled reports whether the walk from node `from` reaches a cause through
+// check and branch nodes whatever the facts that start with `open` turn out
+// to be. The wizard asks it before a billable check: when the free checks
+// already decide the cause, the request is not worth its cost, nor the
+// question. It is conservative: an edge that reads an open fact before the
+// one that holds, or a later check node (its checks have not run), or a
+// person's step, means "not settled".
+func (t *Tree) Settled(from string, f Facts, open string) bool {
+	n := t.Node(from)
+	for steps := 0; n != nil && steps < maxSteps; steps++ {
+		switch {
+		case n.Kind == Cause:
+			return true
+		case n.Kind == Check && n.ID != from, n.Kind == Question, n.Kind == Input:
+			return false
+		}
+		to := n.Next
+		for _, e := range n.Edges {
+			for _, name := range e.cond.factsNamed() {
+				if strings.HasPrefix(name, open) {
+					return false
+				}
+			}
+			if e.cond.holds(f) {
+				to = e.To
+				break
+			}
+		}
+		n = t.Node(to)
+	}
+	return false
 }

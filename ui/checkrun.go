@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,9 @@ import (
 // declined is the summary of a billable check the user chose not to send.
 const declined = "not sent: you chose not to send a billable request"
 
+// notNeeded is the summary of a billable check the free checks made moot.
+const notNeeded = "not sent: the free checks already found the cause"
+
 // checkRun is one check node's checks: those waiting for consent, those
 // running (each its own command, so they run concurrently and the UI stays
 // responsive) and those done.
@@ -22,7 +26,7 @@ type checkRun struct {
 	gen     int
 	node    *decisiontree.Node
 	ids     []string // in the node's order
-	billed  []string // billable checks waiting for the user's yes or no
+	billed  []string // billable checks waiting for the free ones, then a yes or no
 	running map[string]time.Time
 	done    map[string]checks.Result
 	started time.Time
@@ -48,8 +52,9 @@ func (m Model) allRan(ids []string) bool {
 	return true
 }
 
-// enterChecks starts a check node: first the consent question when a
-// billable check is due, else the checks themselves.
+// enterChecks starts a check node. Free checks run first; a billable one
+// waits for them, then either is not needed (they already decide the cause)
+// or waits for the user's yes.
 func (m *Model) enterChecks(n *decisiontree.Node) tea.Cmd {
 	m.stopChecks()
 	m.gen++
@@ -68,12 +73,31 @@ func (m *Model) enterChecks(n *decisiontree.Node) tea.Cmd {
 		}
 	}
 	m.run = run
-	if len(run.billed) > 0 {
-		m.screen = scrConsent
-		m.layout()
-		return nil
-	}
 	return m.startChecks()
+}
+
+// afterFree runs when every check but the billable ones has a result: the
+// walk goes on, the billable check is declined as not needed, or the user
+// is asked.
+func (m *Model) afterFree() tea.Cmd {
+	run := m.run
+	if len(run.billed) == 0 {
+		return m.finishChecks()
+	}
+	settled := m.o.Tree != nil
+	for _, id := range run.billed {
+		settled = settled && m.o.Tree.Settled(run.node.ID, m.o.Runner.Facts(), id+".")
+	}
+	if settled {
+		for _, id := range run.billed {
+			run.done[id] = m.o.Runner.Decline(id, notNeeded)
+		}
+		run.billed = nil
+		return m.finishChecks()
+	}
+	m.screen = scrConsent
+	m.layout()
+	return nil
 }
 
 // consentKey: y sends the billable request, n records it as declined and
@@ -89,7 +113,7 @@ func (m *Model) consentKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.run.billed = nil
 		m.status = "Nothing billable was sent."
-		return m.startChecks()
+		return m.finishChecks()
 	}
 	return m.globalKey(msg)
 }
@@ -112,11 +136,14 @@ func (m *Model) startChecks() tea.Cmd {
 		if _, ok := run.running[id]; ok {
 			continue // listed twice in the node
 		}
+		if slices.Contains(run.billed, id) {
+			continue // waits for the free checks and, maybe, a yes
+		}
 		run.running[id] = run.started
 		cmds = append(cmds, uiRunCheck(ctx, m.o.Runner, run.gen, id))
 	}
 	if len(cmds) == 0 {
-		return m.finishChecks()
+		return m.afterFree()
 	}
 	return tea.Batch(append(cmds, m.spin.Tick)...)
 }
@@ -138,7 +165,7 @@ func (m *Model) checkDone(msg checkDoneMsg) tea.Cmd {
 	if run.busy() {
 		return nil
 	}
-	return m.finishChecks()
+	return m.afterFree()
 }
 
 // finishChecks hands the facts to the tree and enters the next node.

@@ -755,3 +755,52 @@ func TestBreadcrumbShowsAnswersAndStagesNotRouting(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+// When the free checks already decide the cause, the billable request is
+// neither sent nor asked about.
+func TestNoConsentWhenFreeChecksDecide(t *testing.T) {
+	const src = `
+start: all
+headless: all
+explain: all
+nodes:
+  - id: all
+    kind: check
+    title: Every check
+    checks: [key-present, request]
+    edges:
+      - when: key-present.cause = key-missing
+        to: "cause:key-missing"
+      - when: request.status = pass
+        to: "cause:key-rejected"
+    next: cause:key-whitespace
+`
+	tree, err := decisiontree.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		env     checks.Env
+		consent bool
+	}{
+		{"no key: decided for free", checks.Env{}, false},
+		{"a key: the request would decide", checks.Env{"OPENAI_API_KEY": testKey}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, func(c *checks.Config) { c.Env = tc.env })
+			f.opts.Tree = tree
+			d := newDriver(t, f.opts, 80, 24)
+			if got := d.model().screen == scrConsent; got != tc.consent {
+				t.Fatalf("consent screen shown = %v, want %v:\n%s", got, tc.consent, d.screen())
+			}
+			if !tc.consent {
+				res, _ := f.runner.Result(checks.CheckRequest)
+				if res.Status != checks.Skip || res.Summary != notNeeded {
+					t.Fatalf("request = %+v, want skipped as not needed", res)
+				}
+				d.mustShow("No API key is set")
+			}
+		})
+	}
+}
