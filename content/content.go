@@ -31,36 +31,54 @@ type Cause struct {
 	Retry   string `yaml:"retry" json:"-"`
 }
 
-type loaded struct {
-	causes   []Cause
-	byID     map[string]Cause
-	pages    map[string]*template.Template
+// setup is what the wizard needs before its first frame: the tree and the
+// profiles. catalogue (causes and page templates) is parsed on first use,
+// off the start-up path. Errors are kept and returned by every accessor, so
+// a broken edit fails loudly (`go test ./content/` says which file and line).
+type setup struct {
 	tree     *decisiontree.Tree
 	profiles []checks.Profile
 	err      error
 }
 
-var (
-	once  sync.Once
-	state loaded
-)
-
-// load parses everything once. Errors are kept and returned by every
-// accessor, so a broken edit fails loudly (and `go test ./content/` says
-// which file and line).
-func load() *loaded {
-	once.Do(func() { state = parseAll(files) })
-	return &state
+type catalogue struct {
+	causes []Cause
+	byID   map[string]Cause
+	pages  map[string]*template.Template
+	err    error
 }
 
-func parseAll(fsys fs.FS) loaded {
-	var l loaded
+var (
+	loadSetup     = sync.OnceValue(func() setup { return parseSetup(files) })
+	loadCatalogue = sync.OnceValue(func() catalogue { return parseCatalogue(files) })
+)
+
+func parseSetup(fsys fs.FS) setup {
+	var l setup
+	data, err := fs.ReadFile(fsys, "profiles.yaml")
+	if err == nil {
+		l.profiles, err = checks.ParseProfiles(data)
+	}
+	if err != nil {
+		return setup{err: fmt.Errorf("profiles.yaml: %w", err)}
+	}
+	if data, err = fs.ReadFile(fsys, "tree.yaml"); err == nil {
+		l.tree, err = decisiontree.Parse(data)
+	}
+	if err != nil {
+		return setup{err: fmt.Errorf("tree.yaml: %w", err)}
+	}
+	return l
+}
+
+func parseCatalogue(fsys fs.FS) catalogue {
+	var l catalogue
 	data, err := fs.ReadFile(fsys, "causes.yaml")
 	if err == nil {
 		err = decodeStrict(data, &l.causes)
 	}
 	if err != nil {
-		return loaded{err: fmt.Errorf("causes.yaml: %w", err)}
+		return catalogue{err: fmt.Errorf("causes.yaml: %w", err)}
 	}
 	l.byID = make(map[string]Cause, len(l.causes))
 	l.pages = make(map[string]*template.Template, len(l.causes))
@@ -72,21 +90,9 @@ func parseAll(fsys fs.FS) loaded {
 		}
 		t, err := template.New(c.ID).Option("missingkey=zero").Parse(string(src))
 		if err != nil {
-			return loaded{err: fmt.Errorf("pages/%s.md: %w", c.ID, err)}
+			return catalogue{err: fmt.Errorf("pages/%s.md: %w", c.ID, err)}
 		}
 		l.pages[c.ID] = t
-	}
-	if data, err = fs.ReadFile(fsys, "profiles.yaml"); err == nil {
-		l.profiles, err = checks.ParseProfiles(data)
-	}
-	if err != nil {
-		return loaded{err: fmt.Errorf("profiles.yaml: %w", err)}
-	}
-	if data, err = fs.ReadFile(fsys, "tree.yaml"); err == nil {
-		l.tree, err = decisiontree.Parse(data)
-	}
-	if err != nil {
-		return loaded{err: fmt.Errorf("tree.yaml: %w", err)}
 	}
 	return l
 }
@@ -98,21 +104,21 @@ func decodeStrict(data []byte, v any) error {
 }
 
 // Causes is the catalogue in its file order.
-func Causes() ([]Cause, error) { l := load(); return l.causes, l.err }
+func Causes() ([]Cause, error) { l := loadCatalogue(); return l.causes, l.err }
 
 // CauseByID looks a cause up.
-func CauseByID(id string) (Cause, bool) { c, ok := load().byID[id]; return c, ok }
+func CauseByID(id string) (Cause, bool) { c, ok := loadCatalogue().byID[id]; return c, ok }
 
 // Tree is the decision tree.
-func Tree() (*decisiontree.Tree, error) { l := load(); return l.tree, l.err }
+func Tree() (*decisiontree.Tree, error) { l := loadSetup(); return l.tree, l.err }
 
 // Profiles are the provider profiles.
-func Profiles() ([]checks.Profile, error) { l := load(); return l.profiles, l.err }
+func Profiles() ([]checks.Profile, error) { l := loadSetup(); return l.profiles, l.err }
 
 // Catalogue is what decisiontree.Validate needs: every cause, whether it has
 // a page, and the known check IDs.
 func Catalogue() decisiontree.Catalogue {
-	l := load()
+	l := loadCatalogue()
 	cat := decisiontree.Catalogue{Causes: map[string]bool{}, Checks: map[string]bool{}}
 	for _, c := range l.causes {
 		cat.Causes[c.ID] = l.pages[c.ID] != nil
@@ -125,7 +131,10 @@ func Catalogue() decisiontree.Catalogue {
 
 // Validate loads everything and validates the tree against the catalogue.
 func Validate() error {
-	l := load()
+	if err := loadCatalogue().err; err != nil {
+		return err
+	}
+	l := loadSetup()
 	if l.err != nil {
 		return l.err
 	}
@@ -134,7 +143,7 @@ func Validate() error {
 
 // Guidance is a cause's page as markdown, filled with the evidence.
 func Guidance(id string, d PageData) (string, error) {
-	l := load()
+	l := loadCatalogue()
 	if l.err != nil {
 		return "", l.err
 	}
