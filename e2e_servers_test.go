@@ -317,13 +317,15 @@ func e2eAnthropicError(w http.ResponseWriter, status int, typ, message string) {
 	e2eWriteJSON(w, status, map[string]any{"type": "error", "error": map[string]any{"type": typ, "message": message}, "request_id": "req_011CE2EAnthErr0r4xQm"})
 }
 
-// e2eFixture reads testdata/e2e/name.
+// e2eFixture reads testdata/e2e/name, or else the classifier's real-world
+// bodies in checks/testdata/bodies: one copy of each provider answer.
 func e2eFixture(name string) []byte {
-	b, err := os.ReadFile(filepath.Join("testdata", "e2e", name))
-	if err != nil {
-		panic(err) // a missing fixture is a broken test, not a finding
+	for _, dir := range []string{filepath.Join("testdata", "e2e"), filepath.Join("checks", "testdata", "bodies")} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+			return b
+		}
 	}
-	return b
+	panic("missing fixture " + name) // a broken test, not a finding
 }
 
 // e2eBody answers with a fixture file as is.

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -22,12 +21,7 @@ func netOnlyXAPIKey(hits *netHits) http.HandlerFunc {
 
 func netAuthHeader(t *testing.T, s *Setup) Result {
 	t.Helper()
-	r := netWithin(t, func() Result { return AuthHeader(context.Background(), s) })
-	if r.ID != CheckAuthHeader {
-		t.Errorf("ID %q", r.ID)
-	}
-	netNoKey(t, r)
-	return r
+	return netCheck(t, s, CheckAuthHeader, AuthHeader)
 }
 
 func TestAuthHeaderFindsTheHeaderTheServerReads(t *testing.T) {

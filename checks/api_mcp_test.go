@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -11,12 +10,7 @@ func netMCP(t *testing.T, url string, opts ...func(*Setup)) Result {
 	t.Helper()
 	opts = append(opts, func(s *Setup) { s.Config.MCPURL = url })
 	s := netSetup(t, "openai", "https://api.example.com/v1", netHooks{}, opts...)
-	r := netWithin(t, func() Result { return MCP(context.Background(), s) })
-	if r.ID != CheckMCP {
-		t.Errorf("ID %q", r.ID)
-	}
-	netNoKey(t, r)
-	return r
+	return netCheck(t, s, CheckMCP, MCP)
 }
 
 func TestMCPReachable(t *testing.T) {

@@ -11,17 +11,20 @@ import (
 	"unicode/utf8"
 )
 
-// netModels runs the models check, failing if it hangs or leaks the key.
-func netModels(t *testing.T, s *Setup) Result {
+// netCheck runs one network check, failing if it hangs, answers under
+// another ID, leaks the key or writes text that is not one clean line.
+func netCheck(t *testing.T, s *Setup, id string, f CheckFunc) Result {
 	t.Helper()
-	r := netWithin(t, func() Result { return Models(context.Background(), s) })
-	if r.ID != CheckModels {
-		t.Errorf("ID %q", r.ID)
+	r := netWithin(t, func() Result { return f(context.Background(), s) })
+	if r.ID != id {
+		t.Errorf("ID %q, want %q", r.ID, id)
 	}
 	netNoKey(t, r)
 	netValidText(t, r)
 	return r
 }
+
+func netModels(t *testing.T, s *Setup) Result { t.Helper(); return netCheck(t, s, CheckModels, Models) }
 
 // netValidText fails on text a terminal or JSON encoder would choke on.
 func netValidText(t *testing.T, r Result) {

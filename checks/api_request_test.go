@@ -10,16 +10,9 @@ import (
 	"time"
 )
 
-// netRequest runs the request check, failing if it hangs or leaks the key.
 func netRequest(t *testing.T, s *Setup) Result {
 	t.Helper()
-	r := netWithin(t, func() Result { return Request(context.Background(), s) })
-	if r.ID != CheckRequest {
-		t.Errorf("ID %q", r.ID)
-	}
-	netNoKey(t, r)
-	netValidText(t, r)
-	return r
+	return netCheck(t, s, CheckRequest, Request)
 }
 
 func netWant(t *testing.T, r Result, st Status, cause string) {

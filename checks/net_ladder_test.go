@@ -137,7 +137,7 @@ func TestLadderProxyUnreachable(t *testing.T) {
 	netExpect(t, m, CheckTLS, Skip, "")
 
 	// The API checks through the same client name the proxy too.
-	r := netWithin(t, func() Result { return Models(context.Background(), s) })
+	r := netModels(t, s)
 	if r.Status != Fail || r.Cause != "proxy-failure" {
 		t.Errorf("models: %s/%q (%s), want proxy-failure", r.Status, r.Cause, r.Summary)
 	}
@@ -159,7 +159,7 @@ func TestLadderThroughProxy(t *testing.T) {
 		t.Errorf("proxy evidence %q", m[CheckProxy].Evidence.Proxy)
 	}
 
-	r := netWithin(t, func() Result { return Models(context.Background(), s) })
+	r := netModels(t, s)
 	if r.Status != Pass {
 		t.Errorf("models through the proxy: %s/%q (%s)", r.Status, r.Cause, r.Summary)
 	}
@@ -194,7 +194,7 @@ func TestLadderProxyWantsCredentials(t *testing.T) {
 	if !strings.Contains(m[CheckProxy].Summary, "credentials") {
 		t.Errorf("summary %q", m[CheckProxy].Summary)
 	}
-	r := netWithin(t, func() Result { return Models(context.Background(), s) })
+	r := netModels(t, s)
 	if r.Cause != "proxy-failure" {
 		t.Errorf("models: %s/%q (%s), want proxy-failure", r.Status, r.Cause, r.Summary)
 	}

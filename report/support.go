@@ -93,7 +93,7 @@ func Support(d Diagnosis) string {
 		line("")
 		line("### Checks")
 		for _, r := range d.Results {
-			line("- %s `%s` %s (%d ms)", mark(r.Status), r.ID, oneLine(r.Summary), r.Duration.Milliseconds())
+			line("- %s `%s` %s (%d ms)", Mark(r.Status), r.ID, oneLine(r.Summary), r.Duration.Milliseconds())
 		}
 	}
 	out := b.String()
@@ -114,8 +114,9 @@ func or(s string) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// mark is a status as a plain-text symbol that survives any terminal.
-func mark(s checks.Status) string {
+// Mark is a status as a plain-text symbol that survives any terminal; the
+// wizard, the plain output and the report all use it.
+func Mark(s checks.Status) string {
 	switch s {
 	case checks.Pass:
 		return "✓"
@@ -127,6 +128,3 @@ func mark(s checks.Status) string {
 		return "–"
 	}
 }
-
-// Mark is the symbol the UI and the plain output show for a status.
-func Mark(s checks.Status) string { return mark(s) }

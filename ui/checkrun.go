@@ -181,10 +181,8 @@ func (m *Model) finishChecks() tea.Cmd {
 	return m.settle()
 }
 
-// stopChecks cancels checks still running. Their half-finished results
-// (cut off by the cancellation) must not decide a later walk, so the runner
-// is told to forget its results: a no-op reconfiguration. Finished checks
-// are cheap to run again, and correctness beats speed here.
+// stopChecks cancels checks still running. The runner keeps no result of
+// a cancelled run, so they run afresh if the walk comes back to them.
 func (m *Model) stopChecks() {
 	run := m.run
 	if run == nil {
@@ -193,9 +191,6 @@ func (m *Model) stopChecks() {
 	m.run = nil
 	if run.cancel != nil {
 		run.cancel()
-	}
-	if len(run.running) > 0 && m.o.Runner != nil {
-		m.o.Runner.Reconfigure(func(*checks.Config) {})
 	}
 }
 
