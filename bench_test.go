@@ -26,6 +26,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/classify"
+	"github.com/unstuck-dev/unstuck/checks/setup"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 	"github.com/unstuck-dev/unstuck/ui"
@@ -183,7 +186,7 @@ func BenchmarkStartupContent(b *testing.B) {
 	b.Run("profiles", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := checks.ParseProfiles(profiles); err != nil {
+			if _, err := setup.ParseProfiles(profiles); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -215,11 +218,11 @@ func BenchmarkWizardFirstView(b *testing.B) {
 	b.Run("runner", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			checks.NewRunner(o.config(profiles))
+			suite.NewRunner(o.config(profiles))
 		}
 	})
 	b.Run("model+view", func(b *testing.B) {
-		runner := checks.NewRunner(o.config(profiles))
+		runner := suite.NewRunner(o.config(profiles))
 		b.ReportAllocs()
 		for b.Loop() {
 			m := ui.New(ui.Options{Runner: runner, Tree: tree, Version: "bench"})
@@ -267,14 +270,14 @@ func benchPageData() content.PageData {
 }
 
 // BenchmarkClassify runs the error classifier over every recorded provider,
-// relay and proxy answer in checks/testdata/bodies.
+// relay and proxy answer in checks/classify/testdata/bodies.
 func BenchmarkClassify(b *testing.B) {
 	type reply struct {
 		status int
 		header http.Header
 		body   []byte
 	}
-	files, _ := filepath.Glob(filepath.Join("checks", "testdata", "bodies", "*"))
+	files, _ := filepath.Glob(filepath.Join("checks", "classify", "testdata", "bodies", "*"))
 	var replies []reply
 	for _, f := range files {
 		parts := strings.Split(filepath.Base(f), "_")
@@ -295,7 +298,7 @@ func BenchmarkClassify(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, r := range replies {
-			checks.Classify(r.status, r.header, r.body, nil)
+			classify.Classify(r.status, r.header, r.body, nil)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(replies))/1e3, "µs/reply")
@@ -317,7 +320,7 @@ func BenchmarkResolve(b *testing.B) {
 	} {
 		b.Setenv("OPENAI_API_KEY", tc.key)
 		o := options{baseURL: benchBaseURL(srv), model: "gpt-4o-mini", timeout: 10 * time.Second}
-		runner := checks.NewRunner(o.config(profiles))
+		runner := suite.NewRunner(o.config(profiles))
 		runner.RunAll(context.Background(), ids)
 		facts := runner.Facts()
 		b.Run(tc.name, func(b *testing.B) {

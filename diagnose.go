@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 	"github.com/unstuck-dev/unstuck/report"
@@ -33,7 +34,7 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return 1, err
 	}
-	runner := checks.NewRunner(o.config(profiles))
+	runner := suite.NewRunner(o.config(profiles))
 	results := runner.RunAll(ctx, diagnoseChecks(tree))
 	if ctx.Err() != nil {
 		return 1, fmt.Errorf("interrupted")
@@ -79,7 +80,7 @@ func diagnoseChecks(tree *decisiontree.Tree) []string {
 		used[id] = true
 	}
 	var ids []string
-	for _, id := range checks.IDs() {
+	for _, id := range suite.IDs() {
 		if used[id] && id != checks.CheckPaste {
 			ids = append(ids, id)
 		}

@@ -318,9 +318,9 @@ func e2eAnthropicError(w http.ResponseWriter, status int, typ, message string) {
 }
 
 // e2eFixture reads testdata/e2e/name, or else the classifier's real-world
-// bodies in checks/testdata/bodies: one copy of each provider answer.
+// bodies in checks/classify/testdata/bodies: one copy of each provider answer.
 func e2eFixture(name string) []byte {
-	for _, dir := range []string{filepath.Join("testdata", "e2e"), filepath.Join("checks", "testdata", "bodies")} {
+	for _, dir := range []string{filepath.Join("testdata", "e2e"), filepath.Join("checks", "classify", "testdata", "bodies")} {
 		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 			return b
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 )
 
 // maxPaste caps what explain reads: error texts are small, and a runaway
@@ -33,7 +34,7 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 1, err
 	}
 	cfg := checks.Config{Env: environ(), Pasted: text, Profiles: profiles, NoRequest: true}
-	runner := checks.NewRunner(cfg)
+	runner := suite.NewRunner(cfg)
 	res := runner.Run(ctx, checks.CheckPaste)
 	facts := runner.Facts()
 	facts["input.pasted"] = text

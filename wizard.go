@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/ui"
 )
 
@@ -40,7 +40,7 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	}
 	noColor := os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	err = ui.Run(ctx, ui.Options{
-		Runner:  checks.NewRunner(o.config(profiles)),
+		Runner:  suite.NewRunner(o.config(profiles)),
 		Tree:    tree,
 		Version: versionString(),
 		NoColor: noColor,

@@ -9,64 +9,69 @@ import (
 	"time"
 )
 
-// group is a unit of work that yields one or more results: most checks yield
+// Group is a unit of work that yields one or more results: most checks yield
 // one; the network ladder yields proxy, dns, tcp and tls from one attempt.
-type group struct {
-	ids      []string
-	billable bool // sends something that could be billed
-	run      func(ctx context.Context, s *Setup) []Result
+type Group struct {
+	IDs      []string
+	Billable bool // sends something that could be billed
+	Run      func(ctx context.Context, s *Setup) []Result
 }
 
-func single(id string, f CheckFunc) group {
-	return group{ids: []string{id}, run: func(ctx context.Context, s *Setup) []Result { return []Result{f(ctx, s)} }}
+// Single is the group of one check.
+func Single(id string, f CheckFunc) Group {
+	return Group{IDs: []string{id}, Run: func(ctx context.Context, s *Setup) []Result { return []Result{f(ctx, s)} }}
 }
 
-// defaultGroups is the registry (registry.go), built once.
-var defaultGroups = sync.OnceValue(groups)
+// Suite is what a Runner runs: the groups of checks, in display order, and
+// how a configuration is resolved into the Setup they run against. The
+// checks live in the packages above this one; checks/suite assembles them.
+type Suite struct {
+	Groups  []Group
+	Resolve func(Config) *Setup
+}
 
-// IDs lists every check the runner knows, in a stable order.
-func IDs() []string {
+// IDs lists every check of the suite, in a stable order.
+func (su Suite) IDs() []string {
 	var out []string
-	for _, g := range defaultGroups() {
-		out = append(out, g.ids...)
+	for _, g := range su.Groups {
+		out = append(out, g.IDs...)
 	}
 	return out
 }
 
 // Billable reports whether running this check sends a request that could be
 // billed (the minimal completion). The wizard asks before it runs one.
-func Billable(id string) bool {
-	g, ok := groupIn(defaultGroups(), id)
-	return ok && g.billable
+func (su Suite) Billable(id string) bool {
+	g, ok := su.group(id)
+	return ok && g.Billable
 }
 
-func groupIn(groups []group, id string) (group, bool) {
-	for _, g := range groups {
-		for _, gid := range g.ids {
+func (su Suite) group(id string) (Group, bool) {
+	for _, g := range su.Groups {
+		for _, gid := range g.IDs {
 			if gid == id {
 				return g, true
 			}
 		}
 	}
-	return group{}, false
+	return Group{}, false
 }
 
 // Runner runs checks for one configuration, each at most once, concurrently
 // where asked, and keeps their results. The TUI runs checks node by node;
 // diagnose runs them all up front; both read the same facts.
 type Runner struct {
-	groups   []group
+	suite    Suite
 	mu       sync.Mutex
 	setup    *Setup
 	results  map[string]Result
 	inflight map[string]chan struct{} // keyed by the group's first ID
 }
 
-// NewRunner resolves the configuration. Nothing runs until asked.
-func NewRunner(cfg Config) *Runner { return newRunner(cfg, defaultGroups()) }
-
-func newRunner(cfg Config, groups []group) *Runner {
-	return &Runner{groups: groups, setup: Resolve(cfg), results: map[string]Result{}, inflight: map[string]chan struct{}{}}
+// NewRunner resolves the configuration with the suite's resolver. Nothing
+// runs until asked.
+func NewRunner(cfg Config, suite Suite) *Runner {
+	return &Runner{suite: suite, setup: suite.Resolve(cfg), results: map[string]Result{}, inflight: map[string]chan struct{}{}}
 }
 
 // Setup is the resolved configuration.
@@ -83,7 +88,7 @@ func (r *Runner) Reconfigure(change func(*Config)) {
 	defer r.mu.Unlock()
 	cfg := r.setup.Config
 	change(&cfg)
-	r.setup = Resolve(cfg)
+	r.setup = r.suite.Resolve(cfg)
 	r.results = map[string]Result{}
 }
 
@@ -100,7 +105,7 @@ func (r *Runner) Result(id string) (Result, bool) {
 // A check that panics yields a failed result instead of taking the process
 // down; a check that ignores its context is cut off at its hard bound.
 func (r *Runner) Run(ctx context.Context, id string) Result {
-	g, ok := groupIn(r.groups, id)
+	g, ok := r.suite.group(id)
 	if !ok {
 		return Result{ID: id, Title: id, Status: Skip, Summary: "unknown check " + strconv.Quote(id)}
 	}
@@ -110,7 +115,7 @@ func (r *Runner) Run(ctx context.Context, id string) Result {
 			r.mu.Unlock()
 			return res
 		}
-		if wait, busy := r.inflight[g.ids[0]]; busy {
+		if wait, busy := r.inflight[g.IDs[0]]; busy {
 			r.mu.Unlock()
 			select {
 			case <-wait:
@@ -120,7 +125,7 @@ func (r *Runner) Run(ctx context.Context, id string) Result {
 			}
 		}
 		done := make(chan struct{})
-		r.inflight[g.ids[0]] = done
+		r.inflight[g.IDs[0]] = done
 		s := r.setup
 		r.mu.Unlock()
 
@@ -135,7 +140,7 @@ func (r *Runner) Run(ctx context.Context, id string) Result {
 				r.results[res.ID] = res
 			}
 		}
-		delete(r.inflight, g.ids[0])
+		delete(r.inflight, g.IDs[0])
 		close(done)
 		r.mu.Unlock()
 		for _, res := range results {
@@ -172,7 +177,7 @@ func hardBound(timeout time.Duration) time.Duration {
 	return 4*timeout + time.Second
 }
 
-func runGroup(ctx context.Context, g group, s *Setup) []Result {
+func runGroup(ctx context.Context, g Group, s *Setup) []Result {
 	ctx, cancel := context.WithTimeout(ctx, hardBound(s.Config.Timeout))
 	defer cancel()
 	ch := make(chan []Result, 1)
@@ -185,7 +190,7 @@ func runGroup(ctx context.Context, g group, s *Setup) []Result {
 				ch <- failAll(g, "the check crashed: "+msg)
 			}
 		}()
-		ch <- g.run(ctx, s)
+		ch <- g.Run(ctx, s)
 	}()
 	select {
 	case res := <-ch:
@@ -201,9 +206,9 @@ func runGroup(ctx context.Context, g group, s *Setup) []Result {
 	}
 }
 
-func failAll(g group, why string) []Result {
-	out := make([]Result, len(g.ids))
-	for i, id := range g.ids {
+func failAll(g Group, why string) []Result {
+	out := make([]Result, len(g.IDs))
+	for i, id := range g.IDs {
 		out[i] = Result{ID: id, Title: id, Status: Fail, Summary: why}
 	}
 	return out
@@ -285,7 +290,7 @@ func (r *Runner) Evidence(cause string) (Evidence, string) {
 	}
 	summary := ""
 	if cause != "" {
-		for _, id := range append(IDs(), CheckPaste) {
+		for _, id := range append(r.suite.IDs(), CheckPaste) {
 			if res, ok := r.results[id]; ok && res.Cause == cause {
 				ev = MergeEvidence(ev, res.Evidence)
 				summary = res.Summary

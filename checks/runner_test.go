@@ -10,29 +10,45 @@ import (
 
 const runnerKey = "sk-proj-RUNNERTESTKEY0123456789abcdefXYZ"
 
-func testGroups(calls *atomic.Int32, block chan struct{}) []group {
-	return []group{
-		single("counted", func(ctx context.Context, s *Setup) Result {
+func testGroups(calls *atomic.Int32, block chan struct{}) []Group {
+	return []Group{
+		Single("counted", func(ctx context.Context, s *Setup) Result {
 			calls.Add(1)
 			if block != nil {
 				<-block
 			}
 			return Result{ID: "counted", Status: Pass, Summary: "ok", Facts: map[string]string{"counted.extra": "yes"}}
 		}),
-		{ids: []string{"a", "b"}, run: func(ctx context.Context, s *Setup) []Result {
+		{IDs: []string{"a", "b"}, Run: func(ctx context.Context, s *Setup) []Result {
 			calls.Add(1)
 			return []Result{{ID: "a", Status: Pass}, {ID: "b", Status: Fail, Cause: "dns-failure"}}
 		}},
-		single("panics", func(ctx context.Context, s *Setup) Result { panic("boom with " + runnerKey) }),
-		single("leaks", func(ctx context.Context, s *Setup) Result {
+		Single("panics", func(ctx context.Context, s *Setup) Result { panic("boom with " + runnerKey) }),
+		Single("leaks", func(ctx context.Context, s *Setup) Result {
 			return Result{ID: "leaks", Status: Fail, Summary: "server said: bad key " + runnerKey,
 				Evidence: Evidence{ErrorMessage: "Incorrect API key provided: " + runnerKey}}
 		}),
-		single("hangs", func(ctx context.Context, s *Setup) Result { select {} }),
+		Single("hangs", func(ctx context.Context, s *Setup) Result { select {} }),
 	}
 }
 
-func testRunner(groups []group) *Runner {
+// testResolve stands in for checks/setup (which imports this package): the
+// key from OPENAI_API_KEY, a fixed base URL, a redactor that knows the key.
+func testResolve(cfg Config) *Setup {
+	s := &Setup{Config: cfg, Redactor: NewRedactor(), KeyEnv: "OPENAI_API_KEY", BaseURL: "https://api.openai.com/v1",
+		Endpoint: "https://api.openai.com/v1/chat/completions"}
+	if v := cfg.Env["OPENAI_API_KEY"]; v != "" {
+		s.Key = NewSecret(v)
+		s.Redactor.Add(v)
+	}
+	return s
+}
+
+func newRunner(cfg Config, groups []Group) *Runner {
+	return NewRunner(cfg, Suite{Groups: groups, Resolve: testResolve})
+}
+
+func testRunner(groups []Group) *Runner {
 	return newRunner(Config{Env: Env{"OPENAI_API_KEY": runnerKey}, Timeout: 20 * time.Millisecond}, groups)
 }
 
@@ -112,29 +128,6 @@ func TestRunnerReconfigureForgets(t *testing.T) {
 	}
 }
 
-func TestRegistryIsComplete(t *testing.T) {
-	want := []string{CheckKeyPresent, CheckKeySources, CheckEnvFile, CheckKeyHygiene, CheckKeyPlatform,
-		CheckFrontendEnv, CheckBaseURL, CheckContainer, CheckProxy, CheckDNS, CheckTCP, CheckTLS,
-		CheckModels, CheckAuthHeader, CheckRequest, CheckMCP, CheckPaste}
-	have := map[string]bool{}
-	for _, id := range IDs() {
-		if have[id] {
-			t.Fatalf("%s registered twice", id)
-		}
-		have[id] = true
-	}
-	for _, id := range want {
-		if !have[id] {
-			t.Errorf("%s is not registered", id)
-		}
-	}
-	for _, id := range IDs() {
-		if Billable(id) != (id == CheckRequest) {
-			t.Errorf("Billable(%s) = %v", id, Billable(id))
-		}
-	}
-}
-
 func TestMergeEvidence(t *testing.T) {
 	base := Evidence{Provider: "openai", Status: 200, Model: "a"}
 	top := Evidence{Status: 429, RateLimit: &RateLimit{Limit: "10"}}
@@ -165,12 +158,12 @@ func TestRunnerDoesNotKeepCancelledResults(t *testing.T) {
 // A cause read from pasted text carries the paste's evidence alone, never
 // this machine's defaults (the profile's base URL, the key variable).
 func TestRunnerEvidenceFromPasteStandsAlone(t *testing.T) {
-	groups := []group{
-		single(CheckPaste, func(ctx context.Context, s *Setup) Result {
+	groups := []Group{
+		Single(CheckPaste, func(ctx context.Context, s *Setup) Result {
 			return Result{ID: CheckPaste, Status: Fail, Cause: "rate-limited", Summary: "pasted 429",
 				Evidence: Evidence{Status: 429, RequestID: "req_pasted"}}
 		}),
-		single(CheckKeyPresent, func(ctx context.Context, s *Setup) Result {
+		Single(CheckKeyPresent, func(ctx context.Context, s *Setup) Result {
 			return Result{ID: CheckKeyPresent, Status: Pass, Evidence: Evidence{Key: "sk-p…x (from OPENAI_API_KEY)"}}
 		}),
 	}

@@ -124,6 +124,10 @@ func (r *Redactor) Add(secret string) {
 // are not the user's own.
 var keyLike = regexp.MustCompile(`(?:sk-(?:proj-|svcacct-|admin-|ant-(?:api03|oat01|admin01)-|or-v1-|ar-|lk-)?|AIza|gsk_|xai-|pplx-|hf_|r8_|ghp_|github_pat_)[A-Za-z0-9_\-]{12,}`)
 
+// LooksLikeKey reports whether the text holds a token shaped like a known
+// platform's API key.
+func LooksLikeKey(s string) bool { return keyLike.MatchString(s) }
+
 // bearerLike matches credentials after an auth header or Bearer word.
 var bearerLike = regexp.MustCompile(`(?i)((?:authorization|x-api-key|api-key|proxy-authorization)\s*[:=]\s*"?(?:bearer\s+)?|bearer\s+)([A-Za-z0-9._~+/\-]{12,}=*)`)
 

@@ -1,6 +1,9 @@
 package checks
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // Setup is the user's configuration resolved the way their client would
 // resolve it: which profile, which key from which source, which base URL and
@@ -31,10 +34,40 @@ type Setup struct {
 
 	Redactor *Redactor // knows the key and its variants and credential header values
 
-	// net is what the network checks of this Setup share: one HTTP client,
-	// the models list fetched once, the billable request sent at most once.
-	// Nil until the first network check (httpclient.go).
-	net *netSession
+	// shared holds what the checks of this Setup share (the probe's HTTP
+	// session: one client, the models list fetched once, the billable
+	// request sent at most once). See Shared.
+	shared map[any]any
+}
+
+var sharedMu sync.Mutex
+
+// Shared returns the value this Setup keeps under key, calling make on
+// first use. Checks that run concurrently against one Setup use it to share
+// one value (one HTTP client, a call made once); a new Setup starts empty,
+// so nothing is shared across configurations.
+func (s *Setup) Shared(key any, make func() any) any {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if v, ok := s.shared[key]; ok {
+		return v
+	}
+	if s.shared == nil {
+		s.shared = map[any]any{}
+	}
+	v := make()
+	s.shared[key] = v
+	return v
+}
+
+// SetShared replaces the value kept under key (tests: a client with hooks).
+func (s *Setup) SetShared(key, v any) {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if s.shared == nil {
+		s.shared = map[any]any{}
+	}
+	s.shared[key] = v
 }
 
 // KeySource is one place a key was found.

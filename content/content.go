@@ -16,6 +16,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/setup"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
@@ -31,11 +33,11 @@ type Cause struct {
 	Retry   string `yaml:"retry" json:"-"`
 }
 
-// setup is what the wizard needs before its first frame: the tree and the
+// bootData is what the wizard needs before its first frame: the tree and the
 // profiles. catalogue (causes and page templates) is parsed on first use,
 // off the start-up path. Errors are kept and returned by every accessor, so
 // a broken edit fails loudly (`go test ./content/` says which file and line).
-type setup struct {
+type bootData struct {
 	tree     *decisiontree.Tree
 	profiles []checks.Profile
 	err      error
@@ -49,24 +51,24 @@ type catalogue struct {
 }
 
 var (
-	loadSetup     = sync.OnceValue(func() setup { return parseSetup(files) })
+	loadSetup     = sync.OnceValue(func() bootData { return parseSetup(files) })
 	loadCatalogue = sync.OnceValue(func() catalogue { return parseCatalogue(files) })
 )
 
-func parseSetup(fsys fs.FS) setup {
-	var l setup
+func parseSetup(fsys fs.FS) bootData {
+	var l bootData
 	data, err := fs.ReadFile(fsys, "profiles.yaml")
 	if err == nil {
-		l.profiles, err = checks.ParseProfiles(data)
+		l.profiles, err = setup.ParseProfiles(data)
 	}
 	if err != nil {
-		return setup{err: fmt.Errorf("profiles.yaml: %w", err)}
+		return bootData{err: fmt.Errorf("profiles.yaml: %w", err)}
 	}
 	if data, err = fs.ReadFile(fsys, "tree.yaml"); err == nil {
 		l.tree, err = decisiontree.Parse(data)
 	}
 	if err != nil {
-		return setup{err: fmt.Errorf("tree.yaml: %w", err)}
+		return bootData{err: fmt.Errorf("tree.yaml: %w", err)}
 	}
 	return l
 }
@@ -123,7 +125,7 @@ func Catalogue() decisiontree.Catalogue {
 	for _, c := range l.causes {
 		cat.Causes[c.ID] = l.pages[c.ID] != nil
 	}
-	for _, id := range checks.IDs() {
+	for _, id := range suite.IDs() {
 		cat.Checks[id] = true
 	}
 	return cat

@@ -21,7 +21,7 @@ import (
 // in the wizard (choices, inputs, and only the facts of the checks each
 // node runs).
 
-// treeCheckIDs are the checks the tree may run (checks/setup.go).
+// treeCheckIDs are the checks the tree may run (checks/setup.go, the check IDs).
 var treeCheckIDs = []string{
 	checks.CheckKeyPresent, checks.CheckKeySources, checks.CheckEnvFile,
 	checks.CheckKeyHygiene, checks.CheckKeyPlatform, checks.CheckFrontendEnv,

@@ -8,12 +8,13 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/setup"
 )
 
 const testKey = "sk-proj-REPORTTESTKEY0123456789abcdefSECRET"
 
 func testDiagnosis() Diagnosis {
-	setup := checks.Resolve(checks.Config{
+	setup := setup.Resolve(checks.Config{
 		Env:     checks.Env{"OPENAI_API_KEY": testKey},
 		Headers: []checks.Header{{Name: "Helicone-Auth", Value: "Bearer sk-helicone-abcdefghijklmnop"}, {Name: "X-Team", Value: "search"}},
 	})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 )
 
@@ -24,7 +25,7 @@ func TestAcceptance401TrailingNewline(t *testing.T) {
 	}
 	dir := t.TempDir()
 	notInContainer := false
-	r := checks.NewRunner(checks.Config{
+	r := suite.NewRunner(checks.Config{
 		Env:         checks.Env{"OPENAI_API_KEY": testKey + "\n", "HOME": dir},
 		WorkDir:     dir,
 		Timeout:     5 * time.Second,

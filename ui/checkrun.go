@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
@@ -68,7 +69,7 @@ func (m *Model) enterChecks(n *decisiontree.Node) tea.Cmd {
 			run.done[id] = res
 			continue
 		}
-		if checks.Billable(id) && !noRequest {
+		if suite.Billable(id) && !noRequest {
 			run.billed = append(run.billed, id)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
@@ -33,7 +34,7 @@ func TestRunCrashIsShortAndRedacted(t *testing.T) {
 	defer func() { os.Stderr = realStderr }()
 
 	o := Options{
-		Runner:    checks.NewRunner(checks.Config{Env: checks.Env{"OPENAI_API_KEY": crashKey}, Timeout: time.Second}),
+		Runner:    suite.NewRunner(checks.Config{Env: checks.Env{"OPENAI_API_KEY": crashKey}, Timeout: time.Second}),
 		Tree:      tree,
 		ReportDir: dir,
 		CauseInfo: func(id string) (content.Cause, bool) {

@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
@@ -148,7 +149,7 @@ func newFixture(t *testing.T, mutate func(*checks.Config)) fixture {
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	r := checks.NewRunner(cfg)
+	r := suite.NewRunner(cfg)
 	return fixture{runner: r, dir: dir, opts: Options{
 		Runner: r, Tree: tree, Version: "test", ReportDir: dir,
 		Guidance: fixtureGuidance,
@@ -719,7 +720,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := checks.NewRunner(checks.Config{Env: checks.Env{}, WorkDir: b.TempDir(), KeyEnv: "OPENAI_API_KEY"})
+	r := suite.NewRunner(checks.Config{Env: checks.Env{}, WorkDir: b.TempDir(), KeyEnv: "OPENAI_API_KEY"})
 	o := Options{Runner: r, Tree: tree}
 	for b.Loop() {
 		m := New(o)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/report"
 	"github.com/unstuck-dev/unstuck/ui"
@@ -83,7 +84,7 @@ func csOnce() {
 				env[k] = v
 			}
 		}
-		runner = checks.NewRunner(checks.Config{Env: env, WorkDir: wd, Timeout: 10 * time.Second, Profiles: profiles})
+		runner = suite.NewRunner(checks.Config{Env: env, WorkDir: wd, Timeout: 10 * time.Second, Profiles: profiles})
 	})
 	step(func() { ui.New(ui.Options{Runner: runner, Tree: tree, Version: "coldstart"}).View() })
 	var page string

@@ -1,0 +1,312 @@
+package setup
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/unstuck-dev/unstuck/checks"
+	"go.yaml.in/yaml/v3"
+)
+
+// Protocol names: the request shape the user's SDK sends.
+const (
+	ProtocolOpenAI    = "openai"
+	ProtocolAnthropic = "anthropic"
+)
+
+// ParseProfiles reads content/profiles.yaml. Unknown fields are errors, so a
+// misspelt field in a hand-edited profile fails the tests instead of being
+// silently ignored.
+func ParseProfiles(data []byte) ([]checks.Profile, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var ps []checks.Profile
+	if err := dec.Decode(&ps); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("profiles: the file holds no profiles")
+		}
+		return nil, fmt.Errorf("profiles: %w", err)
+	}
+	if len(ps) == 0 {
+		return nil, errors.New("profiles: the file holds no profiles")
+	}
+	seen := map[string]bool{}
+	for i, p := range ps {
+		where := fmt.Sprintf("profiles: entry %d (%q)", i+1, p.Name)
+		if p.Name == "" {
+			return nil, fmt.Errorf("profiles: entry %d has no name", i+1)
+		}
+		if p.Name != strings.ToLower(strings.TrimSpace(p.Name)) || strings.ContainsAny(p.Name, " \t") {
+			return nil, fmt.Errorf("%s: name must be lower case without spaces", where)
+		}
+		if seen[p.Name] {
+			return nil, fmt.Errorf("%s: duplicate name", where)
+		}
+		seen[p.Name] = true
+		if p.Protocol != ProtocolOpenAI && p.Protocol != ProtocolAnthropic {
+			return nil, fmt.Errorf("%s: protocol must be openai or anthropic, not %q", where, p.Protocol)
+		}
+		for _, h := range p.AuthHeaders {
+			switch h {
+			case "bearer", "x-api-key", "api-key":
+			default:
+				return nil, fmt.Errorf("%s: auth_headers: unknown form %q (bearer, x-api-key, api-key)", where, h)
+			}
+		}
+		if p.DefaultBaseURL != "" {
+			if _, problem := cfgParseBaseURL(p.DefaultBaseURL); problem != "" {
+				return nil, fmt.Errorf("%s: default_base_url: %s", where, problem)
+			}
+		}
+		for _, path := range []string{p.OpenAIBasePath, p.BaseURLEnvSuffix} {
+			if path != "" && !strings.HasPrefix(path, "/") {
+				return nil, fmt.Errorf("%s: paths must start with /: %q", where, path)
+			}
+		}
+	}
+	return ps, nil
+}
+
+// FindProfile returns the profile with this name (case-insensitive).
+func FindProfile(profiles []checks.Profile, name string) (checks.Profile, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	for _, p := range profiles {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return checks.Profile{}, false
+}
+
+// ProfileNames lists the profile names in file order, for usage messages.
+func ProfileNames(profiles []checks.Profile) []string {
+	names := make([]string, 0, len(profiles))
+	for _, p := range profiles {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
+// cfgSDKKeyEnvs and cfgSDKBaseURLEnvs are the variables the official SDKs
+// read by themselves. An app that follows a relay's guide passes the relay's
+// own variable; when that is unset the SDK falls back to these.
+var (
+	cfgSDKKeyEnvs = map[string][]string{
+		ProtocolOpenAI:    {"OPENAI_API_KEY"},
+		ProtocolAnthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"},
+	}
+	cfgSDKBaseURLEnvs = map[string][]string{
+		ProtocolOpenAI:    {"OPENAI_BASE_URL"},
+		ProtocolAnthropic: {"ANTHROPIC_BASE_URL"},
+	}
+)
+
+// cfgFallbackProfile is used when no profiles were loaded or the named one is
+// unknown: an OpenAI-style client reading the OpenAI SDK's variables.
+func cfgFallbackProfile(name, protocol string) checks.Profile {
+	if protocol != ProtocolAnthropic {
+		protocol = ProtocolOpenAI
+	}
+	if name == "" {
+		name = "openai-compatible"
+	}
+	return checks.Profile{
+		Name:        name,
+		Title:       name,
+		Protocol:    protocol,
+		KeyEnvs:     cfgSDKKeyEnvs[protocol],
+		BaseURLEnvs: cfgSDKBaseURLEnvs[protocol],
+		AuthHeaders: []string{"bearer"},
+	}
+}
+
+// cfgKeyVarsOf lists the variables a client of p may take the key from: the
+// profile's own, then the SDK's own for the protocol.
+func cfgKeyVarsOf(p checks.Profile, protocol string) []string {
+	return cfgUnique(append(append([]string{}, p.KeyEnvs...), cfgSDKKeyEnvs[protocol]...))
+}
+
+func cfgBaseURLVarsOf(p checks.Profile, protocol string) []string {
+	return cfgUnique(append(append([]string{}, p.BaseURLEnvs...), cfgSDKBaseURLEnvs[protocol]...))
+}
+
+func cfgUnique(in []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// cfgFirstSet returns the first variable in names that is set to a non-empty
+// value.
+func cfgFirstSet(env checks.Env, names []string) (string, string) {
+	for _, n := range names {
+		if v := env[n]; v != "" {
+			return n, v
+		}
+	}
+	return "", ""
+}
+
+// cfgLongestPrefixOwner returns the profile whose key prefix is the longest
+// match for key, or "" when none matches.
+func cfgLongestPrefixOwner(profiles []checks.Profile, key string) (owner, prefix string) {
+	for _, p := range profiles {
+		for _, pre := range p.KeyPrefixes {
+			if pre != "" && strings.HasPrefix(key, pre) && len(pre) > len(prefix) {
+				owner, prefix = p.Name, pre
+			}
+		}
+	}
+	return owner, prefix
+}
+
+// cfgHostMatches reports whether host contains one of the hints.
+func cfgHostMatches(host string, hints []string) (string, bool) {
+	host = strings.ToLower(host)
+	for _, h := range hints {
+		if h != "" && strings.Contains(host, strings.ToLower(h)) {
+			return h, true
+		}
+	}
+	return "", false
+}
+
+// cfgHostOf returns the lower-case host of a base URL, "" when it has none.
+func cfgHostOf(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// Weights for guessing the profile. A base URL host is the strongest signal
+// (it decides where requests go); a set key variable says which client is in
+// use; the key's prefix breaks ties between clients that read the same
+// variable. Profiles that cannot work without a base URL (relays, generic
+// servers) lose points when none is given, and first-party profiles lose
+// points when the base URL points elsewhere.
+const (
+	cfgScoreHost         = 100
+	cfgScoreKeyEnvFlag   = 40
+	cfgScoreOwnKeyVar    = 20
+	cfgScoreSDKKeyVar    = 10
+	cfgScoreBaseURLVar   = 5
+	cfgScorePrefix       = 12
+	cfgScoreNoPrefix     = -6
+	cfgScoreNeedsBaseURL = -10
+	cfgScoreOtherHost    = -15
+	cfgScoreProtocol     = 3
+)
+
+// cfgGuessProfile picks the profile whose client the user most likely runs,
+// and says why in the user's words.
+func cfgGuessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag string) (checks.Profile, string) {
+	best, bestScore, bestReasons := -1, 0, []string(nil)
+	for i, p := range profiles {
+		protocol := p.Protocol
+		if protocolFlag != "" {
+			protocol = protocolFlag
+		}
+		score, reasons := 0, []string(nil)
+
+		if cfg.KeyEnv != "" && cfgContains(p.KeyEnvs, cfg.KeyEnv) {
+			score += cfgScoreKeyEnvFlag
+			reasons = append(reasons, "--key-env "+cfg.KeyEnv)
+		}
+		keyName, key := cfgFirstSet(cfg.Env, p.KeyEnvs)
+		switch {
+		case keyName != "":
+			score += cfgScoreOwnKeyVar
+			reasons = append(reasons, keyName+" is set")
+		default:
+			keyName, key = cfgFirstSet(cfg.Env, cfgSDKKeyEnvs[protocol])
+			if keyName != "" {
+				score += cfgScoreSDKKeyVar
+			}
+		}
+		if cfg.KeyEnv != "" && cfg.Env[cfg.KeyEnv] != "" {
+			key = cfg.Env[cfg.KeyEnv]
+		}
+
+		base := cfg.BaseURL
+		if base == "" {
+			var baseVar string
+			baseVar, base = cfgFirstSet(cfg.Env, cfgBaseURLVarsOf(p, protocol))
+			if baseVar != "" {
+				score += cfgScoreBaseURLVar
+			}
+		}
+		host := cfgHostOf(base)
+		if hint, ok := cfgHostMatches(host, p.HostHints); ok && host != "" {
+			score += cfgScoreHost
+			reasons = append([]string{"base URL host " + host + " (matches " + hint + ")"}, reasons...)
+		} else if base != "" {
+			if p.DefaultBaseURL != "" && len(p.HostHints) > 0 {
+				score += cfgScoreOtherHost
+			} else if host != "" {
+				reasons = append(reasons, "base URL host "+host)
+			}
+		}
+		if base == "" && p.DefaultBaseURL == "" {
+			score += cfgScoreNeedsBaseURL
+		}
+
+		if key != "" {
+			owner, prefix := cfgLongestPrefixOwner(profiles, strings.TrimSpace(key))
+			switch {
+			case owner == p.Name:
+				score += cfgScorePrefix
+				reasons = append(reasons, "key prefix "+prefix)
+			case len(p.KeyPrefixes) > 0 && !cfgHasAnyPrefix(strings.TrimSpace(key), p.KeyPrefixes):
+				score += cfgScoreNoPrefix
+			}
+		}
+		if protocolFlag != "" && protocolFlag == p.Protocol {
+			score += cfgScoreProtocol
+		}
+		if best < 0 || score > bestScore {
+			best, bestScore, bestReasons = i, score, reasons
+		}
+	}
+	if best < 0 || bestScore <= 0 {
+		p, ok := FindProfile(profiles, "openai")
+		if !ok {
+			p = cfgFallbackProfile("", protocolFlag)
+		}
+		return p, "nothing in the environment points to a provider; assuming " + p.Name + " (pass --provider to choose)"
+	}
+	reason := strings.Join(bestReasons, ", ")
+	if reason == "" {
+		reason = "its SDK variables are set"
+	}
+	return profiles[best], "guessed: " + reason
+}
+
+func cfgContains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func cfgHasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}

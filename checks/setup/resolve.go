@@ -1,0 +1,298 @@
+package setup
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/unstuck-dev/unstuck/checks"
+)
+
+// Resolve works out the user's configuration exactly as their client would:
+// which profile, which variable holds the key and its value in the process
+// environment (an SDK never reads .env by itself), every other place a key
+// was found, the base URL and the request URL the SDK builds. It never fails
+// and never panics: problems are left for the checks to report.
+func Resolve(cfg checks.Config) *checks.Setup {
+	if cfg.Env == nil {
+		cfg.Env = checks.Env{}
+	}
+	s := &checks.Setup{Config: cfg, Headers: cfg.Headers, Redactor: checks.NewRedactor()}
+
+	protocolFlag := cfgNormalProtocol(cfg.Protocol)
+	s.Profile, s.ProfileReason = cfgChooseProfile(cfg, protocolFlag)
+	s.Protocol = protocolFlag
+	if s.Protocol == "" {
+		s.Protocol = cfgNormalProtocol(s.Profile.Protocol)
+	}
+	if s.Protocol == "" {
+		s.Protocol = ProtocolOpenAI
+	}
+
+	s.EnvFilePath = cfgFindEnvFile(cfg)
+	var envLines map[string]int
+	if s.EnvFilePath != "" {
+		if data, err := cfgReadCapped(s.EnvFilePath, cfgEnvFileCap); err == nil {
+			s.EnvFileVars, envLines = cfgLoadEnvFile(data)
+		}
+	}
+
+	cfgResolveKey(s, envLines)
+	cfgResolveBaseURL(s)
+	cfgResolveModel(s)
+	cfgFillRedactor(s)
+	return s
+}
+
+func cfgNormalProtocol(p string) string {
+	switch strings.ToLower(strings.TrimSpace(p)) {
+	case ProtocolOpenAI:
+		return ProtocolOpenAI
+	case ProtocolAnthropic:
+		return ProtocolAnthropic
+	}
+	return ""
+}
+
+func cfgChooseProfile(cfg checks.Config, protocolFlag string) (checks.Profile, string) {
+	if name := strings.TrimSpace(cfg.Provider); name != "" {
+		if p, ok := FindProfile(cfg.Profiles, name); ok {
+			return p, "--provider " + p.Name
+		}
+		return cfgFallbackProfile(strings.ToLower(name), protocolFlag),
+			"--provider " + name + " (no such profile; treated as an OpenAI-compatible server)"
+	}
+	if len(cfg.Profiles) == 0 {
+		return cfgFallbackProfile("", protocolFlag), "no profiles loaded; assuming an OpenAI-compatible server"
+	}
+	return cfgGuessProfile(cfg, cfg.Profiles, protocolFlag)
+}
+
+// cfgResolveKey picks the variable the client reads and records every source.
+func cfgResolveKey(s *checks.Setup, envLines map[string]int) {
+	env := s.Config.Env
+	own := clientKeyVars(s)
+	switch {
+	case s.Config.KeyEnv != "":
+		s.KeyEnv = s.Config.KeyEnv
+	default:
+		if name, _ := cfgFirstSet(env, own); name != "" {
+			s.KeyEnv = name
+		} else if len(own) > 0 {
+			s.KeyEnv = own[0]
+		}
+	}
+	if v := env[s.KeyEnv]; v != "" {
+		s.Key = checks.NewSecret(v)
+		s.KeySource = "environment"
+	}
+
+	// Every variable this client may read, then other profiles' variables:
+	// the key-sources check compares the first group, the key-present check
+	// uses the second for hints.
+	names := own
+	for _, p := range s.Config.Profiles {
+		names = append(names, p.KeyEnvs...)
+	}
+	for _, n := range cfgUnique(names) {
+		if v := env[n]; v != "" {
+			s.Sources = append(s.Sources, checks.KeySource{Where: "environment", Name: n, Value: checks.NewSecret(v)})
+		}
+		if v := s.EnvFileVars[n]; v != "" {
+			s.Sources = append(s.Sources, checks.KeySource{Where: ".env", Name: n, Value: checks.NewSecret(v), Line: envLines[n]})
+		}
+	}
+	s.Sources = append(s.Sources, cfgShellProfileSources(env, own)...)
+}
+
+// clientKeyVars are the variables the user's client may take the key from,
+// in the order it tries them.
+func clientKeyVars(s *checks.Setup) []string {
+	vars := cfgKeyVarsOf(s.Profile, s.Protocol)
+	if s.Config.KeyEnv != "" {
+		vars = cfgUnique(append([]string{s.Config.KeyEnv}, vars...))
+	}
+	return vars
+}
+
+// cfgResolveBaseURL applies the order the SDKs use: explicit value, then the
+// variables, then the built-in default.
+func cfgResolveBaseURL(s *checks.Setup) {
+	switch {
+	case s.Config.BaseURL != "":
+		s.BaseURL, s.BaseURLSource = s.Config.BaseURL, "--base-url"
+	default:
+		if name, v := cfgFirstSet(s.Config.Env, cfgBaseURLVarsOf(s.Profile, s.Protocol)); name != "" {
+			s.BaseURL, s.BaseURLSource = v, name
+			// Heroku documents INFERENCE_URL as a bare host and tells apps to
+			// add /v1; only the profile's own variables carry that convention.
+			if suf := s.Profile.BaseURLEnvSuffix; suf != "" && cfgContains(s.Profile.BaseURLEnvs, name) {
+				if u, problem := cfgParseBaseURL(v); problem == "" && strings.Trim(u.Path, "/") == "" {
+					s.BaseURL = strings.TrimRight(v, "/") + suf
+					s.BaseURLSource = name + " + " + suf
+				}
+			}
+		} else if s.Profile.DefaultBaseURL != "" {
+			s.BaseURL, s.BaseURLSource = s.Profile.DefaultBaseURL, "profile default"
+		}
+	}
+	if s.BaseURL == "" {
+		return
+	}
+	if ep, err := ComposeURL(s.BaseURL, s.Protocol, PathChat); err == nil {
+		s.Endpoint = ep
+	}
+	if s.Profile.HasModelsList {
+		if mu, err := ComposeURL(s.BaseURL, s.Protocol, PathModels); err == nil {
+			s.ModelsURL = mu
+		}
+	}
+}
+
+func cfgResolveModel(s *checks.Setup) {
+	if s.Config.Model != "" {
+		s.Model, s.ModelSource = s.Config.Model, "--model"
+		return
+	}
+	if name, v := cfgFirstSet(s.Config.Env, s.Profile.ModelEnvs); name != "" {
+		s.Model, s.ModelSource = v, name
+	}
+}
+
+// cfgFillRedactor teaches the redactor every secret we know of: each key
+// source, credential header values, credentials inside the base URL, and any
+// variable whose name says it holds a secret.
+func cfgFillRedactor(s *checks.Setup) {
+	r := s.Redactor
+	for _, src := range s.Sources {
+		r.Add(src.Value.Reveal())
+	}
+	r.Add(s.Key.Reveal())
+	for _, h := range s.Headers {
+		if checks.IsCredentialHeader(h.Name) {
+			r.Add(h.Value)
+		}
+	}
+	for _, secret := range cfgURLSecrets(s.BaseURL) {
+		r.Add(secret)
+	}
+	for _, vars := range []map[string]string{s.Config.Env, s.EnvFileVars} {
+		for name, v := range vars {
+			if cfgSecretName(name) {
+				r.Add(v)
+			}
+		}
+	}
+}
+
+// cfgSecretName reports whether a variable's (or query parameter's) name
+// says it holds a secret: a word such as KEY, TOKEN or SECRET between
+// separators (OPENAI_API_KEY, api-key, HF_TOKEN), not inside another word
+// (AUTHOR, KEYBOARD_LAYOUT).
+func cfgSecretName(name string) bool {
+	words := strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
+	for _, w := range words {
+		switch w {
+		case "KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD", "CREDENTIAL", "CREDENTIALS", "AUTH", "SIG", "SIGNATURE":
+			return true
+		}
+		if strings.HasSuffix(w, "APIKEY") || strings.HasSuffix(w, "TOKEN") || strings.HasSuffix(w, "SECRET") {
+			return true
+		}
+	}
+	return false
+}
+
+// cfgFindEnvFile returns the .env to inspect: --env-file (relative to the
+// working directory), else the nearest .env from the working directory up,
+// which is where python-dotenv's find_dotenv and most tools look.
+func cfgFindEnvFile(cfg checks.Config) string {
+	dir := cfg.WorkDir
+	if dir == "" {
+		if wd, err := os.Getwd(); err == nil {
+			dir = wd
+		}
+	}
+	if cfg.EnvFile != "" {
+		p := cfg.EnvFile
+		if !filepath.IsAbs(p) && dir != "" {
+			p = filepath.Join(dir, p)
+		}
+		return p
+	}
+	if dir == "" {
+		return ""
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for i := 0; i < 64; i++ {
+		p := filepath.Join(dir, ".env")
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return ""
+}
+
+// cfgKeyEvidence is the key as the JSON contract shows it:
+// "sk-p…x9Qa (51 chars, from OPENAI_API_KEY)".
+func cfgKeyEvidence(key checks.Secret, from string) string {
+	fp := checks.Fingerprint(key.Reveal())
+	if from == "" {
+		return fp
+	}
+	if strings.HasSuffix(fp, ")") {
+		return fp[:len(fp)-1] + ", from " + from + ")"
+	}
+	return fp + " (from " + from + ")"
+}
+
+// cfgResult starts a result with the fields every configuration check fills.
+func cfgResult(s *checks.Setup, id, title string) checks.Result {
+	return checks.Result{
+		ID:    id,
+		Title: title,
+		Evidence: checks.Evidence{
+			Provider: s.Profile.Name,
+			Protocol: s.Protocol,
+			Model:    s.Model,
+		},
+	}
+}
+
+// cfgFinish stamps the duration and runs every text field through the
+// redactor, so that no check can leak a secret by mistake.
+func cfgFinish(s *checks.Setup, r checks.Result, start time.Time) checks.Result {
+	red := s.Redactor
+	r.Summary = red.Redact(r.Summary)
+	for i, d := range r.Details {
+		r.Details[i] = red.Redact(d)
+	}
+	for k, v := range r.Facts {
+		r.Facts[k] = red.Redact(v)
+	}
+	e := &r.Evidence
+	e.BaseURL = red.Redact(e.BaseURL)
+	e.Endpoint = red.Redact(e.Endpoint)
+	e.Model = red.Redact(e.Model)
+	e.KeySource = red.Redact(e.KeySource)
+	r.Duration = time.Since(start)
+	return r
+}
+
+// cfgPlural is "1 line" / "3 lines".
+func cfgPlural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
