@@ -209,7 +209,7 @@ func BenchmarkStartupContent(b *testing.B) {
 // (above) and package initialisation are not in it.
 func BenchmarkWizardFirstView(b *testing.B) {
 	benchEnv(b)
-	tree, profiles, err := loadContent()
+	tree, known, err := loadContent()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -218,11 +218,11 @@ func BenchmarkWizardFirstView(b *testing.B) {
 	b.Run("runner", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			suite.NewRunner(o.config(profiles))
+			suite.NewRunner(o.config(known))
 		}
 	})
 	b.Run("model+view", func(b *testing.B) {
-		runner := suite.NewRunner(o.config(profiles))
+		runner := suite.NewRunner(o.config(known))
 		b.ReportAllocs()
 		for b.Loop() {
 			m := ui.New(ui.Options{Runner: runner, Tree: tree, Version: "bench"})
@@ -309,7 +309,7 @@ func BenchmarkClassify(b *testing.B) {
 func BenchmarkResolve(b *testing.B) {
 	srv := benchServer(b)
 	benchEnv(b)
-	tree, profiles, err := loadContent()
+	tree, known, err := loadContent()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func BenchmarkResolve(b *testing.B) {
 	} {
 		b.Setenv("OPENAI_API_KEY", tc.key)
 		o := options{baseURL: benchBaseURL(srv), model: "gpt-4o-mini", timeout: 10 * time.Second}
-		runner := suite.NewRunner(o.config(profiles))
+		runner := suite.NewRunner(o.config(known))
 		runner.RunAll(context.Background(), ids)
 		facts := runner.Facts()
 		b.Run(tc.name, func(b *testing.B) {

@@ -30,11 +30,11 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err := o.validate(); err != nil {
 		return 2, usageError{err.Error()}
 	}
-	tree, profiles, err := loadContent()
+	tree, known, err := loadContent()
 	if err != nil {
 		return 1, err
 	}
-	runner := suite.NewRunner(o.config(profiles))
+	runner := suite.NewRunner(o.config(known))
 	results := runner.RunAll(ctx, diagnoseChecks(tree))
 	if ctx.Err() != nil {
 		return 1, fmt.Errorf("interrupted")
@@ -110,14 +110,29 @@ func diagnosis(setup *checks.Setup, cause string, ev checks.Evidence, summary st
 	return d, setup.Redactor.Redact(guidance), nil
 }
 
-func loadContent() (*decisiontree.Tree, []checks.Profile, error) {
+// knowledge is what the checks take from content/: the provider profiles
+// and the key issuers.
+type knowledge struct {
+	profiles []checks.Profile
+	issuers  []checks.KeyIssuer
+}
+
+// apply hands the knowledge to a configuration.
+func (k knowledge) apply(cfg *checks.Config) {
+	cfg.Profiles, cfg.KeyIssuers = k.profiles, k.issuers
+}
+
+func loadContent() (*decisiontree.Tree, knowledge, error) {
+	var k knowledge
 	tree, err := content.Tree()
-	if err != nil {
-		return nil, nil, fmt.Errorf("built-in content is broken: %w", err)
+	if err == nil {
+		k.profiles, err = content.Profiles()
 	}
-	profiles, err := content.Profiles()
-	if err != nil {
-		return nil, nil, fmt.Errorf("built-in content is broken: %w", err)
+	if err == nil {
+		k.issuers, err = content.KeyIssuers()
 	}
-	return tree, profiles, nil
+	if err != nil {
+		return nil, knowledge{}, fmt.Errorf("built-in content is broken: %w", err)
+	}
+	return tree, k, nil
 }

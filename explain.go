@@ -29,11 +29,12 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return 2, err
 	}
-	tree, profiles, err := loadContent()
+	tree, known, err := loadContent()
 	if err != nil {
 		return 1, err
 	}
-	cfg := checks.Config{Env: environ(), Pasted: text, Profiles: profiles, NoRequest: true}
+	cfg := checks.Config{Env: environ(), Pasted: text, NoRequest: true}
+	known.apply(&cfg)
 	runner := suite.NewRunner(cfg)
 	res := runner.Run(ctx, checks.CheckPaste)
 	facts := runner.Facts()

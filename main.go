@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -32,7 +33,34 @@ func versionString() string {
 	return "dev"
 }
 
-const usage = `unstuck — get unstuck from AI/LLM API errors (401, 429, connection refused, HTML instead of JSON…)
+// usage is the --help text; the provider names come from the profiles.
+func usage() string {
+	return strings.Replace(usageText, "{{providers}}", wrapList(providerNames(), 64, "\n                         "), 1)
+}
+
+// wrapList joins names with ", " in lines of at most width characters.
+func wrapList(names []string, width int, sep string) string {
+	var b strings.Builder
+	line := 0
+	for i, n := range names {
+		piece := n
+		if i < len(names)-1 {
+			piece += ","
+		}
+		if line > 0 && line+1+len(piece) > width {
+			b.WriteString(sep)
+			line = 0
+		} else if line > 0 {
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(piece)
+		line += len(piece)
+	}
+	return b.String()
+}
+
+const usageText = `unstuck — get unstuck from AI/LLM API errors (401, 429, connection refused, HTML instead of JSON…)
 
 Usage:
   unstuck [flags]                 the interactive wizard (needs a terminal)
@@ -42,8 +70,8 @@ Usage:
   unstuck --help | --version
 
 Flags (wizard and diagnose):
-  --provider NAME        openai, anthropic, heroku, agentrouter, latentkit, tokenhub,
-                         openai-compatible (default: guessed from env, URL and key)
+  --provider NAME        {{providers}}
+                         (default: guessed from env, URL and key)
   --protocol P           openai or anthropic: the request shape your client sends
   --base-url URL         the base URL you give your SDK, exactly as written
   --key-env NAME         the variable that holds the key (never pass the key itself)
@@ -101,7 +129,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "causes":
 		code, err = runCauses(args[1:], stdout)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "unstuck %s\n", versionString())
@@ -112,7 +140,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ue usageError
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "unstuck: %s (see unstuck --help)\n", redactAny(ue.msg))

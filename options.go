@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/setup"
+	"github.com/unstuck-dev/unstuck/content"
 )
 
 // options are the flags shared by the wizard and diagnose (INTERFACE.md).
@@ -38,11 +40,20 @@ func (h *headerList) Set(v string) error {
 	return nil
 }
 
-var providers = []string{"openai", "anthropic", "heroku", "agentrouter", "latentkit", "tokenhub", "openai-compatible"}
+// providerNames are the names --provider takes: every profile in
+// content/profiles.yaml, in file order. Nothing here lists them, so a
+// profile appended to the file is a provider at once.
+func providerNames() []string {
+	profiles, err := content.Profiles()
+	if err != nil {
+		return nil // loadContent reports the broken file
+	}
+	return setup.ProfileNames(profiles)
+}
 
 func (o *options) register(fs *flag.FlagSet, withReport bool) {
-	fs.StringVar(&o.provider, "provider", "", "profile: "+strings.Join(providers, ", ")+" (default: guessed)")
-	fs.StringVar(&o.protocol, "protocol", "", "request shape your client sends: openai or anthropic (default: from the profile)")
+	fs.StringVar(&o.provider, "provider", "", "provider profile, see --help (default: guessed)")
+	fs.StringVar(&o.protocol, "protocol", "", "request shape your client sends: "+strings.Join(protocols, " or ")+" (default: from the profile)")
 	fs.StringVar(&o.baseURL, "base-url", "", "the base URL you give your SDK, exactly as written (default: $OPENAI_BASE_URL, … by profile)")
 	fs.StringVar(&o.keyEnv, "key-env", "", "the environment variable that holds the key (default: by profile, e.g. OPENAI_API_KEY)")
 	fs.StringVar(&o.model, "model", "", "the model ID you call (default: by profile, e.g. $INFERENCE_MODEL_ID)")
@@ -57,13 +68,18 @@ func (o *options) register(fs *flag.FlagSet, withReport bool) {
 	}
 }
 
+// protocols are the request shapes --protocol takes.
+var protocols = []string{checks.ProtocolOpenAI, checks.ProtocolAnthropic}
+
 // validate catches usage errors before anything runs.
 func (o *options) validate() error {
-	if o.provider != "" && !contains(providers, o.provider) {
-		return fmt.Errorf("unknown provider %q (want one of: %s)", o.provider, strings.Join(providers, ", "))
+	if o.provider != "" {
+		if names := providerNames(); !contains(names, o.provider) {
+			return fmt.Errorf("unknown provider %q (want one of: %s)", o.provider, strings.Join(names, ", "))
+		}
 	}
-	if o.protocol != "" && o.protocol != "openai" && o.protocol != "anthropic" {
-		return fmt.Errorf("unknown protocol %q (want openai or anthropic)", o.protocol)
+	if o.protocol != "" && !contains(protocols, o.protocol) {
+		return fmt.Errorf("unknown protocol %q (want %s)", o.protocol, strings.Join(protocols, " or "))
 	}
 	if o.timeout <= 0 {
 		return fmt.Errorf("--timeout must be positive, got %s", o.timeout)
@@ -75,14 +91,15 @@ func (o *options) validate() error {
 }
 
 // config turns the options into the checks' input.
-func (o *options) config(profiles []checks.Profile) checks.Config {
+func (o *options) config(k knowledge) checks.Config {
 	wd, _ := os.Getwd()
-	return checks.Config{
+	cfg := checks.Config{
 		Provider: o.provider, Protocol: o.protocol, BaseURL: o.baseURL, KeyEnv: o.keyEnv,
 		Model: o.model, Headers: o.headers, EnvFile: o.envFile, WorkDir: wd,
 		NoRequest: o.noRequest, Timeout: o.timeout, Env: environ(), MCPURL: o.mcpURL,
-		Profiles: profiles,
 	}
+	k.apply(&cfg)
+	return cfg
 }
 
 func environ() checks.Env {

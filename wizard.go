@@ -34,13 +34,13 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			"  unstuck explain -         name the cause of an error piped in\n")
 		return 2, nil
 	}
-	tree, profiles, err := loadContent()
+	tree, known, err := loadContent()
 	if err != nil {
 		return 1, err
 	}
 	noColor := os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	err = ui.Run(ctx, ui.Options{
-		Runner:  suite.NewRunner(o.config(profiles)),
+		Runner:  suite.NewRunner(o.config(known)),
 		Tree:    tree,
 		Version: versionString(),
 		NoColor: noColor,

@@ -78,6 +78,13 @@ type KeySource struct {
 	Line  int // line in a file, 0 for the environment
 }
 
+// Protocol names: the request shape the user's client sends (--protocol).
+// They are protocols, not providers: two profiles share a name with them.
+const (
+	ProtocolOpenAI    = "openai"
+	ProtocolAnthropic = "anthropic"
+)
+
 // Check IDs. Each check reports <id>.status and <id>.cause as facts for the
 // decision tree, plus any facts listed in its doc comment.
 const (

@@ -94,16 +94,17 @@ type Config struct {
 	NoRequest   bool          // send nothing billable
 	Timeout     time.Duration // bound for each network step
 	Env         Env
-	MCPURL      string    // MCP server URL to probe, when the user gives one
-	Pasted      string    // pasted error text (explain, "paste the error")
-	Profiles    []Profile // from content/profiles.yaml
-	InContainer *bool     // nil: detect; tests set it
+	MCPURL      string      // MCP server URL to probe, when the user gives one
+	Pasted      string      // pasted error text (explain, "paste the error")
+	Profiles    []Profile   // from content/profiles.yaml
+	KeyIssuers  []KeyIssuer // from content/keys.yaml
+	InContainer *bool       // nil: detect; tests set it
 }
 
 // Profile is what is particular to one provider or gateway. Loaded from
 // content/profiles.yaml so that support engineers can edit it.
 type Profile struct {
-	Name             string            `yaml:"name"`               // openai, anthropic, heroku, agentrouter, latentkit, tokenhub, openai-compatible
+	Name             string            `yaml:"name"`               // what --provider takes
 	Title            string            `yaml:"title"`              // "Heroku Managed Inference and Agents"
 	Protocol         string            `yaml:"protocol"`           // default request shape: openai | anthropic
 	KeyEnvs          []string          `yaml:"key_envs"`           // variables that may hold the key, in priority order
@@ -118,9 +119,28 @@ type Profile struct {
 	HostHints        []string          `yaml:"host_hints"`         // host substrings that imply this profile
 	HasModelsList    bool              `yaml:"has_models_list"`    // GET {base}/models exists
 	// Added for the base-url check and Resolve (additive):
-	OpenAIBasePath   string   `yaml:"openai_base_path"`    // path an OpenAI-style base URL must end with, e.g. /v1; "" = not known, only warn
-	BaseURLEnvSuffix string   `yaml:"base_url_env_suffix"` // appended to a bare-host base URL read from BaseURLEnvs (Heroku's INFERENCE_URL + /v1)
-	Console          string   `yaml:"console"`             // where keys are managed, for guidance
-	StatusPage       string   `yaml:"status_page"`
-	Notes            []string `yaml:"notes"`
+	OpenAIBasePath   string `yaml:"openai_base_path"`    // path an OpenAI-style base URL must end with, e.g. /v1; "" = not known, only warn
+	BaseURLEnvSuffix string `yaml:"base_url_env_suffix"` // appended to a bare-host base URL read from BaseURLEnvs (Heroku's INFERENCE_URL + /v1)
+	// Capabilities: what is particular to a provider is named here, and Go
+	// code keys on the capability, never on a profile's name.
+	Default        bool `yaml:"default"`          // assumed when nothing in the environment points to a provider
+	Fallback       bool `yaml:"fallback"`         // used for a base URL no profile claims
+	ModelFromRoute bool `yaml:"model_from_route"` // the key's route picks the model: the request sends none
+
+	Console    string   `yaml:"console"` // where keys are managed, for guidance
+	StatusPage string   `yaml:"status_page"`
+	Notes      []string `yaml:"notes"`
+}
+
+// KeyIssuer is a platform that issues API keys, told by the key's prefix
+// and the hosts it serves (content/keys.yaml). Issuers are more than the
+// profiles: a Claude subscription token or a GitHub token is recognised so
+// that it can be named, though no profile takes it.
+type KeyIssuer struct {
+	ID        string   `yaml:"id"`
+	Title     string   `yaml:"title"`       // "an Anthropic API key"
+	Prefixes  []string `yaml:"prefixes"`    // longest match wins
+	Hosts     []string `yaml:"hosts"`       // host substrings this issuer serves
+	BareSK    bool     `yaml:"bare_sk"`     // its hosts also take keys that are just sk-…
+	NotAPIKey string   `yaml:"not_api_key"` // why this kind of key never works as an API key
 }

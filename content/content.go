@@ -21,7 +21,7 @@ import (
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
-//go:embed tree.yaml causes.yaml profiles.yaml pages/*.md
+//go:embed tree.yaml causes.yaml profiles.yaml keys.yaml pages/*.md
 var files embed.FS
 
 // Cause is one entry of the catalogue (causes.yaml).
@@ -40,6 +40,7 @@ type Cause struct {
 type bootData struct {
 	tree     *decisiontree.Tree
 	profiles []checks.Profile
+	issuers  []checks.KeyIssuer
 	err      error
 }
 
@@ -63,6 +64,12 @@ func parseSetup(fsys fs.FS) bootData {
 	}
 	if err != nil {
 		return bootData{err: fmt.Errorf("profiles.yaml: %w", err)}
+	}
+	if data, err = fs.ReadFile(fsys, "keys.yaml"); err == nil {
+		l.issuers, err = setup.ParseKeyIssuers(data)
+	}
+	if err != nil {
+		return bootData{err: fmt.Errorf("keys.yaml: %w", err)}
 	}
 	if data, err = fs.ReadFile(fsys, "tree.yaml"); err == nil {
 		l.tree, err = decisiontree.Parse(data)
@@ -116,6 +123,9 @@ func Tree() (*decisiontree.Tree, error) { l := loadSetup(); return l.tree, l.err
 
 // Profiles are the provider profiles.
 func Profiles() ([]checks.Profile, error) { l := loadSetup(); return l.profiles, l.err }
+
+// KeyIssuers are the platforms that issue keys, told by prefix (keys.yaml).
+func KeyIssuers() ([]checks.KeyIssuer, error) { l := loadSetup(); return l.issuers, l.err }
 
 // Catalogue is what decisiontree.Validate needs: every cause, whether it has
 // a page, and the known check IDs.

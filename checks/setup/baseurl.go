@@ -35,9 +35,9 @@ func ComposeURL(base, protocol, path string) (string, error) {
 	}
 	var p string
 	switch protocol {
-	case ProtocolOpenAI:
+	case checks.ProtocolOpenAI:
 		p = map[string]string{PathChat: "/chat/completions", PathModels: "/models"}[path]
-	case ProtocolAnthropic:
+	case checks.ProtocolAnthropic:
 		p = map[string]string{PathChat: "/v1/messages", PathModels: "/v1/models"}[path]
 	default:
 		return "", fmt.Errorf("unknown protocol %q (openai or anthropic)", protocol)
@@ -354,7 +354,7 @@ func cfgCheckBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, strin
 			continue
 		}
 		fixed := path[:len(path)-len(ep)]
-		if s.Protocol == ProtocolAnthropic {
+		if s.Protocol == checks.ProtocolAnthropic {
 			fixed = strings.TrimSuffix(fixed, "/v1")
 		}
 		return checks.Fail,
@@ -363,13 +363,13 @@ func cfgCheckBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, strin
 	}
 
 	switch s.Protocol {
-	case ProtocolAnthropic:
+	case checks.ProtocolAnthropic:
 		if strings.HasSuffix(lower, "/v1") {
 			return checks.Fail,
 				"the base URL ends with /v1, but the Anthropic SDK adds /v1/messages itself: it calls " + cfgDisplayURL(s.Endpoint),
 				"write " + show(path[:len(path)-3]) + " (without /v1)"
 		}
-	case ProtocolOpenAI:
+	case checks.ProtocolOpenAI:
 		want := s.Profile.OpenAIBasePath
 		host := strings.ToLower(u.Hostname())
 		if want != "" && !strings.HasSuffix(lower, strings.ToLower(want)) {

@@ -26,7 +26,7 @@ func FuzzResolve(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s[0], s[1], s[2], s[3], s[4], s[5], s[6])
 	}
-	profiles := cfgTestProfiles(f)
+	profiles, issuers := cfgTestProfiles(f), cfgTestIssuers(f)
 	yes := true
 	f.Fuzz(func(t *testing.T, provider, protocol, baseURL, keyEnv, key, model, dotenv string) {
 		dir := t.TempDir()
@@ -39,7 +39,7 @@ func FuzzResolve(f *testing.F) {
 		}
 		s := Resolve(checks.Config{
 			Provider: provider, Protocol: protocol, BaseURL: baseURL, KeyEnv: keyEnv, Model: model,
-			Env: env, WorkDir: dir, Profiles: profiles, InContainer: &yes,
+			Env: env, WorkDir: dir, Profiles: profiles, KeyIssuers: issuers, InContainer: &yes,
 			Headers: []checks.Header{{Name: "Authorization", Value: key}},
 		})
 		if s == nil || s.Redactor == nil {

@@ -389,37 +389,8 @@ func KeyHygiene(_ context.Context, s *checks.Setup) checks.Result {
 	return cfgFinish(s, r, start)
 }
 
-// cfgPlatform is an issuer of keys, known by the prefix of its keys and the
-// hosts that accept them.
-type cfgPlatform struct {
-	ID, Title string
-	Prefixes  []string
-	Hosts     []string
-	BareSK    bool   // also accepts keys that are just sk-… (legacy OpenAI, DeepSeek)
-	NotAPIKey string // why this kind of key never works as an API key
-}
-
-// cfgPlatforms is the "Key prefixes" table of CAUSES.md.
-var cfgPlatforms = []cfgPlatform{
-	{ID: "claude-subscription", Title: "a Claude subscription token", Prefixes: []string{"sk-ant-oat01-"},
-		NotAPIKey: "it is a Claude subscription (OAuth) token from a Claude Code login, not an API key; create an API key in the Anthropic Console"},
-	{ID: "anthropic-admin", Title: "an Anthropic Admin key", Prefixes: []string{"sk-ant-admin01-"},
-		NotAPIKey: "it is an Anthropic Admin key: it manages the organisation and cannot call models"},
-	{ID: "anthropic", Title: "an Anthropic API key", Prefixes: []string{"sk-ant-api03-", "sk-ant-"}, Hosts: []string{"api.anthropic.com"}},
-	{ID: "openai-admin", Title: "an OpenAI Admin key", Prefixes: []string{"sk-admin-"},
-		NotAPIKey: "it is an OpenAI Admin key: it manages the organisation and cannot call models"},
-	{ID: "openai", Title: "an OpenAI key", Prefixes: []string{"sk-proj-", "sk-svcacct-", "sk-None-"}, Hosts: []string{"api.openai.com"}, BareSK: true},
-	{ID: "openrouter", Title: "an OpenRouter key", Prefixes: []string{"sk-or-v1-", "sk-or-"}, Hosts: []string{"openrouter.ai"}},
-	{ID: "agentrouter", Title: "an AgentRouter key", Prefixes: []string{"sk-ar-"}, Hosts: []string{"agentrouter"}},
-	{ID: "google", Title: "a Google API key", Prefixes: []string{"AIza"}, Hosts: []string{"generativelanguage.googleapis.com", "aiplatform.googleapis.com"}},
-	{ID: "groq", Title: "a Groq key", Prefixes: []string{"gsk_"}, Hosts: []string{"api.groq.com"}},
-	{ID: "xai", Title: "an xAI key", Prefixes: []string{"xai-"}, Hosts: []string{"api.x.ai"}},
-	{ID: "perplexity", Title: "a Perplexity key", Prefixes: []string{"pplx-"}, Hosts: []string{"api.perplexity.ai"}},
-	{ID: "huggingface", Title: "a Hugging Face token", Prefixes: []string{"hf_"}, Hosts: []string{"huggingface.co", "hf.space"}},
-	{ID: "replicate", Title: "a Replicate token", Prefixes: []string{"r8_"}, Hosts: []string{"replicate.com"}},
-	{ID: "github", Title: "a GitHub token", Prefixes: []string{"github_pat_", "ghp_", "gho_"}, Hosts: []string{"models.github.ai", "models.inference.ai.azure.com"}},
-	{ID: "deepseek", Title: "a DeepSeek key", Hosts: []string{"api.deepseek.com"}, BareSK: true},
-}
+// cfgPlatform is a key issuer (content/keys.yaml, through Config.KeyIssuers).
+type cfgPlatform = checks.KeyIssuer
 
 var (
 	cfgAmbiguousSK = cfgPlatform{ID: "ambiguous-sk", Title: "a bare sk- key (OpenAI legacy, DeepSeek, one-api/new-api or LiteLLM)"}
@@ -427,9 +398,9 @@ var (
 )
 
 // cfgDetectPlatform finds the key's issuer by its longest known prefix.
-func cfgDetectPlatform(key string) (cfgPlatform, string) {
+func cfgDetectPlatform(issuers []checks.KeyIssuer, key string) (cfgPlatform, string) {
 	best, bestPrefix := cfgUnknownKey, ""
-	for _, p := range cfgPlatforms {
+	for _, p := range issuers {
 		for _, pre := range p.Prefixes {
 			if strings.HasPrefix(key, pre) && len(pre) > len(bestPrefix) {
 				best, bestPrefix = p, pre
@@ -443,8 +414,8 @@ func cfgDetectPlatform(key string) (cfgPlatform, string) {
 }
 
 // cfgPlatformOfHost finds the platform that runs a host.
-func cfgPlatformOfHost(host string) (cfgPlatform, bool) {
-	for _, p := range cfgPlatforms {
+func cfgPlatformOfHost(issuers []checks.KeyIssuer, host string) (cfgPlatform, bool) {
+	for _, p := range issuers {
 		if _, ok := cfgHostMatches(host, p.Hosts); ok && host != "" {
 			return p, true
 		}
@@ -467,10 +438,10 @@ func KeyPlatform(_ context.Context, s *checks.Setup) checks.Result {
 	if l := strings.ToLower(key); strings.HasPrefix(l, "bearer ") {
 		key = strings.TrimSpace(key[len("bearer "):])
 	}
-	kp, prefix := cfgDetectPlatform(key)
+	kp, prefix := cfgDetectPlatform(s.Config.KeyIssuers, key)
 	r.Facts = map[string]string{"key-platform.platform": kp.ID}
 	host := cfgHostOf(s.BaseURL)
-	dest, destKnown := cfgPlatformOfHost(host)
+	dest, destKnown := cfgPlatformOfHost(s.Config.KeyIssuers, host)
 	shown := "prefix " + prefix
 	if prefix == "" {
 		shown = "no known prefix"
@@ -498,7 +469,7 @@ func KeyPlatform(_ context.Context, s *checks.Setup) checks.Result {
 			}
 			return fail(from + " is " + kp.Title + ", but the base URL is " + host + ", which takes " + want)
 		}
-	} else if home, ok := cfgPlatformOfHost(cfgHostOf(s.Profile.DefaultBaseURL)); ok && kp.Prefixes != nil &&
+	} else if home, ok := cfgPlatformOfHost(s.Config.KeyIssuers, cfgHostOf(s.Profile.DefaultBaseURL)); ok && kp.Prefixes != nil &&
 		kp.ID != home.ID && kp.ID != cfgAmbiguousSK.ID {
 		// The user chose a first-party protocol (say openai) but the key is
 		// plainly another platform's (sk-ant-…), whatever the base URL: a

@@ -12,12 +12,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Protocol names: the request shape the user's SDK sends.
-const (
-	ProtocolOpenAI    = "openai"
-	ProtocolAnthropic = "anthropic"
-)
-
 // ParseProfiles reads content/profiles.yaml. Unknown fields are errors, so a
 // misspelt field in a hand-edited profile fails the tests instead of being
 // silently ignored.
@@ -35,8 +29,15 @@ func ParseProfiles(data []byte) ([]checks.Profile, error) {
 		return nil, errors.New("profiles: the file holds no profiles")
 	}
 	seen := map[string]bool{}
+	var defaults, fallbacks []string
 	for i, p := range ps {
 		where := fmt.Sprintf("profiles: entry %d (%q)", i+1, p.Name)
+		if p.Default {
+			defaults = append(defaults, p.Name)
+		}
+		if p.Fallback {
+			fallbacks = append(fallbacks, p.Name)
+		}
 		if p.Name == "" {
 			return nil, fmt.Errorf("profiles: entry %d has no name", i+1)
 		}
@@ -47,7 +48,7 @@ func ParseProfiles(data []byte) ([]checks.Profile, error) {
 			return nil, fmt.Errorf("%s: duplicate name", where)
 		}
 		seen[p.Name] = true
-		if p.Protocol != ProtocolOpenAI && p.Protocol != ProtocolAnthropic {
+		if p.Protocol != checks.ProtocolOpenAI && p.Protocol != checks.ProtocolAnthropic {
 			return nil, fmt.Errorf("%s: protocol must be openai or anthropic, not %q", where, p.Protocol)
 		}
 		for _, h := range p.AuthHeaders {
@@ -68,7 +69,41 @@ func ParseProfiles(data []byte) ([]checks.Profile, error) {
 			}
 		}
 	}
+	if len(defaults) > 1 || len(fallbacks) > 1 {
+		return nil, fmt.Errorf("profiles: at most one profile may be default and one fallback (default: %v, fallback: %v)", defaults, fallbacks)
+	}
 	return ps, nil
+}
+
+// ParseKeyIssuers reads content/keys.yaml, as strictly as the profiles.
+func ParseKeyIssuers(data []byte) ([]checks.KeyIssuer, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var is []checks.KeyIssuer
+	if err := dec.Decode(&is); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("key issuers: %w", err)
+	}
+	seen := map[string]bool{}
+	for i, k := range is {
+		where := fmt.Sprintf("key issuers: entry %d (%q)", i+1, k.ID)
+		switch {
+		case k.ID == "":
+			return nil, fmt.Errorf("key issuers: entry %d has no id", i+1)
+		case seen[k.ID]:
+			return nil, fmt.Errorf("%s: duplicate id", where)
+		case k.Title == "":
+			return nil, fmt.Errorf("%s: no title", where)
+		case len(k.Prefixes) == 0 && len(k.Hosts) == 0:
+			return nil, fmt.Errorf("%s: give prefixes, hosts or both", where)
+		}
+		seen[k.ID] = true
+		for _, p := range k.Prefixes {
+			if len(p) < 3 {
+				return nil, fmt.Errorf("%s: prefix %q is too short to tell issuers apart", where, p)
+			}
+		}
+	}
+	return is, nil
 }
 
 // FindProfile returns the profile with this name (case-insensitive).
@@ -96,23 +131,38 @@ func ProfileNames(profiles []checks.Profile) []string {
 // own variable; when that is unset the SDK falls back to these.
 var (
 	cfgSDKKeyEnvs = map[string][]string{
-		ProtocolOpenAI:    {"OPENAI_API_KEY"},
-		ProtocolAnthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"},
+		checks.ProtocolOpenAI:    {"OPENAI_API_KEY"},
+		checks.ProtocolAnthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"},
 	}
 	cfgSDKBaseURLEnvs = map[string][]string{
-		ProtocolOpenAI:    {"OPENAI_BASE_URL"},
-		ProtocolAnthropic: {"ANTHROPIC_BASE_URL"},
+		checks.ProtocolOpenAI:    {"OPENAI_BASE_URL"},
+		checks.ProtocolAnthropic: {"ANTHROPIC_BASE_URL"},
 	}
 )
 
-// cfgFallbackProfile is used when no profiles were loaded or the named one is
-// unknown: an OpenAI-style client reading the OpenAI SDK's variables.
-func cfgFallbackProfile(name, protocol string) checks.Profile {
-	if protocol != ProtocolAnthropic {
-		protocol = ProtocolOpenAI
+// cfgMarkedProfile is the first profile with a mark (default, fallback).
+func cfgMarkedProfile(profiles []checks.Profile, marked func(checks.Profile) bool) (checks.Profile, bool) {
+	for _, p := range profiles {
+		if marked(p) {
+			return p, true
+		}
+	}
+	return checks.Profile{}, false
+}
+
+// cfgFallbackProfile is used when no profile is named or the named one is
+// unknown: the profile marked fallback (a generic server of the protocol),
+// else a client reading the SDK's own variables.
+func cfgFallbackProfile(profiles []checks.Profile, name, protocol string) checks.Profile {
+	if p, ok := cfgMarkedProfile(profiles, func(p checks.Profile) bool { return p.Fallback }); ok && name == "" &&
+		(protocol == "" || protocol == p.Protocol) {
+		return p
+	}
+	if protocol != checks.ProtocolAnthropic {
+		protocol = checks.ProtocolOpenAI
 	}
 	if name == "" {
-		name = "openai-compatible"
+		name = "unknown"
 	}
 	return checks.Profile{
 		Name:        name,
@@ -280,9 +330,9 @@ func cfgGuessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag 
 		}
 	}
 	if best < 0 || bestScore <= 0 {
-		p, ok := FindProfile(profiles, "openai")
+		p, ok := cfgMarkedProfile(profiles, func(p checks.Profile) bool { return p.Default })
 		if !ok {
-			p = cfgFallbackProfile("", protocolFlag)
+			p = cfgFallbackProfile(profiles, "", protocolFlag)
 		}
 		return p, "nothing in the environment points to a provider; assuming " + p.Name + " (pass --provider to choose)"
 	}

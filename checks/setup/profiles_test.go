@@ -24,6 +24,20 @@ func cfgTestProfiles(t testing.TB) []checks.Profile {
 	return ps
 }
 
+// cfgTestIssuers loads the real content/keys.yaml, like cfgTestProfiles.
+func cfgTestIssuers(t testing.TB) []checks.KeyIssuer {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "content", "keys.yaml"))
+	if err != nil {
+		t.Fatalf("read key issuers: %v", err)
+	}
+	is, err := ParseKeyIssuers(data)
+	if err != nil {
+		t.Fatalf("ParseKeyIssuers(content/keys.yaml): %v", err)
+	}
+	return is
+}
+
 func TestCfgProfilesFileHasEveryProfile(t *testing.T) {
 	ps := cfgTestProfiles(t)
 	// The names INTERFACE.md promises for --provider.

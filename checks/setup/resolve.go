@@ -28,7 +28,7 @@ func Resolve(cfg checks.Config) *checks.Setup {
 		s.Protocol = cfgNormalProtocol(s.Profile.Protocol)
 	}
 	if s.Protocol == "" {
-		s.Protocol = ProtocolOpenAI
+		s.Protocol = checks.ProtocolOpenAI
 	}
 
 	s.EnvFilePath = cfgFindEnvFile(cfg)
@@ -48,10 +48,10 @@ func Resolve(cfg checks.Config) *checks.Setup {
 
 func cfgNormalProtocol(p string) string {
 	switch strings.ToLower(strings.TrimSpace(p)) {
-	case ProtocolOpenAI:
-		return ProtocolOpenAI
-	case ProtocolAnthropic:
-		return ProtocolAnthropic
+	case checks.ProtocolOpenAI:
+		return checks.ProtocolOpenAI
+	case checks.ProtocolAnthropic:
+		return checks.ProtocolAnthropic
 	}
 	return ""
 }
@@ -61,11 +61,11 @@ func cfgChooseProfile(cfg checks.Config, protocolFlag string) (checks.Profile, s
 		if p, ok := FindProfile(cfg.Profiles, name); ok {
 			return p, "--provider " + p.Name
 		}
-		return cfgFallbackProfile(strings.ToLower(name), protocolFlag),
+		return cfgFallbackProfile(cfg.Profiles, strings.ToLower(name), protocolFlag),
 			"--provider " + name + " (no such profile; treated as an OpenAI-compatible server)"
 	}
 	if len(cfg.Profiles) == 0 {
-		return cfgFallbackProfile("", protocolFlag), "no profiles loaded; assuming an OpenAI-compatible server"
+		return cfgFallbackProfile(nil, "", protocolFlag), "no profiles loaded; assuming an OpenAI-compatible server"
 	}
 	return cfgGuessProfile(cfg, cfg.Profiles, protocolFlag)
 }

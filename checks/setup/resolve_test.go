@@ -20,6 +20,9 @@ func cfgSetup(t testing.TB, cfg checks.Config) *checks.Setup {
 	if cfg.Profiles == nil {
 		cfg.Profiles = cfgTestProfiles(t)
 	}
+	if cfg.KeyIssuers == nil {
+		cfg.KeyIssuers = cfgTestIssuers(t)
+	}
 	if cfg.WorkDir == "" {
 		cfg.WorkDir = t.TempDir()
 	}
@@ -145,7 +148,7 @@ func TestCfgComposeURL(t *testing.T) {
 			t.Errorf("%s: ComposeURL(default) error %v", p.Name, err)
 			continue
 		}
-		want := map[string]string{ProtocolOpenAI: "/v1/chat/completions", ProtocolAnthropic: "/v1/messages"}[p.Protocol]
+		want := map[string]string{checks.ProtocolOpenAI: "/v1/chat/completions", checks.ProtocolAnthropic: "/v1/messages"}[p.Protocol]
 		if !strings.HasSuffix(got, want) || strings.Contains(got, "/v1/v1") {
 			t.Errorf("%s: default endpoint %q does not end in %s", p.Name, got, want)
 		}
@@ -282,13 +285,15 @@ func TestCfgResolveExplicitEnvFile(t *testing.T) {
 	}
 }
 
+// With no profiles at all (content failed to load), a generic client of
+// the SDK variables stands in; it names no profile.
 func TestCfgResolveWithoutProfiles(t *testing.T) {
 	s := Resolve(checks.Config{Env: checks.Env{"OPENAI_API_KEY": cfgTestKey, "OPENAI_BASE_URL": "http://127.0.0.1:4000/v1"}, WorkDir: t.TempDir()})
-	if s.Profile.Name != "openai-compatible" || s.KeyEnv != "OPENAI_API_KEY" || s.Endpoint != "http://127.0.0.1:4000/v1/chat/completions" {
+	if s.Profile.Name != "unknown" || s.KeyEnv != "OPENAI_API_KEY" || s.Endpoint != "http://127.0.0.1:4000/v1/chat/completions" {
 		t.Errorf("fallback resolution: %q %q %q", s.Profile.Name, s.KeyEnv, s.Endpoint)
 	}
 	s = Resolve(checks.Config{})
-	if s == nil || s.Redactor == nil || s.Protocol != ProtocolOpenAI {
+	if s == nil || s.Redactor == nil || s.Protocol != checks.ProtocolOpenAI {
 		t.Errorf("Resolve(Config{}) = %+v", s)
 	}
 }

@@ -76,6 +76,7 @@ func csOnce() {
 	step(func() { _, err := content.Tree(); must(err) })
 	tree, _ := content.Tree()
 	profiles, _ := content.Profiles()
+	issuers, _ := content.KeyIssuers()
 	step(func() {
 		wd, _ := os.Getwd()
 		env := checks.Env{}
@@ -84,7 +85,7 @@ func csOnce() {
 				env[k] = v
 			}
 		}
-		runner = suite.NewRunner(checks.Config{Env: env, WorkDir: wd, Timeout: 10 * time.Second, Profiles: profiles})
+		runner = suite.NewRunner(checks.Config{Env: env, WorkDir: wd, Timeout: 10 * time.Second, Profiles: profiles, KeyIssuers: issuers})
 	})
 	step(func() { ui.New(ui.Options{Runner: runner, Tree: tree, Version: "coldstart"}).View() })
 	var page string
