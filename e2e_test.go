@@ -333,16 +333,20 @@ func e2eCheck(res e2eResult, id string) (status, summary string) {
 
 // e2eCatalogue is CAUSES.md's table, in order: the public IDs.
 var e2eCatalogue = []string{
-	"healthy", "key-missing", "env-file-not-loaded", "env-file-syntax", "key-shadowed", "key-whitespace",
-	"key-quoted", "key-url-encoded", "key-has-scheme", "key-wrong-platform", "key-in-frontend-env",
-	"base-url-malformed", "base-url-path", "localhost-in-container", "dns-failure", "connection-refused",
-	"tls-failure", "proxy-failure", "timeout", "key-rejected", "auth-header-format", "upstream-auth-failed",
-	"model-access-denied", "key-scope-missing", "region-blocked", "policy-blocked", "insufficient-balance",
-	"key-usage-limit", "rate-limited", "request-over-rate-budget", "model-not-found", "missing-parameter",
-	"bad-request", "context-too-long", "no-eligible-provider", "upstream-error", "upstream-unavailable",
-	"stream-error", "slow-response", "wrong-provider", "output-truncated", "structured-output-mismatch",
-	"tool-use-not-handled", "mcp-server-disconnected", "mcp-tool-error", "sdk-outdated", "sdk-missing",
-	"wrong-sdk-for-model", "config-cache-stale", "client-not-closed",
+	"healthy", "key-missing", "env-file-not-loaded", "env-file-syntax", "key-shadowed",
+	"key-whitespace", "key-quoted", "key-url-encoded", "key-has-scheme", "key-wrong-platform",
+	"key-in-frontend-env", "base-url-malformed", "base-url-path", "localhost-in-container",
+	"dns-failure", "connection-refused", "network-unreachable", "tls-failure", "proxy-failure",
+	"timeout", "key-rejected", "auth-header-format", "upstream-auth-failed", "model-access-denied",
+	"key-scope-missing", "account-disabled", "region-blocked", "policy-blocked",
+	"insufficient-balance", "key-usage-limit", "rate-limited", "request-over-rate-budget",
+	"model-not-found", "missing-parameter", "bad-request", "context-too-long", "content-filtered",
+	"model-lacks-feature", "api-version-invalid", "endpoint-unsupported", "model-not-pulled",
+	"no-eligible-provider", "upstream-error", "upstream-unavailable", "local-model-out-of-memory",
+	"stream-error", "slow-response", "wrong-provider", "output-truncated",
+	"structured-output-mismatch", "tool-use-not-handled", "mcp-server-disconnected", "mcp-tool-error",
+	"sdk-outdated", "sdk-missing", "sdk-too-new", "wrong-sdk-for-model", "config-cache-stale",
+	"cors-blocked", "client-not-closed",
 }
 
 func e2eIsCause(id string) bool {

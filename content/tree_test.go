@@ -42,6 +42,9 @@ var treeAPICauses = []string{
 	"policy-blocked", "stream-error", "slow-response", "wrong-provider",
 	"output-truncated", "timeout", "dns-failure", "connection-refused",
 	"tls-failure", "proxy-failure", "base-url-malformed",
+	"network-unreachable", "account-disabled", "content-filtered",
+	"model-lacks-feature", "api-version-invalid", "endpoint-unsupported",
+	"model-not-pulled", "local-model-out-of-memory",
 }
 
 // treeSpecRow matches a cause row of the table in CAUSES.md: | `id` | layer |.
