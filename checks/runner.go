@@ -3,23 +3,45 @@ package checks
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 )
 
+// Spec is what a check may tell the decision tree: the causes it can prove
+// and the facts it sets beyond <id>.status and <id>.cause. The tree is
+// validated against the specs (a misspelt fact or a cause no check proves
+// fails `go test`), and the runner passes on only the declared facts.
+type Spec struct {
+	ID       string
+	Proves   []string // cause IDs
+	AnyCause bool     // it reads an API answer or a paste: the classifier may name any cause
+	Facts    []string // full names, e.g. "models.http"
+}
+
 // Group is a unit of work that yields one or more results: most checks yield
 // one; the network ladder yields proxy, dns, tcp and tls from one attempt.
 type Group struct {
-	IDs      []string
+	Checks   []Spec
 	Billable bool // sends something that could be billed
 	Run      func(ctx context.Context, s *Setup) []Result
 }
 
+// IDs are the group's check IDs.
+func (g Group) IDs() []string {
+	out := make([]string, len(g.Checks))
+	for i, c := range g.Checks {
+		out[i] = c.ID
+	}
+	return out
+}
+
 // Single is the group of one check.
-func Single(id string, f CheckFunc) Group {
-	return Group{IDs: []string{id}, Run: func(ctx context.Context, s *Setup) []Result { return []Result{f(ctx, s)} }}
+func Single(spec Spec, f CheckFunc) Group {
+	return Group{Checks: []Spec{spec}, Run: func(ctx context.Context, s *Setup) []Result { return []Result{f(ctx, s)} }}
 }
 
 // Suite is what a Runner runs: the groups of checks, in display order, and
@@ -30,11 +52,20 @@ type Suite struct {
 	Resolve func(Config) *Setup
 }
 
+// Specs lists every check's spec, in the suite's order.
+func (su Suite) Specs() []Spec {
+	var out []Spec
+	for _, g := range su.Groups {
+		out = append(out, g.Checks...)
+	}
+	return out
+}
+
 // IDs lists every check of the suite, in a stable order.
 func (su Suite) IDs() []string {
 	var out []string
 	for _, g := range su.Groups {
-		out = append(out, g.IDs...)
+		out = append(out, g.IDs()...)
 	}
 	return out
 }
@@ -48,7 +79,7 @@ func (su Suite) Billable(id string) bool {
 
 func (su Suite) group(id string) (Group, bool) {
 	for _, g := range su.Groups {
-		for _, gid := range g.IDs {
+		for _, gid := range g.IDs() {
 			if gid == id {
 				return g, true
 			}
@@ -115,7 +146,7 @@ func (r *Runner) Run(ctx context.Context, id string) Result {
 			r.mu.Unlock()
 			return res
 		}
-		if wait, busy := r.inflight[g.IDs[0]]; busy {
+		if wait, busy := r.inflight[g.Checks[0].ID]; busy {
 			r.mu.Unlock()
 			select {
 			case <-wait:
@@ -125,7 +156,7 @@ func (r *Runner) Run(ctx context.Context, id string) Result {
 			}
 		}
 		done := make(chan struct{})
-		r.inflight[g.IDs[0]] = done
+		r.inflight[g.Checks[0].ID] = done
 		s := r.setup
 		r.mu.Unlock()
 
@@ -140,7 +171,7 @@ func (r *Runner) Run(ctx context.Context, id string) Result {
 				r.results[res.ID] = res
 			}
 		}
-		delete(r.inflight, g.IDs[0])
+		delete(r.inflight, g.Checks[0].ID)
 		close(done)
 		r.mu.Unlock()
 		for _, res := range results {
@@ -198,7 +229,7 @@ func runGroup(ctx context.Context, g Group, s *Setup) []Result {
 			if res[i].Duration == 0 {
 				res[i].Duration = time.Since(start)
 			}
-			res[i] = redactResult(s.Redactor, res[i])
+			res[i] = redactResult(s.Redactor, declaredFacts(g, res[i]))
 		}
 		return res
 	case <-ctx.Done():
@@ -206,9 +237,31 @@ func runGroup(ctx context.Context, g Group, s *Setup) []Result {
 	}
 }
 
+// declaredFacts keeps the facts the check's spec declares: the tree is
+// validated against the specs, so a fact no spec names could never be read.
+func declaredFacts(g Group, r Result) Result {
+	if len(r.Facts) == 0 {
+		return r
+	}
+	var spec Spec
+	for _, c := range g.Checks {
+		if c.ID == r.ID {
+			spec = c
+		}
+	}
+	kept := make(map[string]string, len(r.Facts))
+	for k, v := range r.Facts {
+		if slices.Contains(spec.Facts, k) {
+			kept[k] = v
+		}
+	}
+	r.Facts = kept
+	return r
+}
+
 func failAll(g Group, why string) []Result {
-	out := make([]Result, len(g.IDs))
-	for i, id := range g.IDs {
+	out := make([]Result, len(g.Checks))
+	for i, id := range g.IDs() {
 		out[i] = Result{ID: id, Title: id, Status: Fail, Summary: why}
 	}
 	return out
@@ -219,23 +272,55 @@ func cancelled(id string, err error) Result {
 }
 
 // redactResult is the last line of defence: whatever a check put in its
-// result, the key does not leave through it.
+// result, the key does not leave through it. It walks every exported string
+// of the result (evidence, rate limits, details, facts), so a field added
+// to Evidence is redacted without a line here. Slices, maps and pointers are
+// copied, never changed in place: a check may share them.
 func redactResult(rd *Redactor, r Result) Result {
-	r.Summary = rd.Redact(r.Summary)
-	for i, d := range r.Details {
-		r.Details[i] = rd.Redact(d)
-	}
-	for k, v := range r.Facts {
-		r.Facts[k] = rd.Redact(v)
-	}
-	e := &r.Evidence
-	for _, f := range []*string{&e.BaseURL, &e.Endpoint, &e.ErrorMessage, &e.ErrorType, &e.ErrorCode, &e.RequestID, &e.ServedBy, &e.Key, &e.KeySource, &e.Proxy, &e.Model} {
-		*f = rd.Redact(*f)
-	}
-	for i, id := range e.RequestIDs {
-		e.RequestIDs[i] = rd.Redact(id)
-	}
+	redactValue(rd, reflect.ValueOf(&r).Elem())
 	return r
+}
+
+func redactValue(rd *Redactor, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(rd.Redact(v.String()))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				redactValue(rd, v.Field(i))
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			c := reflect.New(v.Elem().Type())
+			c.Elem().Set(v.Elem())
+			redactValue(rd, c.Elem())
+			v.Set(c)
+		}
+	case reflect.Slice:
+		if !v.IsNil() {
+			c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+			reflect.Copy(c, v)
+			for i := range c.Len() {
+				redactValue(rd, c.Index(i))
+			}
+			v.Set(c)
+		}
+	case reflect.Map:
+		if !v.IsNil() {
+			c := reflect.MakeMapWithSize(v.Type(), v.Len())
+			for it := v.MapRange(); it.Next(); {
+				e := reflect.New(v.Type().Elem()).Elem()
+				e.Set(it.Value())
+				redactValue(rd, e)
+				c.SetMapIndex(it.Key(), e)
+			}
+			v.Set(c)
+		}
+	}
 }
 
 // Facts are the results so far as facts for the decision tree:
@@ -320,48 +405,18 @@ func (r *Runner) Evidence(cause string) (Evidence, string) {
 	return ev, summary
 }
 
-// MergeEvidence overlays the non-empty fields of top on base.
+// MergeEvidence overlays the non-empty fields of top on base: every
+// field, by reflection, so a field added to Evidence merges without a line
+// here. A flag once seen (Truncated) stays set.
 func MergeEvidence(base, top Evidence) Evidence {
-	str := func(b *string, t string) {
-		if t != "" {
-			*b = t
+	b, t := reflect.ValueOf(&base).Elem(), reflect.ValueOf(top)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Kind() == reflect.Slice && f.Len() == 0 || f.IsZero() {
+			continue
 		}
+		b.Field(i).Set(f)
 	}
-	str(&base.Provider, top.Provider)
-	str(&base.Protocol, top.Protocol)
-	str(&base.BaseURL, top.BaseURL)
-	str(&base.Endpoint, top.Endpoint)
-	str(&base.Model, top.Model)
-	str(&base.Key, top.Key)
-	str(&base.ErrorType, top.ErrorType)
-	str(&base.ErrorCode, top.ErrorCode)
-	str(&base.ErrorMessage, top.ErrorMessage)
-	str(&base.RequestID, top.RequestID)
-	str(&base.ServedBy, top.ServedBy)
-	str(&base.SuggestedModel, top.SuggestedModel)
-	str(&base.FailedLayer, top.FailedLayer)
-	str(&base.ContentType, top.ContentType)
-	str(&base.KeySource, top.KeySource)
-	str(&base.Proxy, top.Proxy)
-	if top.Status != 0 {
-		base.Status = top.Status
-	}
-	if top.RateLimit != nil {
-		base.RateLimit = top.RateLimit
-	}
-	if top.TTFBMs != 0 {
-		base.TTFBMs = top.TTFBMs
-	}
-	if top.TotalMs != 0 {
-		base.TotalMs = top.TotalMs
-	}
-	if len(top.RequestIDs) > 0 {
-		base.RequestIDs = top.RequestIDs
-	}
-	if len(top.Models) > 0 {
-		base.Models = top.Models
-	}
-	base.Truncated = base.Truncated || top.Truncated
 	return base
 }
 

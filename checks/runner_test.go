@@ -2,6 +2,8 @@ package checks
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,23 +14,23 @@ const runnerKey = "sk-proj-RUNNERTESTKEY0123456789abcdefXYZ"
 
 func testGroups(calls *atomic.Int32, block chan struct{}) []Group {
 	return []Group{
-		Single("counted", func(ctx context.Context, s *Setup) Result {
+		Single(Spec{ID: "counted", Facts: []string{"counted.extra"}}, func(ctx context.Context, s *Setup) Result {
 			calls.Add(1)
 			if block != nil {
 				<-block
 			}
 			return Result{ID: "counted", Status: Pass, Summary: "ok", Facts: map[string]string{"counted.extra": "yes"}}
 		}),
-		{IDs: []string{"a", "b"}, Run: func(ctx context.Context, s *Setup) []Result {
+		{Checks: []Spec{{ID: "a"}, {ID: "b"}}, Run: func(ctx context.Context, s *Setup) []Result {
 			calls.Add(1)
 			return []Result{{ID: "a", Status: Pass}, {ID: "b", Status: Fail, Cause: "dns-failure"}}
 		}},
-		Single("panics", func(ctx context.Context, s *Setup) Result { panic("boom with " + runnerKey) }),
-		Single("leaks", func(ctx context.Context, s *Setup) Result {
+		Single(Spec{ID: "panics"}, func(ctx context.Context, s *Setup) Result { panic("boom with " + runnerKey) }),
+		Single(Spec{ID: "leaks"}, func(ctx context.Context, s *Setup) Result {
 			return Result{ID: "leaks", Status: Fail, Summary: "server said: bad key " + runnerKey,
 				Evidence: Evidence{ErrorMessage: "Incorrect API key provided: " + runnerKey}}
 		}),
-		Single("hangs", func(ctx context.Context, s *Setup) Result { select {} }),
+		Single(Spec{ID: "hangs"}, func(ctx context.Context, s *Setup) Result { select {} }),
 	}
 }
 
@@ -159,11 +161,11 @@ func TestRunnerDoesNotKeepCancelledResults(t *testing.T) {
 // this machine's defaults (the profile's base URL, the key variable).
 func TestRunnerEvidenceFromPasteStandsAlone(t *testing.T) {
 	groups := []Group{
-		Single(CheckPaste, func(ctx context.Context, s *Setup) Result {
+		Single(Spec{ID: CheckPaste}, func(ctx context.Context, s *Setup) Result {
 			return Result{ID: CheckPaste, Status: Fail, Cause: "rate-limited", Summary: "pasted 429",
 				Evidence: Evidence{Status: 429, RequestID: "req_pasted"}}
 		}),
-		Single(CheckKeyPresent, func(ctx context.Context, s *Setup) Result {
+		Single(Spec{ID: CheckKeyPresent}, func(ctx context.Context, s *Setup) Result {
 			return Result{ID: CheckKeyPresent, Status: Pass, Evidence: Evidence{Key: "sk-p…x (from OPENAI_API_KEY)"}}
 		}),
 	}
@@ -181,5 +183,72 @@ func TestRunnerEvidenceFromPasteStandsAlone(t *testing.T) {
 	}
 	if ev, _ := r.Evidence("key-missing"); ev.Key == "" {
 		t.Fatal("a live verdict lost the setup's evidence")
+	}
+}
+
+// One walker redacts every string a result can carry: set the key into every
+// string field of the evidence (and the rate limit, the lists, the facts) and
+// none may come back whole. A field added to Evidence is covered unasked.
+func TestRunnerRedactsEveryEvidenceField(t *testing.T) {
+	var ev Evidence
+	fill(reflect.ValueOf(&ev).Elem(), "key="+runnerKey)
+	r := testRunner([]Group{Single(Spec{ID: "echo", Facts: []string{"echo.said"}}, func(ctx context.Context, s *Setup) Result {
+		return Result{ID: "echo", Status: Fail, Summary: runnerKey, Details: []string{runnerKey},
+			Facts: map[string]string{"echo.said": runnerKey}, Evidence: ev}
+	})})
+	res := r.Run(context.Background(), "echo")
+	out := fmt.Sprintf("%+v %+v", res, *res.Evidence.RateLimit)
+	if strings.Contains(out, runnerKey) {
+		t.Fatalf("the key came back whole: %s", out)
+	}
+	if !strings.Contains(res.Evidence.BaseURL, "redacted") || res.Facts["echo.said"] == "" {
+		t.Fatalf("fields were dropped rather than redacted: %+v", res)
+	}
+	if strings.Contains(ev.ErrorMessage, "redacted") {
+		t.Fatal("redaction changed the check's own evidence in place")
+	}
+}
+
+func fill(v reflect.Value, s string) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			fill(v.Field(i), s)
+		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), s)
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.String {
+			v.Set(reflect.ValueOf([]string{s}))
+		}
+	}
+}
+
+// The runner passes on only the facts a check's spec declares.
+func TestRunnerKeepsOnlyDeclaredFacts(t *testing.T) {
+	r := testRunner([]Group{Single(Spec{ID: "f", Facts: []string{"f.known"}}, func(ctx context.Context, s *Setup) Result {
+		return Result{ID: "f", Status: Pass, Facts: map[string]string{"f.known": "1", "f.sneaky": "2"}}
+	})})
+	r.Run(context.Background(), "f")
+	facts := r.Facts()
+	if facts["f.known"] != "1" || facts["f.sneaky"] != "" {
+		t.Fatalf("facts = %v", facts)
+	}
+}
+
+// Every field of Evidence merges, by reflection.
+func TestMergeEvidenceEveryField(t *testing.T) {
+	var top Evidence
+	fill(reflect.ValueOf(&top).Elem(), "x")
+	top.Status, top.TTFBMs, top.TotalMs, top.Truncated = 1, 1, 1, true
+	m := MergeEvidence(Evidence{}, top)
+	mv := reflect.ValueOf(m)
+	for i := range mv.NumField() {
+		if mv.Field(i).IsZero() {
+			t.Errorf("field %s did not merge", mv.Type().Field(i).Name)
+		}
 	}
 }

@@ -128,15 +128,26 @@ func Profiles() ([]checks.Profile, error) { l := loadSetup(); return l.profiles,
 func KeyIssuers() ([]checks.KeyIssuer, error) { l := loadSetup(); return l.issuers, l.err }
 
 // Catalogue is what decisiontree.Validate needs: every cause, whether it has
-// a page, and the known check IDs.
+// a page, and what each check can tell the tree (its spec: the causes it
+// proves and the facts it sets), so that a misspelt fact or check in
+// tree.yaml fails validation.
 func Catalogue() decisiontree.Catalogue {
 	l := loadCatalogue()
-	cat := decisiontree.Catalogue{Causes: map[string]bool{}, Checks: map[string]bool{}}
+	cat := decisiontree.Catalogue{Causes: map[string]bool{}, Checks: map[string]bool{},
+		Facts: map[string]bool{}, Proves: map[string][]string{}}
 	for _, c := range l.causes {
 		cat.Causes[c.ID] = l.pages[c.ID] != nil
 	}
-	for _, id := range suite.IDs() {
-		cat.Checks[id] = true
+	for _, spec := range suite.Specs() {
+		cat.Checks[spec.ID] = true
+		cat.Facts[spec.ID+".status"] = true
+		cat.Facts[spec.ID+".cause"] = true
+		for _, f := range spec.Facts {
+			cat.Facts[f] = true
+		}
+		if !spec.AnyCause {
+			cat.Proves[spec.ID] = spec.Proves
+		}
 	}
 	return cat
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
@@ -20,32 +21,6 @@ import (
 // do: `diagnose` (Resolve from root, every fact known at once) and a person
 // in the wizard (choices, inputs, and only the facts of the checks each
 // node runs).
-
-// treeCheckIDs are the checks the tree may run (checks/setup.go, the check IDs).
-var treeCheckIDs = []string{
-	checks.CheckKeyPresent, checks.CheckKeySources, checks.CheckEnvFile,
-	checks.CheckKeyHygiene, checks.CheckKeyPlatform, checks.CheckFrontendEnv,
-	checks.CheckBaseURL, checks.CheckContainer,
-	checks.CheckProxy, checks.CheckDNS, checks.CheckTCP, checks.CheckTLS,
-	checks.CheckModels, checks.CheckAuthHeader, checks.CheckRequest, checks.CheckMCP,
-	checks.CheckPaste,
-}
-
-// treeAPICauses are the causes the HTTP classifier can give the request
-// check (and, bar the streaming ones, the models check).
-var treeAPICauses = []string{
-	"key-missing", "key-whitespace", "key-rejected", "key-scope-missing", "region-blocked",
-	"model-access-denied", "model-not-found", "base-url-path", "rate-limited",
-	"insufficient-balance", "key-usage-limit", "request-over-rate-budget",
-	"context-too-long", "missing-parameter", "bad-request", "upstream-error",
-	"upstream-unavailable", "no-eligible-provider", "upstream-auth-failed",
-	"policy-blocked", "stream-error", "slow-response", "wrong-provider",
-	"output-truncated", "timeout", "dns-failure", "connection-refused",
-	"tls-failure", "proxy-failure", "base-url-malformed",
-	"network-unreachable", "account-disabled", "content-filtered",
-	"model-lacks-feature", "api-version-invalid", "endpoint-unsupported",
-	"model-not-pulled", "local-model-out-of-memory",
-}
 
 // treeSpecRow matches a cause row of the table in CAUSES.md: | `id` | layer |.
 var treeSpecRow = regexp.MustCompile("^\\| `([a-z0-9-]+)` \\| ([a-z-]+) \\|")
@@ -73,14 +48,13 @@ func treeSpecCauses(t *testing.T) []string {
 	return ids
 }
 
-// treeSpecCatalogue is the catalogue with every page assumed written.
+// treeSpecCatalogue is the catalogue of CAUSES.md with every page assumed
+// written, and the checks as their specs declare them (checks/suite).
 func treeSpecCatalogue(t *testing.T) decisiontree.Catalogue {
-	cat := decisiontree.Catalogue{Causes: map[string]bool{}, Checks: map[string]bool{}}
+	cat := Catalogue()
+	cat.Causes = map[string]bool{}
 	for _, id := range treeSpecCauses(t) {
 		cat.Causes[id] = true
-	}
-	for _, id := range treeCheckIDs {
-		cat.Checks[id] = true
 	}
 	return cat
 }
@@ -142,7 +116,7 @@ func TestTreeValidatesWithEmbeddedContent(t *testing.T) {
 // no MCP server and nothing pasted.
 func treeHealthy() decisiontree.Facts {
 	f := decisiontree.Facts{}
-	for _, id := range treeCheckIDs {
+	for _, id := range suite.IDs() {
 		f[id+".status"] = "pass"
 		f[id+".cause"] = ""
 	}
@@ -248,7 +222,10 @@ func TestTreeHeadlessPrecedence(t *testing.T) {
 // and, with the request skipped, from the models list.
 func TestTreeVerdictNamesEveryAPICause(t *testing.T) {
 	tr := treeParse(t)
-	for _, cause := range treeAPICauses {
+	for _, cause := range treeSpecCauses(t) {
+		if cause == "healthy" {
+			continue
+		}
 		w, err := tr.Resolve("root", treeWith(treeFails("request", cause)...))
 		if err != nil {
 			t.Fatal(err)
@@ -617,4 +594,25 @@ func treePath(w *decisiontree.Walker) string {
 
 func treeVisited(w *decisiontree.Walker, id string) bool {
 	return slices.ContainsFunc(w.Path(), func(s decisiontree.Step) bool { return s.Node.ID == id })
+}
+
+// A misspelt fact in tree.yaml fails validation with its name and the
+// nearest real one: the checks' specs (checks/suite) list every fact.
+func TestTreeMisspeltFactFails(t *testing.T) {
+	data, err := os.ReadFile("tree.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(data), "models.has_model = no", "models.has_modle = no", 1)
+	if src == string(data) {
+		t.Fatal("tree.yaml no longer reads models.has_model = no: pick another fact for this test")
+	}
+	tr, err := decisiontree.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tr.Validate(treeSpecCatalogue(t))
+	if err == nil || !strings.Contains(err.Error(), `"models.has_modle", which nothing sets (did you mean models.has_model?)`) {
+		t.Fatalf("want the misspelt fact named, got %v", err)
+	}
 }

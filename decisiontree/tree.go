@@ -73,10 +73,52 @@ type Choice struct {
 }
 
 // Edge leads to To when its condition holds.
+//
+// A forward edge (`forward: request`) has no To: it leads to whatever cause
+// that check proved, when it proved one (and its `when`, if any, holds).
+// One forward edge stands for "the request named key-rejected, so the
+// verdict is key-rejected" for every cause at once, so a cause added to the
+// catalogue and named by a check needs no edge of its own.
 type Edge struct {
-	When string `yaml:"when"`
-	To   string `yaml:"to"`
-	cond cond
+	When    string `yaml:"when"`
+	To      string `yaml:"to"`
+	Forward string `yaml:"forward"` // a check ID: lead to the cause it proved
+	cond    cond
+}
+
+// target is where the edge leads for these facts, "" when it does not hold.
+func (e Edge) target(f Facts) string {
+	if !e.cond.holds(f) {
+		return ""
+	}
+	if e.Forward == "" {
+		return e.To
+	}
+	if c := f[e.Forward+".cause"]; c != "" {
+		return CausePrefix + c
+	}
+	return ""
+}
+
+// reason is how the walk's path names the edge taken.
+func (e Edge) reason(f Facts) string {
+	if e.Forward == "" {
+		return e.When
+	}
+	why := e.Forward + " proved " + f[e.Forward+".cause"]
+	if e.When != "" && e.When != "always" {
+		why = e.When + " and " + why
+	}
+	return why
+}
+
+// facts lists the fact names the edge reads.
+func (e Edge) facts() []string {
+	out := e.cond.factsNamed()
+	if e.Forward != "" {
+		out = append(out, e.Forward+".cause")
+	}
+	return out
 }
 
 // Parse reads a tree from YAML, parses every condition and indexes the nodes.
@@ -100,13 +142,27 @@ func Parse(data []byte) (*Tree, error) {
 			return nil, fmt.Errorf("tree: cause node %q must have id %q", n.ID, CausePrefix+n.Cause)
 		}
 		t.byID[n.ID] = n
+		for _, e := range n.Auto {
+			if e.Forward != "" {
+				return nil, fmt.Errorf("tree: question %q: an auto edge answers the question; it cannot forward a cause", n.ID)
+			}
+		}
 		for _, edges := range [][]Edge{n.Edges, n.Auto} {
 			for i := range edges {
-				c, err := parseCond(edges[i].When)
+				e := &edges[i]
+				if e.Forward != "" {
+					if e.To != "" {
+						return nil, fmt.Errorf("tree: node %q: an edge that forwards %s's cause takes no `to`", n.ID, e.Forward)
+					}
+					if e.When == "" {
+						e.When = "always"
+					}
+				}
+				c, err := parseCond(e.When)
 				if err != nil {
 					return nil, fmt.Errorf("tree: node %q: %w", n.ID, err)
 				}
-				edges[i].cond = c
+				e.cond = c
 			}
 		}
 	}
@@ -123,8 +179,18 @@ func Parse(data []byte) (*Tree, error) {
 	return &t, nil
 }
 
-// Node returns the node with this ID, or nil.
-func (t *Tree) Node(id string) *Node { return t.byID[id] }
+// Node returns the node with this ID, or nil. A cause leaf that only a
+// forward edge leads to is made on the spot (the catalogue, not the tree,
+// knows every cause; Validate checks the causes the checks can prove).
+func (t *Tree) Node(id string) *Node {
+	if n := t.byID[id]; n != nil {
+		return n
+	}
+	if c, ok := strings.CutPrefix(id, CausePrefix); ok && c != "" {
+		return &Node{ID: id, Kind: Cause, Cause: c, Title: c}
+	}
+	return nil
+}
 
 // targets lists every node ID that any node points at.
 func (t *Tree) targets() []string {
@@ -145,7 +211,9 @@ func (n *Node) successors() []string {
 		out = append(out, e.To)
 	}
 	for _, e := range n.Edges {
-		out = append(out, e.To)
+		if e.Forward == "" {
+			out = append(out, e.To)
+		}
 	}
 	if n.Next != "" {
 		out = append(out, n.Next)

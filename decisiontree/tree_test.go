@@ -328,3 +328,60 @@ nodes:
 		t.Error("an unknown node cannot be settled")
 	}
 }
+
+// A forward edge leads to whatever cause its check proved, so one edge
+// stands for a whole list of "X.cause = c → cause:c".
+func TestForwardEdgeLeadsToTheProvenCause(t *testing.T) {
+	src := strings.Replace(small, `      - {when: paste.cause = rate-limited, to: "cause:rate-limited"}`, `      - forward: paste`, 1)
+	tr := mustParse(t, src)
+	cat := smallCatalogue()
+	if err := tr.Validate(cat); err != nil {
+		t.Fatal(err)
+	}
+	for _, cause := range []string{"rate-limited", "key-quoted"} {
+		w, err := tr.Resolve("paste", Facts{"input.pasted": "x", "paste.cause": cause})
+		must(t, err)
+		if got := w.Current().Cause; got != cause {
+			t.Errorf("paste.cause = %s: got %q", cause, got)
+		}
+		if p := w.Path(); p[len(p)-1].Answer != "paste proved "+cause {
+			t.Errorf("path names the edge as %q", p[len(p)-1].Answer)
+		}
+	}
+	w, err := tr.Resolve("paste", Facts{"input.pasted": "x"})
+	must(t, err)
+	if got := w.Current().Cause; got != "key-rejected" {
+		t.Errorf("nothing proved: got %q, want the node's next", got)
+	}
+	// A check whose spec lists what it proves reaches only those.
+	cat.Proves = map[string][]string{"paste": {"key-quoted"}}
+	if err := tr.Validate(cat); err == nil || !strings.Contains(err.Error(), `cause "rate-limited" cannot be reached`) {
+		t.Errorf("want rate-limited unreachable, got %v", err)
+	}
+	cat.Proves = map[string][]string{"paste": {"telepathy-failure"}}
+	if err := tr.Validate(cat); err == nil || !strings.Contains(err.Error(), `proves "telepathy-failure", which is not in the catalogue`) {
+		t.Errorf("want an unknown proven cause reported, got %v", err)
+	}
+	if _, err := Parse([]byte(strings.Replace(src, "- forward: paste", "- {forward: paste, to: cause:key-quoted}", 1))); err == nil {
+		t.Error("a forward edge with a `to` was accepted")
+	}
+}
+
+// A fact that no check, question or input sets is a typo: validation names
+// it and the nearest known fact.
+func TestValidateNamesAMisspeltFact(t *testing.T) {
+	cat := smallCatalogue()
+	cat.Facts = map[string]bool{}
+	for id := range cat.Checks {
+		cat.Facts[id+".status"], cat.Facts[id+".cause"] = true, true
+	}
+	tr := mustParse(t, small)
+	if err := tr.Validate(cat); err != nil {
+		t.Fatalf("the small tree reads only known facts: %v", err)
+	}
+	tr = mustParse(t, strings.Replace(small, "key-present.status = fail", "key-presnet.status = fail", 1))
+	err := tr.Validate(cat)
+	if err == nil || !strings.Contains(err.Error(), `reads fact "key-presnet.status", which nothing sets (did you mean key-present.status?)`) {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -12,6 +12,16 @@ import (
 type Catalogue struct {
 	Causes map[string]bool // cause ID -> has a guidance page
 	Checks map[string]bool // known check IDs
+
+	// Facts are the fact names the checks can set (<id>.status, <id>.cause
+	// and each check's own). An edge that reads any other fact, beyond the
+	// questions' and inputs' own, is an error: a misspelt fact would
+	// otherwise never hold, silently. Nil: not checked.
+	Facts map[string]bool
+	// Proves lists, per check, the causes it can prove: where a forward
+	// edge can lead. A check left out may prove any cause (the classifier's
+	// checks read whatever the answer says).
+	Proves map[string][]string
 }
 
 // Validate reports every structural problem at once: dangling edges,
@@ -30,7 +40,20 @@ func (t *Tree) Validate(cat Catalogue) error {
 		}
 	}
 
+	known := t.knownFacts(cat)
 	for _, n := range t.Nodes {
+		for _, edges := range [][]Edge{n.Edges, n.Auto} {
+			for _, e := range edges {
+				if e.Forward != "" && cat.Checks != nil && !cat.Checks[e.Forward] {
+					bad("node %q forwards the cause of unknown check %q", n.ID, e.Forward)
+				}
+				for _, f := range e.facts() {
+					if known != nil && !known[f] {
+						bad("node %q reads fact %q, which nothing sets%s", n.ID, f, suggest(f, known))
+					}
+				}
+			}
+		}
 		for _, to := range n.successors() {
 			if to == "" {
 				bad("node %q has an edge with no target", n.ID)
@@ -101,6 +124,20 @@ func (t *Tree) Validate(cat Catalogue) error {
 		for _, to := range n.successors() {
 			visit(to)
 		}
+		for _, e := range n.Edges {
+			if e.Forward == "" {
+				continue
+			}
+			causes, listed := cat.Proves[e.Forward]
+			if !listed {
+				for c := range cat.Causes {
+					causes = append(causes, c)
+				}
+			}
+			for _, c := range causes {
+				reached[CausePrefix+c] = true
+			}
+		}
 	}
 	visit(t.Start)
 	visit(t.Headless)
@@ -109,6 +146,18 @@ func (t *Tree) Validate(cat Catalogue) error {
 		if !reached[n.ID] {
 			bad("node %q cannot be reached", n.ID)
 		}
+	}
+	var proven []string
+	for check, causes := range cat.Proves {
+		for _, c := range causes {
+			if _, ok := cat.Causes[c]; !ok && cat.Causes != nil {
+				proven = append(proven, fmt.Sprintf("check %q proves %q, which is not in the catalogue", check, c))
+			}
+		}
+	}
+	sort.Strings(proven)
+	for _, p := range proven {
+		bad("%s", p)
 	}
 	var unreached []string
 	for id := range cat.Causes {
@@ -213,4 +262,61 @@ func (t *Tree) ChecksUsed() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// knownFacts is every fact an edge may read: what the checks set, what the
+// questions record and what the inputs hold. Nil when the catalogue does
+// not list the checks' facts.
+func (t *Tree) knownFacts(cat Catalogue) map[string]bool {
+	if cat.Facts == nil {
+		return nil
+	}
+	known := make(map[string]bool, len(cat.Facts))
+	for f := range cat.Facts {
+		known[f] = true
+	}
+	for _, n := range t.Nodes {
+		if n.Set != "" {
+			known[n.Set] = true
+		}
+		if n.Kind == Input && n.Input != "" {
+			known["input."+n.Input] = true
+		}
+	}
+	return known
+}
+
+// suggest names the known fact nearest to a misspelt one.
+func suggest(f string, known map[string]bool) string {
+	best, bestD := "", 4 // farther than 3 edits is no suggestion
+	for k := range known {
+		if d := distance(f, k); d < bestD || d == bestD && k < best {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return " (did you mean " + best + "?)"
+}
+
+// distance is the Levenshtein distance between two short strings.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

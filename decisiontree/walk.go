@@ -95,8 +95,8 @@ func (w *Walker) Observe(f Facts) error {
 // branch picks the edge to follow from a check node.
 func (n *Node) branch(f Facts) (to, why string) {
 	for _, e := range n.Edges {
-		if e.cond.holds(f) {
-			return e.To, e.When
+		if to := e.target(f); to != "" {
+			return to, e.reason(f)
 		}
 	}
 	return n.Next, "otherwise"
@@ -203,13 +203,13 @@ func (t *Tree) Settled(from string, f Facts, open string) bool {
 		}
 		to := n.Next
 		for _, e := range n.Edges {
-			for _, name := range e.cond.factsNamed() {
+			for _, name := range e.facts() {
 				if strings.HasPrefix(name, open) {
 					return false
 				}
 			}
-			if e.cond.holds(f) {
-				to = e.To
+			if t := e.target(f); t != "" {
+				to = t
 				break
 			}
 		}
