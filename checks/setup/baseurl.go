@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +30,7 @@ const (
 // must not). path is PathChat, PathModels, or a literal path such as
 // "/responses" appended as is. The base URL's query string is kept.
 func ComposeURL(base, protocol, path string) (string, error) {
-	u, problem := cfgParseBaseURL(base)
+	u, problem := parseBaseURL(base)
 	if problem != "" {
 		return "", errors.New("base URL " + problem)
 	}
@@ -57,13 +58,13 @@ func ComposeURL(base, protocol, path string) (string, error) {
 	if u.User != nil {
 		userinfo = u.User.String()
 	}
-	return cfgURLString(u, userinfo, joined, u.RawQuery), nil
+	return urlString(u, userinfo, joined, u.RawQuery), nil
 }
 
-// cfgURLString writes a URL with the host as the user wrote it (url.URL's
+// urlString writes a URL with the host as the user wrote it (url.URL's
 // String would %-escape a unicode host) and without a fragment, which no
 // client sends.
-func cfgURLString(u *url.URL, userinfo, escapedPath, rawQuery string) string {
+func urlString(u *url.URL, userinfo, escapedPath, rawQuery string) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(u.Scheme))
 	b.WriteString("://")
@@ -80,16 +81,16 @@ func cfgURLString(u *url.URL, userinfo, escapedPath, rawQuery string) string {
 	return b.String()
 }
 
-// cfgParseBaseURL parses a base URL the way an SDK's HTTP client would
+// parseBaseURL parses a base URL the way an SDK's HTTP client would
 // accept it, and describes what is wrong in words ("" when nothing is).
-func cfgParseBaseURL(raw string) (*url.URL, string) {
+func parseBaseURL(raw string) (*url.URL, string) {
 	if raw == "" {
 		return nil, "is empty"
 	}
 	if t := strings.TrimSpace(raw); t != raw {
-		return nil, cfgEdgeSpaceProblem(raw)
+		return nil, edgeSpaceProblem(raw)
 	}
-	if q := cfgQuoteWrap(raw); q != "" {
+	if q := quoteWrap(raw); q != "" {
 		return nil, "is wrapped in quotes (" + q + "): the quotes became part of the URL"
 	}
 	for i, r := range []rune(raw) {
@@ -149,14 +150,14 @@ func cfgParseBaseURL(raw string) (*url.URL, string) {
 	return u, ""
 }
 
-// cfgEdgeSpaceProblem describes whitespace at either end of a value.
-func cfgEdgeSpaceProblem(v string) string {
+// edgeSpaceProblem describes whitespace at either end of a value.
+func edgeSpaceProblem(v string) string {
 	var parts []string
 	if lead := len(v) - len(strings.TrimLeftFunc(v, unicode.IsSpace)); lead > 0 {
-		parts = append(parts, "starts with "+cfgDescribeSpace(v[:lead]))
+		parts = append(parts, "starts with "+describeSpace(v[:lead]))
 	}
 	if t := strings.TrimRightFunc(v, unicode.IsSpace); len(t) < len(v) && strings.TrimSpace(v) != "" {
-		parts = append(parts, "ends with "+cfgDescribeSpace(v[len(t):]))
+		parts = append(parts, "ends with "+describeSpace(v[len(t):]))
 	}
 	if len(parts) == 0 {
 		return "is only whitespace"
@@ -164,8 +165,8 @@ func cfgEdgeSpaceProblem(v string) string {
 	return strings.Join(parts, " and ")
 }
 
-// cfgDescribeSpace names a run of whitespace: "a newline (\n)", "2 spaces".
-func cfgDescribeSpace(ws string) string {
+// describeSpace names a run of whitespace: "a newline (\n)", "2 spaces".
+func describeSpace(ws string) string {
 	switch ws {
 	case "\n":
 		return `a newline (\n)`
@@ -185,8 +186,8 @@ func cfgDescribeSpace(ws string) string {
 	return "whitespace " + q[1:len(q)-1]
 }
 
-// cfgQuoteWrap returns the quote pair wrapping v ("\"…\"", "'…'", "“…”"), or "".
-func cfgQuoteWrap(v string) string {
+// quoteWrap returns the quote pair wrapping v ("\"…\"", "'…'", "“…”"), or "".
+func quoteWrap(v string) string {
 	first, n1 := utf8.DecodeRuneInString(v)
 	last, n2 := utf8.DecodeLastRuneInString(v)
 	if n1+n2 > len(v) {
@@ -205,9 +206,9 @@ func cfgQuoteWrap(v string) string {
 	return ""
 }
 
-// cfgURLSecrets returns credentials held in a URL: the userinfo and the
+// urlSecrets returns credentials held in a URL: the userinfo and the
 // values of query parameters whose names say they are secrets.
-func cfgURLSecrets(raw string) []string {
+func urlSecrets(raw string) []string {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u == nil {
 		return nil
@@ -220,17 +221,17 @@ func cfgURLSecrets(raw string) []string {
 		out = append(out, u.User.Username())
 	}
 	for name, vals := range u.Query() {
-		if cfgSecretName(name) {
+		if secretName(name) {
 			out = append(out, vals...)
 		}
 	}
 	return out
 }
 
-// cfgDisplayURL is a URL safe to show: userinfo and secret query values are
+// displayURL is a URL safe to show: userinfo and secret query values are
 // masked. A URL that does not parse is shown as is (the redactor still runs
 // over every result).
-func cfgDisplayURL(raw string) string {
+func displayURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u == nil || u.Host == "" {
 		return raw
@@ -242,16 +243,16 @@ func cfgDisplayURL(raw string) string {
 	parts := strings.Split(u.RawQuery, "&")
 	for i, part := range parts {
 		name, _, _ := strings.Cut(part, "=")
-		if n, err := url.QueryUnescape(name); err == nil && cfgSecretName(n) {
+		if n, err := url.QueryUnescape(name); err == nil && secretName(n) {
 			parts[i] = name + "=***"
 		}
 	}
-	return cfgURLString(u, userinfo, u.EscapedPath(), strings.Join(parts, "&"))
+	return urlString(u, userinfo, u.EscapedPath(), strings.Join(parts, "&"))
 }
 
-// cfgIsLoopback reports whether host means "this machine" — which, inside a
+// isLoopback reports whether host means "this machine" — which, inside a
 // container, is the container itself.
-func cfgIsLoopback(host string) bool {
+func isLoopback(host string) bool {
 	h := strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
 		return true
@@ -262,11 +263,11 @@ func cfgIsLoopback(host string) bool {
 	return false
 }
 
-// cfgIsLocalNetwork reports whether host is on this machine or a private
+// isLocalNetwork reports whether host is on this machine or a private
 // network, where plain http is normal.
-func cfgIsLocalNetwork(host string) bool {
+func isLocalNetwork(host string) bool {
 	h := strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
-	if cfgIsLoopback(h) {
+	if isLoopback(h) {
 		return true
 	}
 	if ip := net.ParseIP(h); ip != nil {
@@ -283,73 +284,73 @@ func cfgIsLocalNetwork(host string) bool {
 	return false
 }
 
-// cfgFullEndpoints are request paths users paste as a base URL by mistake.
-var cfgFullEndpoints = []string{
+// fullEndpoints are request paths users paste as a base URL by mistake.
+var fullEndpoints = []string{
 	"/chat/completions", "/completions", "/responses", "/messages", "/embeddings", "/models",
 }
 
-// cfgRootOKHosts serve the OpenAI API both with and without /v1.
-var cfgRootOKHosts = []string{"api.deepseek.com"}
+// rootOKHosts serve the OpenAI API both with and without /v1.
+var rootOKHosts = []string{"api.deepseek.com"}
 
 // BaseURL checks that the base URL parses and that its path fits the
 // protocol: the composed request URL is what the SDK will call.
 func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
 	start := time.Now()
-	r := cfgResult(s, checks.CheckBaseURL, "Base URL fits the protocol")
-	r.Evidence.BaseURL = cfgDisplayURL(s.BaseURL)
-	r.Evidence.Endpoint = cfgDisplayURL(s.Endpoint)
+	r := newResult(s, checks.CheckBaseURL, "Base URL fits the protocol")
+	r.Evidence.BaseURL = displayURL(s.BaseURL)
+	r.Evidence.Endpoint = displayURL(s.Endpoint)
 	if s.BaseURLSource != "" {
 		r.Details = append(r.Details, "base URL from "+s.BaseURLSource)
 	}
 
 	if s.BaseURL == "" {
-		vars := cfgBaseURLVarsOf(s.Profile, s.Protocol)
+		vars := baseURLVarsOf(s.Profile, s.Protocol)
 		r.Status, r.Cause = checks.Fail, "base-url-malformed"
-		r.Summary = "no base URL: " + cfgTitle(s.Profile) + " has no public default address"
+		r.Summary = "no base URL: " + profileTitle(s.Profile) + " has no public default address"
 		r.Details = append(r.Details, "give --base-url or set "+strings.Join(vars, " or ")+" to the address your client uses")
-		return cfgFinish(s, r, start)
+		return finish(s, r, start)
 	}
-	u, problem := cfgParseBaseURL(s.BaseURL)
+	u, problem := parseBaseURL(s.BaseURL)
 	if problem != "" {
 		r.Status, r.Cause = checks.Fail, "base-url-malformed"
 		r.Summary = "the base URL " + problem
-		return cfgFinish(s, r, start)
+		return finish(s, r, start)
 	}
 	if u.User != nil {
 		r.Details = append(r.Details, "the base URL holds credentials (user:password@); they are masked here and sent as Basic auth by some clients")
 	}
-	r.Details = append(r.Details, "your SDK will call "+cfgDisplayURL(s.Endpoint))
+	r.Details = append(r.Details, "your SDK will call "+displayURL(s.Endpoint))
 
-	if st, summary, fix := cfgCheckBasePath(s, u); st != checks.Pass {
+	if st, summary, fix := checkBasePath(s, u); st != checks.Pass {
 		r.Status, r.Cause, r.Summary = st, "base-url-path", summary
 		if fix != "" {
 			r.Details = append(r.Details, fix)
 		}
-		return cfgFinish(s, r, start)
+		return finish(s, r, start)
 	}
-	if strings.EqualFold(u.Scheme, "http") && !cfgIsLocalNetwork(u.Hostname()) {
+	if strings.EqualFold(u.Scheme, "http") && !isLocalNetwork(u.Hostname()) {
 		r.Status = checks.Warn
 		r.Summary = "plain http:// to " + u.Hostname() + ": the key travels unencrypted, and many servers redirect or refuse it"
-		r.Details = append(r.Details, "use https://"+strings.TrimPrefix(cfgDisplayURL(s.BaseURL), "http://"))
-		return cfgFinish(s, r, start)
+		r.Details = append(r.Details, "use https://"+strings.TrimPrefix(displayURL(s.BaseURL), "http://"))
+		return finish(s, r, start)
 	}
 	r.Status = checks.Pass
-	r.Summary = cfgDisplayURL(s.BaseURL) + " fits the " + s.Protocol + " protocol"
-	return cfgFinish(s, r, start)
+	r.Summary = displayURL(s.BaseURL) + " fits the " + s.Protocol + " protocol"
+	return finish(s, r, start)
 }
 
-// cfgCheckBasePath compares the base URL's path with what the protocol's
+// checkBasePath compares the base URL's path with what the protocol's
 // SDK expects. It returns the status, a summary and what to write instead.
-func cfgCheckBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) {
+func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) {
 	path := strings.TrimRight(u.EscapedPath(), "/")
 	lower := strings.ToLower(path)
 	userinfo := ""
 	if u.User != nil {
 		userinfo = u.User.String()
 	}
-	show := func(p string) string { return cfgDisplayURL(cfgURLString(u, userinfo, p, u.RawQuery)) }
+	show := func(p string) string { return displayURL(urlString(u, userinfo, p, u.RawQuery)) }
 
-	for _, ep := range cfgFullEndpoints {
+	for _, ep := range fullEndpoints {
 		if !strings.HasSuffix(lower, ep) {
 			continue
 		}
@@ -358,7 +359,7 @@ func cfgCheckBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, strin
 			fixed = strings.TrimSuffix(fixed, "/v1")
 		}
 		return checks.Fail,
-			"the base URL is a full endpoint (ends with " + ep + "): the SDK adds its own path and calls " + cfgDisplayURL(s.Endpoint),
+			"the base URL is a full endpoint (ends with " + ep + "): the SDK adds its own path and calls " + displayURL(s.Endpoint),
 			"write " + show(fixed) + " instead"
 	}
 
@@ -366,7 +367,7 @@ func cfgCheckBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, strin
 	case checks.ProtocolAnthropic:
 		if strings.HasSuffix(lower, "/v1") {
 			return checks.Fail,
-				"the base URL ends with /v1, but the Anthropic SDK adds /v1/messages itself: it calls " + cfgDisplayURL(s.Endpoint),
+				"the base URL ends with /v1, but the Anthropic SDK adds /v1/messages itself: it calls " + displayURL(s.Endpoint),
 				"write " + show(path[:len(path)-3]) + " (without /v1)"
 		}
 	case checks.ProtocolOpenAI:
@@ -374,19 +375,19 @@ func cfgCheckBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, strin
 		host := strings.ToLower(u.Hostname())
 		if want != "" && !strings.HasSuffix(lower, strings.ToLower(want)) {
 			return checks.Fail,
-				"the base URL has no " + want + ": the OpenAI SDK appends /chat/completions to it as written and calls " + cfgDisplayURL(s.Endpoint),
-				"write " + show(path+want) + " (" + cfgTitle(s.Profile) + " serves the API under " + want + ")"
+				"the base URL has no " + want + ": the OpenAI SDK appends /chat/completions to it as written and calls " + displayURL(s.Endpoint),
+				"write " + show(path+want) + " (" + profileTitle(s.Profile) + " serves the API under " + want + ")"
 		}
-		if want == "" && path == "" && !cfgContains(cfgRootOKHosts, host) {
+		if want == "" && path == "" && !slices.Contains(rootOKHosts, host) {
 			return checks.Warn,
-				"the base URL has no path: most OpenAI-compatible servers expect /v1, and the SDK will call " + cfgDisplayURL(s.Endpoint),
+				"the base URL has no path: most OpenAI-compatible servers expect /v1, and the SDK will call " + displayURL(s.Endpoint),
 				"if you get 404s or an HTML page, write " + show("/v1")
 		}
 	}
 	return checks.Pass, "", ""
 }
 
-func cfgTitle(p checks.Profile) string {
+func profileTitle(p checks.Profile) string {
 	if p.Title != "" {
 		return p.Title
 	}

@@ -8,77 +8,77 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-func TestCfgBaseURL(t *testing.T) {
+func TestBaseURL(t *testing.T) {
 	cases := []struct {
 		name     string
 		cfg      checks.Config
-		want     cfgExpect
+		want     expectResult
 		endpoint string // Evidence.Endpoint
 		fix      string // substring of the details
 	}{
 		{"openai default", checks.Config{Provider: "openai"},
-			cfgExpect{checks.Pass, "", []string{"https://api.openai.com/v1 fits the openai protocol"}}, "https://api.openai.com/v1/chat/completions", ""},
+			expectResult{checks.Pass, "", []string{"https://api.openai.com/v1 fits the openai protocol"}}, "https://api.openai.com/v1/chat/completions", ""},
 		{"openai without /v1", checks.Config{Provider: "openai", BaseURL: "https://api.openai.com"},
-			cfgExpect{checks.Fail, "base-url-path", []string{"no /v1", "https://api.openai.com/chat/completions"}}, "https://api.openai.com/chat/completions", "write https://api.openai.com/v1"},
+			expectResult{checks.Fail, "base-url-path", []string{"no /v1", "https://api.openai.com/chat/completions"}}, "https://api.openai.com/chat/completions", "write https://api.openai.com/v1"},
 		{"agentrouter without /v1", checks.Config{Provider: "agentrouter", BaseURL: "https://your-agentrouter.com/"},
-			cfgExpect{checks.Fail, "base-url-path", []string{"no /v1"}}, "https://your-agentrouter.com/chat/completions", "https://your-agentrouter.com/v1"},
+			expectResult{checks.Fail, "base-url-path", []string{"no /v1"}}, "https://your-agentrouter.com/chat/completions", "https://your-agentrouter.com/v1"},
 		{"agentrouter with anthropic sdk has none", checks.Config{Provider: "agentrouter", Protocol: "anthropic", BaseURL: "https://your-agentrouter.com"},
-			cfgExpect{checks.Pass, "", nil}, "https://your-agentrouter.com/v1/messages", ""},
+			expectResult{checks.Pass, "", nil}, "https://your-agentrouter.com/v1/messages", ""},
 		{"anthropic with /v1", checks.Config{Provider: "anthropic", BaseURL: "https://api.anthropic.com/v1"},
-			cfgExpect{checks.Fail, "base-url-path", []string{"ends with /v1", "/v1/v1/messages"}}, "https://api.anthropic.com/v1/v1/messages", "write https://api.anthropic.com (without /v1)"},
+			expectResult{checks.Fail, "base-url-path", []string{"ends with /v1", "/v1/v1/messages"}}, "https://api.anthropic.com/v1/v1/messages", "write https://api.anthropic.com (without /v1)"},
 		{"anthropic with /v1/", checks.Config{Provider: "anthropic", BaseURL: "https://api.anthropic.com/v1/"},
-			cfgExpect{checks.Fail, "base-url-path", nil}, "https://api.anthropic.com/v1/v1/messages", ""},
+			expectResult{checks.Fail, "base-url-path", nil}, "https://api.anthropic.com/v1/v1/messages", ""},
 		{"pasted chat endpoint", checks.Config{Provider: "openai-compatible", BaseURL: "https://gw.example.com/v1/chat/completions"},
-			cfgExpect{checks.Fail, "base-url-path", []string{"full endpoint", "/chat/completions/chat/completions"}}, "", "write https://gw.example.com/v1 instead"},
+			expectResult{checks.Fail, "base-url-path", []string{"full endpoint", "/chat/completions/chat/completions"}}, "", "write https://gw.example.com/v1 instead"},
 		{"pasted messages endpoint", checks.Config{Provider: "anthropic", BaseURL: "https://api.anthropic.com/v1/messages"},
-			cfgExpect{checks.Fail, "base-url-path", []string{"full endpoint"}}, "", "write https://api.anthropic.com instead"},
+			expectResult{checks.Fail, "base-url-path", []string{"full endpoint"}}, "", "write https://api.anthropic.com instead"},
 		{"pasted responses endpoint", checks.Config{Provider: "openai", BaseURL: "https://api.openai.com/v1/responses"},
-			cfgExpect{checks.Fail, "base-url-path", []string{"/responses"}}, "", "https://api.openai.com/v1 instead"},
+			expectResult{checks.Fail, "base-url-path", []string{"/responses"}}, "", "https://api.openai.com/v1 instead"},
 		{"generic server without path warns", checks.Config{Provider: "openai-compatible", BaseURL: "https://llm.corp.example"},
-			cfgExpect{checks.Warn, "base-url-path", []string{"most OpenAI-compatible servers expect /v1"}}, "", "https://llm.corp.example/v1"},
+			expectResult{checks.Warn, "base-url-path", []string{"most OpenAI-compatible servers expect /v1"}}, "", "https://llm.corp.example/v1"},
 		{"deepseek root is fine", checks.Config{Provider: "openai-compatible", BaseURL: "https://api.deepseek.com"},
-			cfgExpect{checks.Pass, "", nil}, "https://api.deepseek.com/chat/completions", ""},
+			expectResult{checks.Pass, "", nil}, "https://api.deepseek.com/chat/completions", ""},
 		{"openrouter", checks.Config{Provider: "openai-compatible", BaseURL: "https://openrouter.ai/api/v1"},
-			cfgExpect{checks.Pass, "", nil}, "", ""},
+			expectResult{checks.Pass, "", nil}, "", ""},
 		{"heroku from INFERENCE_URL", checks.Config{Provider: "heroku", Env: checks.Env{"INFERENCE_URL": "https://us.inference.heroku.com"}},
-			cfgExpect{checks.Pass, "", nil}, "https://us.inference.heroku.com/v1/chat/completions", "INFERENCE_URL + /v1"},
+			expectResult{checks.Pass, "", nil}, "https://us.inference.heroku.com/v1/chat/completions", "INFERENCE_URL + /v1"},
 		{"heroku bare host as --base-url", checks.Config{Provider: "heroku", BaseURL: "https://us.inference.heroku.com"},
-			cfgExpect{checks.Fail, "base-url-path", []string{"no /v1"}}, "", ""},
+			expectResult{checks.Fail, "base-url-path", []string{"no /v1"}}, "", ""},
 		{"no scheme", checks.Config{Provider: "openai", BaseURL: "api.openai.com/v1"},
-			cfgExpect{checks.Fail, "base-url-malformed", []string{"no scheme", "https://api.openai.com/v1"}}, "", ""},
+			expectResult{checks.Fail, "base-url-malformed", []string{"no scheme", "https://api.openai.com/v1"}}, "", ""},
 		{"quotes", checks.Config{Provider: "openai", Env: checks.Env{"OPENAI_BASE_URL": `"https://api.openai.com/v1"`}},
-			cfgExpect{checks.Fail, "base-url-malformed", []string{"quotes"}}, "", "OPENAI_BASE_URL"},
+			expectResult{checks.Fail, "base-url-malformed", []string{"quotes"}}, "", "OPENAI_BASE_URL"},
 		{"trailing newline", checks.Config{Provider: "openai", Env: checks.Env{"OPENAI_BASE_URL": "https://api.openai.com/v1\n"}},
-			cfgExpect{checks.Fail, "base-url-malformed", []string{`newline (\n)`}}, "", ""},
+			expectResult{checks.Fail, "base-url-malformed", []string{`newline (\n)`}}, "", ""},
 		{"inner space", checks.Config{Provider: "openai", BaseURL: "https://api.openai.com/ v1"},
-			cfgExpect{checks.Fail, "base-url-malformed", []string{"space at character 24"}}, "", ""},
+			expectResult{checks.Fail, "base-url-malformed", []string{"space at character 24"}}, "", ""},
 		{"bad port", checks.Config{Provider: "openai", BaseURL: "http://localhost:80800/v1"},
-			cfgExpect{checks.Fail, "base-url-malformed", []string{"port 80800"}}, "", ""},
+			expectResult{checks.Fail, "base-url-malformed", []string{"port 80800"}}, "", ""},
 		{"websocket scheme", checks.Config{Provider: "openai", BaseURL: "wss://api.openai.com/v1"},
-			cfgExpect{checks.Fail, "base-url-malformed", []string{"wss://"}}, "", ""},
+			expectResult{checks.Fail, "base-url-malformed", []string{"wss://"}}, "", ""},
 		{"ipv6 without brackets", checks.Config{Provider: "openai-compatible", BaseURL: "http://::1:8080/v1"},
-			cfgExpect{checks.Fail, "base-url-malformed", []string{"brackets"}}, "", ""},
+			expectResult{checks.Fail, "base-url-malformed", []string{"brackets"}}, "", ""},
 		{"ipv6 literal", checks.Config{Provider: "openai-compatible", BaseURL: "http://[::1]:8080/v1"},
-			cfgExpect{checks.Pass, "", nil}, "http://[::1]:8080/v1/chat/completions", ""},
+			expectResult{checks.Pass, "", nil}, "http://[::1]:8080/v1/chat/completions", ""},
 		{"unicode host", checks.Config{Provider: "openai-compatible", BaseURL: "https://api.exämple.com/v1"},
-			cfgExpect{checks.Pass, "", nil}, "https://api.exämple.com/v1/chat/completions", ""},
+			expectResult{checks.Pass, "", nil}, "https://api.exämple.com/v1/chat/completions", ""},
 		{"credentials masked", checks.Config{Provider: "openai-compatible", BaseURL: "https://bob:hunter2hunter2@gw.example.com/v1"},
-			cfgExpect{checks.Pass, "", []string{"***@gw.example.com"}}, "https://***@gw.example.com/v1/chat/completions", "credentials"},
+			expectResult{checks.Pass, "", []string{"***@gw.example.com"}}, "https://***@gw.example.com/v1/chat/completions", "credentials"},
 		{"plain http to a public host", checks.Config{Provider: "openai-compatible", BaseURL: "http://gw.example.com/v1"},
-			cfgExpect{checks.Warn, "", []string{"unencrypted"}}, "", "https://gw.example.com/v1"},
+			expectResult{checks.Warn, "", []string{"unencrypted"}}, "", "https://gw.example.com/v1"},
 		{"plain http to localhost", checks.Config{Provider: "openai-compatible", BaseURL: "http://localhost:11434/v1"},
-			cfgExpect{checks.Pass, "", nil}, "", ""},
+			expectResult{checks.Pass, "", nil}, "", ""},
 		{"plain http to a compose service", checks.Config{Provider: "openai-compatible", BaseURL: "http://litellm:4000/v1"},
-			cfgExpect{checks.Pass, "", nil}, "", ""},
+			expectResult{checks.Pass, "", nil}, "", ""},
 		{"no base url for a relay", checks.Config{Provider: "latentkit"},
-			cfgExpect{checks.Fail, "base-url-malformed", []string{"no base URL", "LatentKit"}}, "", "LATENTKIT_BASE_URL"},
+			expectResult{checks.Fail, "base-url-malformed", []string{"no base URL", "LatentKit"}}, "", "LATENTKIT_BASE_URL"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if c.cfg.Env == nil {
 				c.cfg.Env = checks.Env{}
 			}
-			r := BaseURL(context.Background(), cfgSetup(t, c.cfg))
+			r := BaseURL(context.Background(), testSetup(t, c.cfg))
 			c.want.check(t, r)
 			if c.endpoint != "" && r.Evidence.Endpoint != c.endpoint {
 				t.Errorf("Evidence.Endpoint = %q, want %q", r.Evidence.Endpoint, c.endpoint)
@@ -95,39 +95,39 @@ func TestCfgBaseURL(t *testing.T) {
 	}
 }
 
-func TestCfgContainer(t *testing.T) {
+func TestContainer(t *testing.T) {
 	yes, no := true, false
 	cases := []struct {
 		name string
 		cfg  checks.Config
-		want cfgExpect
+		want expectResult
 		fix  string
 	}{
 		{"not in a container", checks.Config{InContainer: &no, BaseURL: "http://localhost:11434/v1"},
-			cfgExpect{checks.Skip, "", nil}, ""},
+			expectResult{checks.Skip, "", nil}, ""},
 		{"localhost in a container", checks.Config{InContainer: &yes, BaseURL: "http://localhost:11434/v1"},
-			cfgExpect{checks.Warn, "localhost-in-container", []string{"localhost", "container itself"}}, "http://host.docker.internal:11434/v1"},
+			expectResult{checks.Warn, "localhost-in-container", []string{"localhost", "container itself"}}, "http://host.docker.internal:11434/v1"},
 		{"127.0.0.1", checks.Config{InContainer: &yes, BaseURL: "http://127.0.0.1:4000/v1"},
-			cfgExpect{checks.Warn, "localhost-in-container", nil}, "service name"},
+			expectResult{checks.Warn, "localhost-in-container", nil}, "service name"},
 		{"::1", checks.Config{InContainer: &yes, BaseURL: "http://[::1]:8000/v1"},
-			cfgExpect{checks.Warn, "localhost-in-container", nil}, "host.docker.internal:8000"},
+			expectResult{checks.Warn, "localhost-in-container", nil}, "host.docker.internal:8000"},
 		{"0.0.0.0", checks.Config{InContainer: &yes, BaseURL: "http://0.0.0.0:8000/v1"},
-			cfgExpect{checks.Warn, "localhost-in-container", nil}, ""},
+			expectResult{checks.Warn, "localhost-in-container", nil}, ""},
 		{"from OPENAI_BASE_URL", checks.Config{InContainer: &yes, Env: checks.Env{"OPENAI_BASE_URL": "http://localhost:1234/v1"}},
-			cfgExpect{checks.Warn, "localhost-in-container", nil}, ""},
+			expectResult{checks.Warn, "localhost-in-container", nil}, ""},
 		{"host.docker.internal is right", checks.Config{InContainer: &yes, BaseURL: "http://host.docker.internal:11434/v1"},
-			cfgExpect{checks.Pass, "", nil}, ""},
+			expectResult{checks.Pass, "", nil}, ""},
 		{"public host", checks.Config{InContainer: &yes, Provider: "openai"},
-			cfgExpect{checks.Pass, "", nil}, ""},
+			expectResult{checks.Pass, "", nil}, ""},
 		{"malformed base", checks.Config{InContainer: &yes, BaseURL: "localhost:11434"},
-			cfgExpect{checks.Skip, "", nil}, ""},
+			expectResult{checks.Skip, "", nil}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if c.cfg.Env == nil {
 				c.cfg.Env = checks.Env{}
 			}
-			r := Container(context.Background(), cfgSetup(t, c.cfg))
+			r := Container(context.Background(), testSetup(t, c.cfg))
 			c.want.check(t, r)
 			if c.fix != "" && !strings.Contains(strings.Join(r.Details, "\n"), c.fix) {
 				t.Errorf("details lack %q: %v", c.fix, r.Details)
@@ -135,11 +135,11 @@ func TestCfgContainer(t *testing.T) {
 		})
 	}
 	// Detection itself must not fail or hang on this machine, whatever it is.
-	in, why := cfgDetectContainer(checks.Env{})
+	in, why := detectContainer(checks.Env{})
 	if in && why == "" {
 		t.Errorf("detected a container without saying why")
 	}
-	if in, why := cfgDetectContainer(checks.Env{"KUBERNETES_SERVICE_HOST": "10.0.0.1"}); !in || why == "" {
+	if in, why := detectContainer(checks.Env{"KUBERNETES_SERVICE_HOST": "10.0.0.1"}); !in || why == "" {
 		t.Errorf("KUBERNETES_SERVICE_HOST not taken as a container: %v %q", in, why)
 	}
 }

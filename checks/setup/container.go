@@ -9,9 +9,9 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// cfgContainerMarkers are files and /proc entries that betray a container.
+// containerMarkers are files and /proc entries that betray a container.
 // Each is read with a size cap: /proc files can be long on busy hosts.
-var cfgContainerMarkers = struct {
+var containerMarkers = struct {
 	files  []string // existence is enough
 	procs  []string // contents name a container runtime
 	ground []string // words in those contents
@@ -21,21 +21,21 @@ var cfgContainerMarkers = struct {
 	ground: []string{"docker", "kubepods", "containerd", "libpod", "podman", "lxc", "crio-"},
 }
 
-// cfgDetectContainer reports whether this process runs in a container, and
+// detectContainer reports whether this process runs in a container, and
 // the evidence.
-func cfgDetectContainer(env checks.Env) (bool, string) {
-	for _, f := range cfgContainerMarkers.files {
+func detectContainer(env checks.Env) (bool, string) {
+	for _, f := range containerMarkers.files {
 		if _, err := os.Stat(f); err == nil {
 			return true, f + " exists"
 		}
 	}
-	for _, f := range cfgContainerMarkers.procs {
-		data, err := cfgReadCapped(f, 256<<10)
+	for _, f := range containerMarkers.procs {
+		data, err := readCapped(f, 256<<10)
 		if err != nil {
 			continue
 		}
 		text := strings.ToLower(string(data))
-		for _, w := range cfgContainerMarkers.ground {
+		for _, w := range containerMarkers.ground {
 			if strings.Contains(text, w) {
 				return true, f + " mentions " + strings.TrimSuffix(w, "-")
 			}
@@ -52,30 +52,30 @@ func cfgDetectContainer(env checks.Env) (bool, string) {
 // server.
 func Container(_ context.Context, s *checks.Setup) checks.Result {
 	start := time.Now()
-	r := cfgResult(s, checks.CheckContainer, "Base URL reachable from inside a container")
-	r.Evidence.BaseURL = cfgDisplayURL(s.BaseURL)
+	r := newResult(s, checks.CheckContainer, "Base URL reachable from inside a container")
+	r.Evidence.BaseURL = displayURL(s.BaseURL)
 
 	in, why := false, ""
 	if s.Config.InContainer != nil {
 		in, why = *s.Config.InContainer, "as told"
 	} else {
-		in, why = cfgDetectContainer(s.Config.Env)
+		in, why = detectContainer(s.Config.Env)
 	}
 	if !in {
 		r.Status, r.Summary = checks.Skip, "not running in a container"
-		return cfgFinish(s, r, start)
+		return finish(s, r, start)
 	}
 	r.Details = append(r.Details, "running in a container ("+why+")")
 
-	u, problem := cfgParseBaseURL(s.BaseURL)
+	u, problem := parseBaseURL(s.BaseURL)
 	if problem != "" {
 		r.Status, r.Summary = checks.Skip, "no usable base URL to check"
-		return cfgFinish(s, r, start)
+		return finish(s, r, start)
 	}
 	host := u.Hostname()
-	if !cfgIsLoopback(host) {
+	if !isLoopback(host) {
 		r.Status, r.Summary = checks.Pass, host+" is not this container's own loopback"
-		return cfgFinish(s, r, start)
+		return finish(s, r, start)
 	}
 	port := u.Port()
 	hostPort := func(h string) string {
@@ -87,7 +87,7 @@ func Container(_ context.Context, s *checks.Setup) checks.Result {
 	swap := func(h string) string {
 		c := *u
 		c.Host = hostPort(h)
-		return cfgDisplayURL(c.String())
+		return displayURL(c.String())
 	}
 	// A warning, not a failure: a server may well listen inside this same
 	// container (or the container shares the host's network). The tree names
@@ -100,5 +100,5 @@ func Container(_ context.Context, s *checks.Setup) checks.Result {
 		"server in another container of the same compose project: use its service name, e.g. "+swap("ollama"),
 		"a server that listens on 127.0.0.1 only must listen on 0.0.0.0 to be reachable from containers",
 	)
-	return cfgFinish(s, r, start)
+	return finish(s, r, start)
 }

@@ -11,62 +11,62 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-func TestCfgEnvFile(t *testing.T) {
-	k := cfgTestKey
+func TestEnvFile(t *testing.T) {
+	k := testKey
 	cases := []struct {
 		name    string
 		content string
-		want    cfgExpect
+		want    expectResult
 		details []string // substrings of the joined details
 	}{
 		{"clean", "# comment\nOPENAI_API_KEY=" + k + "\nOPENAI_MODEL=gpt-4o\n\n",
-			cfgExpect{checks.Pass, "", []string{"2 variables", "no syntax problems"}}, nil},
+			expectResult{checks.Pass, "", []string{"2 variables", "no syntax problems"}}, nil},
 		{"spaces around =", "OPENAI_API_KEY = " + k + "\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"line 1", "spaces around `=`", "key variable"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"line 1", "spaces around `=`", "key variable"}}, nil},
 		{"spaces around = on another variable", "OPENAI_API_KEY=" + k + "\nDEBUG = 1\n",
-			cfgExpect{checks.Warn, "env-file-syntax", []string{"line 2", "spaces around"}}, nil},
+			expectResult{checks.Warn, "env-file-syntax", []string{"line 2", "spaces around"}}, nil},
 		{"quoted key", "OPENAI_API_KEY=\"" + k + "\"\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"quoted value", "docker run --env-file keeps them"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"quoted value", "docker run --env-file keeps them"}}, nil},
 		{"export", "export OPENAI_API_KEY=" + k + "\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"export"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"export"}}, nil},
 		{"crlf", "OPENAI_API_KEY=" + k + "\r\nOPENAI_MODEL=gpt-4o\r\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"CRLF", "2 lines"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"CRLF", "2 lines"}}, nil},
 		{"crlf on another variable", "OPENAI_API_KEY=" + k + "\nOPENAI_MODEL=gpt-4o\r\n",
-			cfgExpect{checks.Warn, "env-file-syntax", []string{"CRLF", "1 line"}}, nil},
+			expectResult{checks.Warn, "env-file-syntax", []string{"CRLF", "1 line"}}, nil},
 		{"duplicate key", "OPENAI_API_KEY=sk-proj-OLDabcdefghijklmnopq\nX=1\nOPENAI_API_KEY=" + k + "\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"lines 1, 3", "line 3) wins"}}, []string{"no effect"}},
+			expectResult{checks.Fail, "env-file-syntax", []string{"lines 1, 3", "line 3) wins"}}, []string{"no effect"}},
 		{"duplicate with same value", "A=1\nA=1\n",
-			cfgExpect{checks.Warn, "env-file-syntax", []string{"same value"}}, nil},
+			expectResult{checks.Warn, "env-file-syntax", []string{"same value"}}, nil},
 		{"inline comment", "OPENAI_API_KEY=" + k + " # prod\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"inline comment"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"inline comment"}}, nil},
 		{"trailing spaces", "OPENAI_API_KEY=" + k + "   \n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"spaces after the value"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"spaces after the value"}}, nil},
 		{"dollar expansion", "DB_PASSWORD=pa$word123\n",
-			cfgExpect{checks.Warn, "env-file-syntax", []string{"`$`", "single quotes"}}, nil},
+			expectResult{checks.Warn, "env-file-syntax", []string{"`$`", "single quotes"}}, nil},
 		{"yaml style", "OPENAI_API_KEY: " + k + "\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"YAML"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"YAML"}}, nil},
 		{"not NAME=value", "OPENAI_API_KEY=" + k + "\njust some words\n",
-			cfgExpect{checks.Warn, "env-file-syntax", []string{"line 2", "not NAME=value", "stops reading"}}, nil},
+			expectResult{checks.Warn, "env-file-syntax", []string{"line 2", "not NAME=value", "stops reading"}}, nil},
 		{"bad name", "MY-KEY=1\n",
-			cfgExpect{checks.Warn, "env-file-syntax", []string{"\"MY-KEY\""}}, nil},
+			expectResult{checks.Warn, "env-file-syntax", []string{"\"MY-KEY\""}}, nil},
 		{"smart quotes", "OPENAI_API_KEY=“" + k + "”\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"typographic"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"typographic"}}, nil},
 		{"bom", "\ufeffOPENAI_API_KEY=" + k + "\n",
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"byte-order mark"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"byte-order mark"}}, nil},
 		{"utf-16 from powershell", string([]byte{0xFF, 0xFE, 'O', 0, 'P', 0, 'E', 0, 'N', 0, 'A', 0, 'I', 0, '_', 0, 'A', 0, 'P', 0, 'I', 0, '_', 0, 'K', 0, 'E', 0, 'Y', 0, '=', 0, 'x', 0}),
-			cfgExpect{checks.Fail, "env-file-syntax", []string{"UTF-16"}}, nil},
+			expectResult{checks.Fail, "env-file-syntax", []string{"UTF-16"}}, nil},
 		{"multi-line quoted value", "CERT=\"line one\nline two\"\nOPENAI_API_KEY=" + k + "\n",
-			cfgExpect{checks.Warn, "env-file-syntax", []string{"line 1", "quoted value"}}, nil},
+			expectResult{checks.Warn, "env-file-syntax", []string{"line 1", "quoted value"}}, nil},
 		{"binary", "OPENAI_API_KEY=" + k + "\n\x00\x01\x02\x00",
-			cfgExpect{checks.Warn, "", []string{"not a text file"}}, nil},
+			expectResult{checks.Warn, "", []string{"not a text file"}}, nil},
 		{"unterminated quote", "OPENAI_API_KEY=\"" + k + "\n",
-			cfgExpect{checks.Fail, "env-file-syntax", nil}, nil},
+			expectResult{checks.Fail, "env-file-syntax", nil}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			cfgWriteFile(t, dir, ".env", c.content)
-			s := cfgSetup(t, checks.Config{WorkDir: dir, Provider: "openai", Env: checks.Env{"OPENAI_API_KEY": k}})
+			writeFile(t, dir, ".env", c.content)
+			s := testSetup(t, checks.Config{WorkDir: dir, Provider: "openai", Env: checks.Env{"OPENAI_API_KEY": k}})
 			r := EnvFile(context.Background(), s)
 			c.want.check(t, r)
 			all := strings.Join(r.Details, "\n")
@@ -75,20 +75,20 @@ func TestCfgEnvFile(t *testing.T) {
 					t.Errorf("details lack %q: %v", d, r.Details)
 				}
 			}
-			cfgAssertNoKey(t, r, k)
+			assertNoKey(t, r, k)
 		})
 	}
 }
 
-func TestCfgEnvFileUnusual(t *testing.T) {
+func TestEnvFileUnusual(t *testing.T) {
 	ctx := context.Background()
 	// No .env: skip.
-	r := EnvFile(ctx, cfgSetup(t, checks.Config{Env: checks.Env{}}))
+	r := EnvFile(ctx, testSetup(t, checks.Config{Env: checks.Env{}}))
 	if r.Status != checks.Skip {
 		t.Errorf("no .env: %s %q", r.Status, r.Summary)
 	}
 	// --env-file pointing nowhere: a clear warning.
-	r = EnvFile(ctx, cfgSetup(t, checks.Config{EnvFile: "/nonexistent/unstuck/.env", Env: checks.Env{}}))
+	r = EnvFile(ctx, testSetup(t, checks.Config{EnvFile: "/nonexistent/unstuck/.env", Env: checks.Env{}}))
 	if r.Status != checks.Warn || !strings.Contains(r.Summary, "cannot read") || !strings.Contains(r.Summary, "no such file") {
 		t.Errorf("missing file: %s %q", r.Status, r.Summary)
 	}
@@ -97,25 +97,25 @@ func TestCfgEnvFileUnusual(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "x.env"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	r = EnvFile(ctx, cfgSetup(t, checks.Config{WorkDir: dir, EnvFile: "x.env", Env: checks.Env{}}))
+	r = EnvFile(ctx, testSetup(t, checks.Config{WorkDir: dir, EnvFile: "x.env", Env: checks.Env{}}))
 	if r.Status != checks.Warn || !strings.Contains(r.Summary, "directory") {
 		t.Errorf("directory: %s %q", r.Status, r.Summary)
 	}
 	// Unreadable (skipped as root, who reads anything).
 	if os.Geteuid() != 0 {
-		p := cfgWriteFile(t, dir, ".env", "A=1\n")
+		p := writeFile(t, dir, ".env", "A=1\n")
 		if err := os.Chmod(p, 0); err != nil {
 			t.Fatal(err)
 		}
-		r = EnvFile(ctx, cfgSetup(t, checks.Config{WorkDir: dir, Env: checks.Env{}}))
+		r = EnvFile(ctx, testSetup(t, checks.Config{WorkDir: dir, Env: checks.Env{}}))
 		if r.Status != checks.Warn || !strings.Contains(r.Summary, "permission denied") {
 			t.Errorf("unreadable: %s %q", r.Status, r.Summary)
 		}
 	}
 	// Huge: read up to the cap, then warned about.
 	big := t.TempDir()
-	cfgWriteFile(t, big, ".env", "A=1\n# "+strings.Repeat("x", cfgEnvFileCap)+"\n")
-	r = EnvFile(ctx, cfgSetup(t, checks.Config{WorkDir: big, Env: checks.Env{}}))
+	writeFile(t, big, ".env", "A=1\n# "+strings.Repeat("x", envFileCap)+"\n")
+	r = EnvFile(ctx, testSetup(t, checks.Config{WorkDir: big, Env: checks.Env{}}))
 	if r.Status != checks.Warn || !strings.Contains(strings.Join(r.Details, "\n"), "larger than 1 MiB") {
 		t.Errorf("huge: %s %q %v", r.Status, r.Summary, r.Details[:min(3, len(r.Details))])
 	}
@@ -126,8 +126,8 @@ func TestCfgEnvFileUnusual(t *testing.T) {
 
 // Godotenv is the reference dotenv reader; this pins the behaviours the
 // lint messages describe, so a library upgrade that changes them fails here.
-func TestCfgGodotenvBehaviours(t *testing.T) {
-	vars, err := cfgGodotenv([]byte("A = spaced\nexport B=exported\nC=\"quoted\"\nD=value # comment\nE=trail   \nF=x$A\nG: yaml\nH='$A'\nI=crlf\r\n"))
+func TestGodotenvBehaviours(t *testing.T) {
+	vars, err := godotenvRead([]byte("A = spaced\nexport B=exported\nC=\"quoted\"\nD=value # comment\nE=trail   \nF=x$A\nG: yaml\nH='$A'\nI=crlf\r\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,17 +137,17 @@ func TestCfgGodotenvBehaviours(t *testing.T) {
 			t.Errorf("godotenv %s = %q, want %q", k, vars[k], v)
 		}
 	}
-	if _, err := cfgGodotenv([]byte("A=1\nno equals here\nB=2\n")); err == nil {
+	if _, err := godotenvRead([]byte("A=1\nno equals here\nB=2\n")); err == nil {
 		t.Errorf("godotenv accepted a line without =; the lint says it stops reading")
 	}
 	// The fallback keeps what can be read line by line.
-	vars, lines := cfgLoadEnvFile([]byte("A=1\nno equals here\nB=2\n"))
+	vars, lines := loadEnvFile([]byte("A=1\nno equals here\nB=2\n"))
 	if vars["A"] != "1" || vars["B"] != "2" || lines["B"] != 3 {
 		t.Errorf("fallback load: %v %v", vars, lines)
 	}
 }
 
-func TestCfgShellAssignment(t *testing.T) {
+func TestShellAssignment(t *testing.T) {
 	cases := []struct {
 		line, name, value string
 		ok                bool
@@ -163,9 +163,9 @@ func TestCfgShellAssignment(t *testing.T) {
 		{"", "", "", false},
 	}
 	for _, c := range cases {
-		n, v, ok := cfgShellAssignment(c.line)
+		n, v, ok := shellAssignment(c.line)
 		if n != c.name || v != c.value || ok != c.ok {
-			t.Errorf("cfgShellAssignment(%q) = %q %q %v", c.line, n, v, ok)
+			t.Errorf("shellAssignment(%q) = %q %q %v", c.line, n, v, ok)
 		}
 	}
 }
@@ -174,12 +174,12 @@ func TestCfgShellAssignment(t *testing.T) {
 // a megabyte of distinct variables with inline comments.
 func BenchmarkCfgEnvFileLint1MiB(b *testing.B) {
 	var sb strings.Builder
-	for i := 0; sb.Len() < cfgEnvFileCap; i++ {
+	for i := 0; sb.Len() < envFileCap; i++ {
 		sb.WriteString("V" + strconv.Itoa(i) + "=x # c\n")
 	}
 	data := []byte(sb.String())
 	for b.Loop() {
-		cfgLintEnvFile(data)
-		cfgLoadEnvFile(data)
+		lintEnvFile(data)
+		loadEnvFile(data)
 	}
 }

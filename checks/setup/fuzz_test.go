@@ -14,7 +14,7 @@ import (
 // composed endpoint is always a URL the HTTP client can send.
 func FuzzResolve(f *testing.F) {
 	seeds := [][7]string{
-		{"", "", "", "", cfgTestKey, "", ""},
+		{"", "", "", "", testKey, "", ""},
 		{"anthropic", "anthropic", "https://api.anthropic.com/v1", "", "sk-ant-api03-abc\n", "claude", "OPENAI_API_KEY=x\r\n"},
 		{"heroku", "", "", "INFERENCE_KEY", " inf-123 ", "", "export INFERENCE_KEY = 'x'"},
 		{"nope", "grpc", "localhost:8080", "", "Bearer \"sk-x\"", "", "A=\"unterminated"},
@@ -26,12 +26,12 @@ func FuzzResolve(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s[0], s[1], s[2], s[3], s[4], s[5], s[6])
 	}
-	profiles, issuers := cfgTestProfiles(f), cfgTestIssuers(f)
+	profiles, issuers := testProfiles(f), testIssuers(f)
 	yes := true
 	f.Fuzz(func(t *testing.T, provider, protocol, baseURL, keyEnv, key, model, dotenv string) {
 		dir := t.TempDir()
 		if dotenv != "" {
-			cfgWriteFile(t, dir, ".env", dotenv)
+			writeFile(t, dir, ".env", dotenv)
 		}
 		env := checks.Env{"OPENAI_API_KEY": key, "ANTHROPIC_BASE_URL": baseURL, "NEXT_PUBLIC_X_KEY": key}
 		if keyEnv != "" {
@@ -116,11 +116,11 @@ func FuzzEnvFileLint(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > cfgEnvFileCap {
-			data = data[:cfgEnvFileCap]
+		if len(data) > envFileCap {
+			data = data[:envFileCap]
 		}
 		lines := strings.Count(string(data), "\n") + 1
-		for _, fd := range cfgLintEnvFile(data) {
+		for _, fd := range lintEnvFile(data) {
 			if fd.Line < 0 || fd.Line > lines {
 				t.Fatalf("finding on line %d of a %d-line file: %s", fd.Line, lines, fd)
 			}
@@ -128,7 +128,7 @@ func FuzzEnvFileLint(f *testing.F) {
 				t.Fatal("finding without text")
 			}
 		}
-		vars, where := cfgLoadEnvFile(data)
+		vars, where := loadEnvFile(data)
 		for name, line := range where {
 			if line < 1 || line > lines {
 				t.Fatalf("%s on line %d of %d", name, line, lines)

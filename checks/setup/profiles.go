@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/unstuck-dev/unstuck/checks"
@@ -59,7 +60,7 @@ func ParseProfiles(data []byte) ([]checks.Profile, error) {
 			}
 		}
 		if p.DefaultBaseURL != "" {
-			if _, problem := cfgParseBaseURL(p.DefaultBaseURL); problem != "" {
+			if _, problem := parseBaseURL(p.DefaultBaseURL); problem != "" {
 				return nil, fmt.Errorf("%s: default_base_url: %s", where, problem)
 			}
 		}
@@ -126,22 +127,22 @@ func ProfileNames(profiles []checks.Profile) []string {
 	return names
 }
 
-// cfgSDKKeyEnvs and cfgSDKBaseURLEnvs are the variables the official SDKs
+// sdkKeyEnvs and sdkBaseURLEnvs are the variables the official SDKs
 // read by themselves. An app that follows a relay's guide passes the relay's
 // own variable; when that is unset the SDK falls back to these.
 var (
-	cfgSDKKeyEnvs = map[string][]string{
+	sdkKeyEnvs = map[string][]string{
 		checks.ProtocolOpenAI:    {"OPENAI_API_KEY"},
 		checks.ProtocolAnthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"},
 	}
-	cfgSDKBaseURLEnvs = map[string][]string{
+	sdkBaseURLEnvs = map[string][]string{
 		checks.ProtocolOpenAI:    {"OPENAI_BASE_URL"},
 		checks.ProtocolAnthropic: {"ANTHROPIC_BASE_URL"},
 	}
 )
 
-// cfgMarkedProfile is the first profile with a mark (default, fallback).
-func cfgMarkedProfile(profiles []checks.Profile, marked func(checks.Profile) bool) (checks.Profile, bool) {
+// markedProfile is the first profile with a mark (default, fallback).
+func markedProfile(profiles []checks.Profile, marked func(checks.Profile) bool) (checks.Profile, bool) {
 	for _, p := range profiles {
 		if marked(p) {
 			return p, true
@@ -150,11 +151,11 @@ func cfgMarkedProfile(profiles []checks.Profile, marked func(checks.Profile) boo
 	return checks.Profile{}, false
 }
 
-// cfgFallbackProfile is used when no profile is named or the named one is
+// fallbackProfile is used when no profile is named or the named one is
 // unknown: the profile marked fallback (a generic server of the protocol),
 // else a client reading the SDK's own variables.
-func cfgFallbackProfile(profiles []checks.Profile, name, protocol string) checks.Profile {
-	if p, ok := cfgMarkedProfile(profiles, func(p checks.Profile) bool { return p.Fallback }); ok && name == "" &&
+func fallbackProfile(profiles []checks.Profile, name, protocol string) checks.Profile {
+	if p, ok := markedProfile(profiles, func(p checks.Profile) bool { return p.Fallback }); ok && name == "" &&
 		(protocol == "" || protocol == p.Protocol) {
 		return p
 	}
@@ -168,23 +169,23 @@ func cfgFallbackProfile(profiles []checks.Profile, name, protocol string) checks
 		Name:        name,
 		Title:       name,
 		Protocol:    protocol,
-		KeyEnvs:     cfgSDKKeyEnvs[protocol],
-		BaseURLEnvs: cfgSDKBaseURLEnvs[protocol],
+		KeyEnvs:     sdkKeyEnvs[protocol],
+		BaseURLEnvs: sdkBaseURLEnvs[protocol],
 		AuthHeaders: []string{"bearer"},
 	}
 }
 
-// cfgKeyVarsOf lists the variables a client of p may take the key from: the
+// keyVarsOf lists the variables a client of p may take the key from: the
 // profile's own, then the SDK's own for the protocol.
-func cfgKeyVarsOf(p checks.Profile, protocol string) []string {
-	return cfgUnique(append(append([]string{}, p.KeyEnvs...), cfgSDKKeyEnvs[protocol]...))
+func keyVarsOf(p checks.Profile, protocol string) []string {
+	return unique(append(append([]string{}, p.KeyEnvs...), sdkKeyEnvs[protocol]...))
 }
 
-func cfgBaseURLVarsOf(p checks.Profile, protocol string) []string {
-	return cfgUnique(append(append([]string{}, p.BaseURLEnvs...), cfgSDKBaseURLEnvs[protocol]...))
+func baseURLVarsOf(p checks.Profile, protocol string) []string {
+	return unique(append(append([]string{}, p.BaseURLEnvs...), sdkBaseURLEnvs[protocol]...))
 }
 
-func cfgUnique(in []string) []string {
+func unique(in []string) []string {
 	seen := map[string]bool{}
 	out := make([]string, 0, len(in))
 	for _, s := range in {
@@ -196,9 +197,9 @@ func cfgUnique(in []string) []string {
 	return out
 }
 
-// cfgFirstSet returns the first variable in names that is set to a non-empty
+// firstSet returns the first variable in names that is set to a non-empty
 // value.
-func cfgFirstSet(env checks.Env, names []string) (string, string) {
+func firstSet(env checks.Env, names []string) (string, string) {
 	for _, n := range names {
 		if v := env[n]; v != "" {
 			return n, v
@@ -207,9 +208,9 @@ func cfgFirstSet(env checks.Env, names []string) (string, string) {
 	return "", ""
 }
 
-// cfgLongestPrefixOwner returns the profile whose key prefix is the longest
+// longestPrefixOwner returns the profile whose key prefix is the longest
 // match for key, or "" when none matches.
-func cfgLongestPrefixOwner(profiles []checks.Profile, key string) (owner, prefix string) {
+func longestPrefixOwner(profiles []checks.Profile, key string) (owner, prefix string) {
 	for _, p := range profiles {
 		for _, pre := range p.KeyPrefixes {
 			if pre != "" && strings.HasPrefix(key, pre) && len(pre) > len(prefix) {
@@ -220,8 +221,8 @@ func cfgLongestPrefixOwner(profiles []checks.Profile, key string) (owner, prefix
 	return owner, prefix
 }
 
-// cfgHostMatches reports whether host contains one of the hints.
-func cfgHostMatches(host string, hints []string) (string, bool) {
+// hostMatches reports whether host contains one of the hints.
+func hostMatches(host string, hints []string) (string, bool) {
 	host = strings.ToLower(host)
 	for _, h := range hints {
 		if h != "" && strings.Contains(host, strings.ToLower(h)) {
@@ -231,8 +232,8 @@ func cfgHostMatches(host string, hints []string) (string, bool) {
 	return "", false
 }
 
-// cfgHostOf returns the lower-case host of a base URL, "" when it has none.
-func cfgHostOf(raw string) string {
+// hostOf returns the lower-case host of a base URL, "" when it has none.
+func hostOf(raw string) string {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		return ""
@@ -247,21 +248,21 @@ func cfgHostOf(raw string) string {
 // servers) lose points when none is given, and first-party profiles lose
 // points when the base URL points elsewhere.
 const (
-	cfgScoreHost         = 100
-	cfgScoreKeyEnvFlag   = 40
-	cfgScoreOwnKeyVar    = 20
-	cfgScoreSDKKeyVar    = 10
-	cfgScoreBaseURLVar   = 5
-	cfgScorePrefix       = 12
-	cfgScoreNoPrefix     = -6
-	cfgScoreNeedsBaseURL = -10
-	cfgScoreOtherHost    = -15
-	cfgScoreProtocol     = 3
+	scoreHost         = 100
+	scoreKeyEnvFlag   = 40
+	scoreOwnKeyVar    = 20
+	scoreSDKKeyVar    = 10
+	scoreBaseURLVar   = 5
+	scorePrefix       = 12
+	scoreNoPrefix     = -6
+	scoreNeedsBaseURL = -10
+	scoreOtherHost    = -15
+	scoreProtocol     = 3
 )
 
-// cfgGuessProfile picks the profile whose client the user most likely runs,
+// guessProfile picks the profile whose client the user most likely runs,
 // and says why in the user's words.
-func cfgGuessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag string) (checks.Profile, string) {
+func guessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag string) (checks.Profile, string) {
 	best, bestScore, bestReasons := -1, 0, []string(nil)
 	for i, p := range profiles {
 		protocol := p.Protocol
@@ -270,19 +271,19 @@ func cfgGuessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag 
 		}
 		score, reasons := 0, []string(nil)
 
-		if cfg.KeyEnv != "" && cfgContains(p.KeyEnvs, cfg.KeyEnv) {
-			score += cfgScoreKeyEnvFlag
+		if cfg.KeyEnv != "" && slices.Contains(p.KeyEnvs, cfg.KeyEnv) {
+			score += scoreKeyEnvFlag
 			reasons = append(reasons, "--key-env "+cfg.KeyEnv)
 		}
-		keyName, key := cfgFirstSet(cfg.Env, p.KeyEnvs)
+		keyName, key := firstSet(cfg.Env, p.KeyEnvs)
 		switch {
 		case keyName != "":
-			score += cfgScoreOwnKeyVar
+			score += scoreOwnKeyVar
 			reasons = append(reasons, keyName+" is set")
 		default:
-			keyName, key = cfgFirstSet(cfg.Env, cfgSDKKeyEnvs[protocol])
+			keyName, key = firstSet(cfg.Env, sdkKeyEnvs[protocol])
 			if keyName != "" {
-				score += cfgScoreSDKKeyVar
+				score += scoreSDKKeyVar
 			}
 		}
 		if cfg.KeyEnv != "" && cfg.Env[cfg.KeyEnv] != "" {
@@ -292,47 +293,47 @@ func cfgGuessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag 
 		base := cfg.BaseURL
 		if base == "" {
 			var baseVar string
-			baseVar, base = cfgFirstSet(cfg.Env, cfgBaseURLVarsOf(p, protocol))
+			baseVar, base = firstSet(cfg.Env, baseURLVarsOf(p, protocol))
 			if baseVar != "" {
-				score += cfgScoreBaseURLVar
+				score += scoreBaseURLVar
 			}
 		}
-		host := cfgHostOf(base)
-		if hint, ok := cfgHostMatches(host, p.HostHints); ok && host != "" {
-			score += cfgScoreHost
+		host := hostOf(base)
+		if hint, ok := hostMatches(host, p.HostHints); ok && host != "" {
+			score += scoreHost
 			reasons = append([]string{"base URL host " + host + " (matches " + hint + ")"}, reasons...)
 		} else if base != "" {
 			if p.DefaultBaseURL != "" && len(p.HostHints) > 0 {
-				score += cfgScoreOtherHost
+				score += scoreOtherHost
 			} else if host != "" {
 				reasons = append(reasons, "base URL host "+host)
 			}
 		}
 		if base == "" && p.DefaultBaseURL == "" {
-			score += cfgScoreNeedsBaseURL
+			score += scoreNeedsBaseURL
 		}
 
 		if key != "" {
-			owner, prefix := cfgLongestPrefixOwner(profiles, strings.TrimSpace(key))
+			owner, prefix := longestPrefixOwner(profiles, strings.TrimSpace(key))
 			switch {
 			case owner == p.Name:
-				score += cfgScorePrefix
+				score += scorePrefix
 				reasons = append(reasons, "key prefix "+prefix)
-			case len(p.KeyPrefixes) > 0 && !cfgHasAnyPrefix(strings.TrimSpace(key), p.KeyPrefixes):
-				score += cfgScoreNoPrefix
+			case len(p.KeyPrefixes) > 0 && !hasAnyPrefix(strings.TrimSpace(key), p.KeyPrefixes):
+				score += scoreNoPrefix
 			}
 		}
 		if protocolFlag != "" && protocolFlag == p.Protocol {
-			score += cfgScoreProtocol
+			score += scoreProtocol
 		}
 		if best < 0 || score > bestScore {
 			best, bestScore, bestReasons = i, score, reasons
 		}
 	}
 	if best < 0 || bestScore <= 0 {
-		p, ok := cfgMarkedProfile(profiles, func(p checks.Profile) bool { return p.Default })
+		p, ok := markedProfile(profiles, func(p checks.Profile) bool { return p.Default })
 		if !ok {
-			p = cfgFallbackProfile(profiles, "", protocolFlag)
+			p = fallbackProfile(profiles, "", protocolFlag)
 		}
 		return p, "nothing in the environment points to a provider; assuming " + p.Name + " (pass --provider to choose)"
 	}
@@ -343,16 +344,7 @@ func cfgGuessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag 
 	return profiles[best], "guessed: " + reason
 }
 
-func cfgContains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func cfgHasAnyPrefix(s string, prefixes []string) bool {
+func hasAnyPrefix(s string, prefixes []string) bool {
 	for _, p := range prefixes {
 		if strings.HasPrefix(s, p) {
 			return true

@@ -9,9 +9,9 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// cfgTestProfiles loads the real content/profiles.yaml, so that the tests
+// testProfiles loads the real content/profiles.yaml, so that the tests
 // exercise the data support engineers edit.
-func cfgTestProfiles(t testing.TB) []checks.Profile {
+func testProfiles(t testing.TB) []checks.Profile {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "content", "profiles.yaml"))
 	if err != nil {
@@ -24,8 +24,8 @@ func cfgTestProfiles(t testing.TB) []checks.Profile {
 	return ps
 }
 
-// cfgTestIssuers loads the real content/keys.yaml, like cfgTestProfiles.
-func cfgTestIssuers(t testing.TB) []checks.KeyIssuer {
+// testIssuers loads the real content/keys.yaml, like testProfiles.
+func testIssuers(t testing.TB) []checks.KeyIssuer {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "content", "keys.yaml"))
 	if err != nil {
@@ -38,8 +38,8 @@ func cfgTestIssuers(t testing.TB) []checks.KeyIssuer {
 	return is
 }
 
-func TestCfgProfilesFileHasEveryProfile(t *testing.T) {
-	ps := cfgTestProfiles(t)
+func TestProfilesFileHasEveryProfile(t *testing.T) {
+	ps := testProfiles(t)
 	// The names INTERFACE.md promises for --provider.
 	for _, name := range []string{"openai", "anthropic", "heroku", "agentrouter", "latentkit", "tokenhub", "openai-compatible"} {
 		p, ok := FindProfile(ps, name)
@@ -80,7 +80,7 @@ func TestCfgProfilesFileHasEveryProfile(t *testing.T) {
 	}
 }
 
-func TestCfgParseProfilesRejects(t *testing.T) {
+func TestParseProfilesRejects(t *testing.T) {
 	cases := map[string]string{
 		"unknown field":  "- name: x\n  protocol: openai\n  key_env: [A]\n",
 		"no name":        "- protocol: openai\n",

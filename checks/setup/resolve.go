@@ -1,8 +1,13 @@
+// Package setup resolves the user's setup the way their client would (which
+// profile, which key from which source, which base URL, the exact request URL)
+// and runs the configuration checks on it: no network, only the environment,
+// .env files and shell profiles. It knows nothing of HTTP; checks/probe does.
 package setup
 
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,32 +26,32 @@ func Resolve(cfg checks.Config) *checks.Setup {
 	}
 	s := &checks.Setup{Config: cfg, Headers: cfg.Headers, Redactor: checks.NewRedactor()}
 
-	protocolFlag := cfgNormalProtocol(cfg.Protocol)
-	s.Profile, s.ProfileReason = cfgChooseProfile(cfg, protocolFlag)
+	protocolFlag := normalProtocol(cfg.Protocol)
+	s.Profile, s.ProfileReason = chooseProfile(cfg, protocolFlag)
 	s.Protocol = protocolFlag
 	if s.Protocol == "" {
-		s.Protocol = cfgNormalProtocol(s.Profile.Protocol)
+		s.Protocol = normalProtocol(s.Profile.Protocol)
 	}
 	if s.Protocol == "" {
 		s.Protocol = checks.ProtocolOpenAI
 	}
 
-	s.EnvFilePath = cfgFindEnvFile(cfg)
+	s.EnvFilePath = findEnvFile(cfg)
 	var envLines map[string]int
 	if s.EnvFilePath != "" {
-		if data, err := cfgReadCapped(s.EnvFilePath, cfgEnvFileCap); err == nil {
-			s.EnvFileVars, envLines = cfgLoadEnvFile(data)
+		if data, err := readCapped(s.EnvFilePath, envFileCap); err == nil {
+			s.EnvFileVars, envLines = loadEnvFile(data)
 		}
 	}
 
-	cfgResolveKey(s, envLines)
-	cfgResolveBaseURL(s)
-	cfgResolveModel(s)
-	cfgFillRedactor(s)
+	resolveKey(s, envLines)
+	resolveBaseURL(s)
+	resolveModel(s)
+	fillRedactor(s)
 	return s
 }
 
-func cfgNormalProtocol(p string) string {
+func normalProtocol(p string) string {
 	switch strings.ToLower(strings.TrimSpace(p)) {
 	case checks.ProtocolOpenAI:
 		return checks.ProtocolOpenAI
@@ -56,29 +61,29 @@ func cfgNormalProtocol(p string) string {
 	return ""
 }
 
-func cfgChooseProfile(cfg checks.Config, protocolFlag string) (checks.Profile, string) {
+func chooseProfile(cfg checks.Config, protocolFlag string) (checks.Profile, string) {
 	if name := strings.TrimSpace(cfg.Provider); name != "" {
 		if p, ok := FindProfile(cfg.Profiles, name); ok {
 			return p, "--provider " + p.Name
 		}
-		return cfgFallbackProfile(cfg.Profiles, strings.ToLower(name), protocolFlag),
+		return fallbackProfile(cfg.Profiles, strings.ToLower(name), protocolFlag),
 			"--provider " + name + " (no such profile; treated as an OpenAI-compatible server)"
 	}
 	if len(cfg.Profiles) == 0 {
-		return cfgFallbackProfile(nil, "", protocolFlag), "no profiles loaded; assuming an OpenAI-compatible server"
+		return fallbackProfile(nil, "", protocolFlag), "no profiles loaded; assuming an OpenAI-compatible server"
 	}
-	return cfgGuessProfile(cfg, cfg.Profiles, protocolFlag)
+	return guessProfile(cfg, cfg.Profiles, protocolFlag)
 }
 
-// cfgResolveKey picks the variable the client reads and records every source.
-func cfgResolveKey(s *checks.Setup, envLines map[string]int) {
+// resolveKey picks the variable the client reads and records every source.
+func resolveKey(s *checks.Setup, envLines map[string]int) {
 	env := s.Config.Env
 	own := clientKeyVars(s)
 	switch {
 	case s.Config.KeyEnv != "":
 		s.KeyEnv = s.Config.KeyEnv
 	default:
-		if name, _ := cfgFirstSet(env, own); name != "" {
+		if name, _ := firstSet(env, own); name != "" {
 			s.KeyEnv = name
 		} else if len(own) > 0 {
 			s.KeyEnv = own[0]
@@ -96,7 +101,7 @@ func cfgResolveKey(s *checks.Setup, envLines map[string]int) {
 	for _, p := range s.Config.Profiles {
 		names = append(names, p.KeyEnvs...)
 	}
-	for _, n := range cfgUnique(names) {
+	for _, n := range unique(names) {
 		if v := env[n]; v != "" {
 			s.Sources = append(s.Sources, checks.KeySource{Where: "environment", Name: n, Value: checks.NewSecret(v)})
 		}
@@ -104,32 +109,32 @@ func cfgResolveKey(s *checks.Setup, envLines map[string]int) {
 			s.Sources = append(s.Sources, checks.KeySource{Where: ".env", Name: n, Value: checks.NewSecret(v), Line: envLines[n]})
 		}
 	}
-	s.Sources = append(s.Sources, cfgShellProfileSources(env, own)...)
+	s.Sources = append(s.Sources, shellProfileSources(env, own)...)
 }
 
 // clientKeyVars are the variables the user's client may take the key from,
 // in the order it tries them.
 func clientKeyVars(s *checks.Setup) []string {
-	vars := cfgKeyVarsOf(s.Profile, s.Protocol)
+	vars := keyVarsOf(s.Profile, s.Protocol)
 	if s.Config.KeyEnv != "" {
-		vars = cfgUnique(append([]string{s.Config.KeyEnv}, vars...))
+		vars = unique(append([]string{s.Config.KeyEnv}, vars...))
 	}
 	return vars
 }
 
-// cfgResolveBaseURL applies the order the SDKs use: explicit value, then the
+// resolveBaseURL applies the order the SDKs use: explicit value, then the
 // variables, then the built-in default.
-func cfgResolveBaseURL(s *checks.Setup) {
+func resolveBaseURL(s *checks.Setup) {
 	switch {
 	case s.Config.BaseURL != "":
 		s.BaseURL, s.BaseURLSource = s.Config.BaseURL, "--base-url"
 	default:
-		if name, v := cfgFirstSet(s.Config.Env, cfgBaseURLVarsOf(s.Profile, s.Protocol)); name != "" {
+		if name, v := firstSet(s.Config.Env, baseURLVarsOf(s.Profile, s.Protocol)); name != "" {
 			s.BaseURL, s.BaseURLSource = v, name
 			// Heroku documents INFERENCE_URL as a bare host and tells apps to
 			// add /v1; only the profile's own variables carry that convention.
-			if suf := s.Profile.BaseURLEnvSuffix; suf != "" && cfgContains(s.Profile.BaseURLEnvs, name) {
-				if u, problem := cfgParseBaseURL(v); problem == "" && strings.Trim(u.Path, "/") == "" {
+			if suf := s.Profile.BaseURLEnvSuffix; suf != "" && slices.Contains(s.Profile.BaseURLEnvs, name) {
+				if u, problem := parseBaseURL(v); problem == "" && strings.Trim(u.Path, "/") == "" {
 					s.BaseURL = strings.TrimRight(v, "/") + suf
 					s.BaseURLSource = name + " + " + suf
 				}
@@ -151,20 +156,20 @@ func cfgResolveBaseURL(s *checks.Setup) {
 	}
 }
 
-func cfgResolveModel(s *checks.Setup) {
+func resolveModel(s *checks.Setup) {
 	if s.Config.Model != "" {
 		s.Model, s.ModelSource = s.Config.Model, "--model"
 		return
 	}
-	if name, v := cfgFirstSet(s.Config.Env, s.Profile.ModelEnvs); name != "" {
+	if name, v := firstSet(s.Config.Env, s.Profile.ModelEnvs); name != "" {
 		s.Model, s.ModelSource = v, name
 	}
 }
 
-// cfgFillRedactor teaches the redactor every secret we know of: each key
+// fillRedactor teaches the redactor every secret we know of: each key
 // source, credential header values, credentials inside the base URL, and any
 // variable whose name says it holds a secret.
-func cfgFillRedactor(s *checks.Setup) {
+func fillRedactor(s *checks.Setup) {
 	r := s.Redactor
 	for _, src := range s.Sources {
 		r.Add(src.Value.Reveal())
@@ -175,23 +180,23 @@ func cfgFillRedactor(s *checks.Setup) {
 			r.Add(h.Value)
 		}
 	}
-	for _, secret := range cfgURLSecrets(s.BaseURL) {
+	for _, secret := range urlSecrets(s.BaseURL) {
 		r.Add(secret)
 	}
 	for _, vars := range []map[string]string{s.Config.Env, s.EnvFileVars} {
 		for name, v := range vars {
-			if cfgSecretName(name) {
+			if secretName(name) {
 				r.Add(v)
 			}
 		}
 	}
 }
 
-// cfgSecretName reports whether a variable's (or query parameter's) name
+// secretName reports whether a variable's (or query parameter's) name
 // says it holds a secret: a word such as KEY, TOKEN or SECRET between
 // separators (OPENAI_API_KEY, api-key, HF_TOKEN), not inside another word
 // (AUTHOR, KEYBOARD_LAYOUT).
-func cfgSecretName(name string) bool {
+func secretName(name string) bool {
 	words := strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
 	for _, w := range words {
 		switch w {
@@ -205,10 +210,10 @@ func cfgSecretName(name string) bool {
 	return false
 }
 
-// cfgFindEnvFile returns the .env to inspect: --env-file (relative to the
+// findEnvFile returns the .env to inspect: --env-file (relative to the
 // working directory), else the nearest .env from the working directory up,
 // which is where python-dotenv's find_dotenv and most tools look.
-func cfgFindEnvFile(cfg checks.Config) string {
+func findEnvFile(cfg checks.Config) string {
 	dir := cfg.WorkDir
 	if dir == "" {
 		if wd, err := os.Getwd(); err == nil {
@@ -243,9 +248,9 @@ func cfgFindEnvFile(cfg checks.Config) string {
 	return ""
 }
 
-// cfgKeyEvidence is the key as the JSON contract shows it:
+// keyEvidence is the key as the JSON contract shows it:
 // "sk-p…x9Qa (51 chars, from OPENAI_API_KEY)".
-func cfgKeyEvidence(key checks.Secret, from string) string {
+func keyEvidence(key checks.Secret, from string) string {
 	fp := checks.Fingerprint(key.Reveal())
 	if from == "" {
 		return fp
@@ -256,8 +261,8 @@ func cfgKeyEvidence(key checks.Secret, from string) string {
 	return fp + " (from " + from + ")"
 }
 
-// cfgResult starts a result with the fields every configuration check fills.
-func cfgResult(s *checks.Setup, id, title string) checks.Result {
+// newResult starts a result with the fields every configuration check fills.
+func newResult(s *checks.Setup, id, title string) checks.Result {
 	return checks.Result{
 		ID:    id,
 		Title: title,
@@ -269,9 +274,9 @@ func cfgResult(s *checks.Setup, id, title string) checks.Result {
 	}
 }
 
-// cfgFinish stamps the duration and runs every text field through the
+// finish stamps the duration and runs every text field through the
 // redactor, so that no check can leak a secret by mistake.
-func cfgFinish(s *checks.Setup, r checks.Result, start time.Time) checks.Result {
+func finish(s *checks.Setup, r checks.Result, start time.Time) checks.Result {
 	red := s.Redactor
 	r.Summary = red.Redact(r.Summary)
 	for i, d := range r.Details {
@@ -289,8 +294,8 @@ func cfgFinish(s *checks.Setup, r checks.Result, start time.Time) checks.Result 
 	return r
 }
 
-// cfgPlural is "1 line" / "3 lines".
-func cfgPlural(n int, one, many string) string {
+// plural is "1 line" / "3 lines".
+func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

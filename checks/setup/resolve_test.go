@@ -9,19 +9,19 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// cfgTestKey is a distinctive fake key: if it ever shows up whole in a
+// testKey is a distinctive fake key: if it ever shows up whole in a
 // result, a check leaked it.
-const cfgTestKey = "sk-proj-TESTKEY1234567890abcdefSECRET"
+const testKey = "sk-proj-TESTKEY1234567890abcdefSECRET"
 
-// cfgSetup resolves a config against the real profiles, in an empty working
+// testSetup resolves a config against the real profiles, in an empty working
 // directory unless the test gives one.
-func cfgSetup(t testing.TB, cfg checks.Config) *checks.Setup {
+func testSetup(t testing.TB, cfg checks.Config) *checks.Setup {
 	t.Helper()
 	if cfg.Profiles == nil {
-		cfg.Profiles = cfgTestProfiles(t)
+		cfg.Profiles = testProfiles(t)
 	}
 	if cfg.KeyIssuers == nil {
-		cfg.KeyIssuers = cfgTestIssuers(t)
+		cfg.KeyIssuers = testIssuers(t)
 	}
 	if cfg.WorkDir == "" {
 		cfg.WorkDir = t.TempDir()
@@ -29,7 +29,7 @@ func cfgSetup(t testing.TB, cfg checks.Config) *checks.Setup {
 	return Resolve(cfg)
 }
 
-func cfgWriteFile(t testing.TB, dir, name, content string) string {
+func writeFile(t testing.TB, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -41,7 +41,7 @@ func cfgWriteFile(t testing.TB, dir, name, content string) string {
 	return p
 }
 
-func TestCfgGuessProfile(t *testing.T) {
+func TestGuessProfile(t *testing.T) {
 	cases := []struct {
 		name     string
 		cfg      checks.Config
@@ -50,7 +50,7 @@ func TestCfgGuessProfile(t *testing.T) {
 		reason   string // substring of ProfileReason
 		endpoint string
 	}{
-		{"openai key alone", checks.Config{Env: checks.Env{"OPENAI_API_KEY": cfgTestKey}},
+		{"openai key alone", checks.Config{Env: checks.Env{"OPENAI_API_KEY": testKey}},
 			"openai", "OPENAI_API_KEY", "OPENAI_API_KEY is set", "https://api.openai.com/v1/chat/completions"},
 		{"anthropic key alone", checks.Config{Env: checks.Env{"ANTHROPIC_API_KEY": "sk-ant-api03-abcdefghijklmnop"}},
 			"anthropic", "ANTHROPIC_API_KEY", "key prefix sk-ant-api03-", "https://api.anthropic.com/v1/messages"},
@@ -70,22 +70,22 @@ func TestCfgGuessProfile(t *testing.T) {
 			"latentkit", "LATENTKIT_API_KEY", "latentkit", "https://api.latentkit.example/v1/chat/completions"},
 		{"tokenhub via base url flag", checks.Config{BaseURL: "https://api.tokenhub.ai/v1", Env: checks.Env{"TOKENHUB_API_KEY": "th-abcdefghijklmnop"}},
 			"tokenhub", "TOKENHUB_API_KEY", "tokenhub", "https://api.tokenhub.ai/v1/chat/completions"},
-		{"explicit provider wins", checks.Config{Provider: "Anthropic", Env: checks.Env{"OPENAI_API_KEY": cfgTestKey}},
+		{"explicit provider wins", checks.Config{Provider: "Anthropic", Env: checks.Env{"OPENAI_API_KEY": testKey}},
 			"anthropic", "ANTHROPIC_API_KEY", "--provider anthropic", "https://api.anthropic.com/v1/messages"},
-		{"key-env flag", checks.Config{KeyEnv: "INFERENCE_KEY", Env: checks.Env{"INFERENCE_KEY": "x-abcdefghijklmnop", "OPENAI_API_KEY": cfgTestKey}},
+		{"key-env flag", checks.Config{KeyEnv: "INFERENCE_KEY", Env: checks.Env{"INFERENCE_KEY": "x-abcdefghijklmnop", "OPENAI_API_KEY": testKey}},
 			"heroku", "INFERENCE_KEY", "--key-env INFERENCE_KEY", "https://us.inference.heroku.com/v1/chat/completions"},
 		{"nothing set", checks.Config{Env: checks.Env{}},
 			"openai", "OPENAI_API_KEY", "nothing in the environment", "https://api.openai.com/v1/chat/completions"},
-		{"unknown provider", checks.Config{Provider: "acme", Env: checks.Env{"OPENAI_API_KEY": cfgTestKey}},
+		{"unknown provider", checks.Config{Provider: "acme", Env: checks.Env{"OPENAI_API_KEY": testKey}},
 			"acme", "OPENAI_API_KEY", "no such profile", ""},
-		{"both keys: file order decides", checks.Config{Env: checks.Env{"OPENAI_API_KEY": cfgTestKey, "ANTHROPIC_API_KEY": "sk-ant-api03-abcdefghijklmnop"}},
+		{"both keys: file order decides", checks.Config{Env: checks.Env{"OPENAI_API_KEY": testKey, "ANTHROPIC_API_KEY": "sk-ant-api03-abcdefghijklmnop"}},
 			"openai", "OPENAI_API_KEY", "", "https://api.openai.com/v1/chat/completions"},
 		{"protocol flag on a relay", checks.Config{Protocol: "anthropic", Env: checks.Env{"AGENTROUTER_API_KEY": "sk-ar-abcdefghijklmnopqrstu", "AGENTROUTER_BASE_URL": "https://your-agentrouter.com"}},
 			"agentrouter", "AGENTROUTER_API_KEY", "", "https://your-agentrouter.com/v1/messages"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := cfgSetup(t, c.cfg)
+			s := testSetup(t, c.cfg)
 			if s.Profile.Name != c.profile {
 				t.Errorf("profile = %q (%s), want %q", s.Profile.Name, s.ProfileReason, c.profile)
 			}
@@ -105,7 +105,7 @@ func TestCfgGuessProfile(t *testing.T) {
 	}
 }
 
-func TestCfgComposeURL(t *testing.T) {
+func TestComposeURL(t *testing.T) {
 	cases := []struct {
 		base, protocol, path, want string
 	}{
@@ -139,7 +139,7 @@ func TestCfgComposeURL(t *testing.T) {
 	}
 
 	// Each profile's default base URL composes to a URL under its host.
-	for _, p := range cfgTestProfiles(t) {
+	for _, p := range testProfiles(t) {
 		if p.DefaultBaseURL == "" {
 			continue
 		}
@@ -179,26 +179,26 @@ func TestCfgComposeURL(t *testing.T) {
 	}
 }
 
-func TestCfgResolveSources(t *testing.T) {
+func TestResolveSources(t *testing.T) {
 	root := t.TempDir()
 	work := filepath.Join(root, "app", "src")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	// The nearest .env is two levels up: found by walking up.
-	envPath := cfgWriteFile(t, filepath.Join(root, "app"), ".env", "# keys\nOPENAI_API_KEY=sk-proj-FROMDOTENVabcdefghijkl\nOPENAI_MODEL=gpt-4o\n")
+	envPath := writeFile(t, filepath.Join(root, "app"), ".env", "# keys\nOPENAI_API_KEY=sk-proj-FROMDOTENVabcdefghijkl\nOPENAI_MODEL=gpt-4o\n")
 	home := t.TempDir()
-	cfgWriteFile(t, home, ".zshrc", "export PATH=$PATH:/x\nexport OPENAI_API_KEY='sk-proj-FROMZSHRCabcdefghijkl'\nexport OPENAI_API_KEY=$(cat ~/.key)\n")
+	writeFile(t, home, ".zshrc", "export PATH=$PATH:/x\nexport OPENAI_API_KEY='sk-proj-FROMZSHRCabcdefghijkl'\nexport OPENAI_API_KEY=$(cat ~/.key)\n")
 
-	s := cfgSetup(t, checks.Config{
+	s := testSetup(t, checks.Config{
 		WorkDir: work,
-		Env:     checks.Env{"OPENAI_API_KEY": cfgTestKey, "ANTHROPIC_API_KEY": "sk-ant-api03-otherclientkey123", "HOME": home},
+		Env:     checks.Env{"OPENAI_API_KEY": testKey, "ANTHROPIC_API_KEY": "sk-ant-api03-otherclientkey123", "HOME": home},
 		Headers: []checks.Header{{Name: "x-portkey-api-key", Value: "pk-HEADERSECRET-123456"}, {Name: "x-portkey-provider", Value: "openai"}},
 	})
 	if s.EnvFilePath != envPath {
 		t.Fatalf("EnvFilePath = %q, want %q", s.EnvFilePath, envPath)
 	}
-	if s.KeySource != "environment" || s.Key.Reveal() != cfgTestKey {
+	if s.KeySource != "environment" || s.Key.Reveal() != testKey {
 		t.Errorf("key from %q = %v; the SDK reads the environment", s.KeySource, s.Key)
 	}
 	if s.Model != "" {
@@ -227,8 +227,8 @@ func TestCfgResolveSources(t *testing.T) {
 	}
 	// The redactor knows every key and the credential header, but not the
 	// harmless header.
-	text := s.Redactor.Redact("a " + cfgTestKey + " b sk-proj-FROMDOTENVabcdefghijkl c pk-HEADERSECRET-123456 d openai")
-	for _, secret := range []string{cfgTestKey, "FROMDOTENV", "HEADERSECRET"} {
+	text := s.Redactor.Redact("a " + testKey + " b sk-proj-FROMDOTENVabcdefghijkl c pk-HEADERSECRET-123456 d openai")
+	for _, secret := range []string{testKey, "FROMDOTENV", "HEADERSECRET"} {
 		if strings.Contains(text, secret) {
 			t.Errorf("redactor left %q in %q", secret, text)
 		}
@@ -238,7 +238,7 @@ func TestCfgResolveSources(t *testing.T) {
 	}
 }
 
-func TestCfgResolveBaseURLOrder(t *testing.T) {
+func TestResolveBaseURLOrder(t *testing.T) {
 	cases := []struct {
 		cfg            checks.Config
 		base, source   string
@@ -258,7 +258,7 @@ func TestCfgResolveBaseURLOrder(t *testing.T) {
 		{checks.Config{Provider: "anthropic", Protocol: "anthropic", Env: checks.Env{"ANTHROPIC_BASE_URL": "https://proxy.example"}}, "https://proxy.example", "ANTHROPIC_BASE_URL", "", ""},
 	}
 	for i, c := range cases {
-		s := cfgSetup(t, c.cfg)
+		s := testSetup(t, c.cfg)
 		if s.BaseURL != c.base || s.BaseURLSource != c.source || s.Model != c.model || s.ModelSource != c.modelBy {
 			t.Errorf("case %d: base %q from %q, model %q from %q; want %q from %q, %q from %q",
 				i, s.BaseURL, s.BaseURLSource, s.Model, s.ModelSource, c.base, c.source, c.model, c.modelBy)
@@ -269,11 +269,11 @@ func TestCfgResolveBaseURLOrder(t *testing.T) {
 	}
 }
 
-func TestCfgResolveExplicitEnvFile(t *testing.T) {
+func TestResolveExplicitEnvFile(t *testing.T) {
 	dir := t.TempDir()
-	cfgWriteFile(t, dir, "config/prod.env", "OPENAI_API_KEY=sk-proj-PRODabcdefghijklmnop\n")
-	cfgWriteFile(t, dir, ".env", "OPENAI_API_KEY=sk-proj-DEVabcdefghijklmnop\n")
-	s := cfgSetup(t, checks.Config{WorkDir: dir, EnvFile: "config/prod.env", Env: checks.Env{}})
+	writeFile(t, dir, "config/prod.env", "OPENAI_API_KEY=sk-proj-PRODabcdefghijklmnop\n")
+	writeFile(t, dir, ".env", "OPENAI_API_KEY=sk-proj-DEVabcdefghijklmnop\n")
+	s := testSetup(t, checks.Config{WorkDir: dir, EnvFile: "config/prod.env", Env: checks.Env{}})
 	if s.EnvFilePath != filepath.Join(dir, "config/prod.env") {
 		t.Fatalf("EnvFilePath = %q", s.EnvFilePath)
 	}
@@ -287,8 +287,8 @@ func TestCfgResolveExplicitEnvFile(t *testing.T) {
 
 // With no profiles at all (content failed to load), a generic client of
 // the SDK variables stands in; it names no profile.
-func TestCfgResolveWithoutProfiles(t *testing.T) {
-	s := Resolve(checks.Config{Env: checks.Env{"OPENAI_API_KEY": cfgTestKey, "OPENAI_BASE_URL": "http://127.0.0.1:4000/v1"}, WorkDir: t.TempDir()})
+func TestResolveWithoutProfiles(t *testing.T) {
+	s := Resolve(checks.Config{Env: checks.Env{"OPENAI_API_KEY": testKey, "OPENAI_BASE_URL": "http://127.0.0.1:4000/v1"}, WorkDir: t.TempDir()})
 	if s.Profile.Name != "unknown" || s.KeyEnv != "OPENAI_API_KEY" || s.Endpoint != "http://127.0.0.1:4000/v1/chat/completions" {
 		t.Errorf("fallback resolution: %q %q %q", s.Profile.Name, s.KeyEnv, s.Endpoint)
 	}
@@ -298,24 +298,24 @@ func TestCfgResolveWithoutProfiles(t *testing.T) {
 	}
 }
 
-func TestCfgKeyEvidence(t *testing.T) {
-	got := cfgKeyEvidence(checks.NewSecret(cfgTestKey), "OPENAI_API_KEY")
+func TestKeyEvidence(t *testing.T) {
+	got := keyEvidence(checks.NewSecret(testKey), "OPENAI_API_KEY")
 	if got != "sk-p…CRET (37 chars, from OPENAI_API_KEY)" {
-		t.Errorf("cfgKeyEvidence = %q", got)
+		t.Errorf("keyEvidence = %q", got)
 	}
-	if got := cfgKeyEvidence(checks.NewSecret(""), "X"); got != "(empty, from X)" {
+	if got := keyEvidence(checks.NewSecret(""), "X"); got != "(empty, from X)" {
 		t.Errorf("empty = %q", got)
 	}
 }
 
-func TestCfgSecretName(t *testing.T) {
+func TestSecretName(t *testing.T) {
 	for name, want := range map[string]bool{
 		"OPENAI_API_KEY": true, "ANTHROPIC_AUTH_TOKEN": true, "HF_TOKEN": true, "api-key": true, "apikey": true,
 		"DB_PASSWORD": true, "sig": true, "access_token": true, "CLIENT_SECRET": true, "GITHUB_TOKEN": true,
 		"AUTHOR": false, "KEYBOARD_LAYOUT": false, "OPENAI_BASE_URL": false, "PATH": false, "MONKEY": false, "api-version": false,
 	} {
-		if got := cfgSecretName(name); got != want {
-			t.Errorf("cfgSecretName(%q) = %v", name, got)
+		if got := secretName(name); got != want {
+			t.Errorf("secretName(%q) = %v", name, got)
 		}
 	}
 }
