@@ -125,10 +125,15 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// keysNow is the key map of what the user is looking at: the screen's,
-// with ? saying what it does now.
+// keysNow is the key map of what the user is looking at: the screen's, less
+// going back and restarting when there is no walk to go back in (the tree
+// or the runner was missing), and ? saying what it does now.
 func (m Model) keysNow() keyMap {
 	k := m.keys.keysFor(m.screen)
+	if m.walker == nil {
+		k.Back.SetEnabled(false)
+		k.Restart.SetEnabled(false)
+	}
 	if m.help.ShowAll {
 		k.Help.SetHelp("?", "fewer keys")
 	}
