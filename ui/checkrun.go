@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unstuck-dev/unstuck/checks"
@@ -104,11 +105,12 @@ func (m *Model) afterFree() tea.Cmd {
 // consentKey: y sends the billable request, n records it as declined and
 // runs the rest.
 func (m *Model) consentKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "y", "Y":
+	k := m.keysNow()
+	switch {
+	case key.Matches(msg, k.Send):
 		m.run.billed = nil
 		return m.startChecks()
-	case "n", "N":
+	case key.Matches(msg, k.Skip):
 		for _, id := range m.run.billed {
 			m.run.done[id] = m.o.Runner.Decline(id, declined)
 		}

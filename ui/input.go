@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -94,12 +95,13 @@ func (m Model) prefillSource(n *decisiontree.Node) string {
 // inputKey: in a text field letters are text. Only esc (back) and the
 // submit keys mean something else; ctrl+c was handled before.
 func (m *Model) inputKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch k := msg.String(); {
-	case k == "esc":
+	k := m.keysNow() // only one of Submit (a line) and SubmitText (a paste) is on
+	switch {
+	case key.Matches(msg, k.BackText):
 		return m.back()
-	case m.screen == scrPaste && (k == "ctrl+d" || k == "ctrl+s"):
+	case key.Matches(msg, k.SubmitText):
 		return m.submitInput(m.area.Value())
-	case m.screen == scrInput && k == "enter":
+	case key.Matches(msg, k.Submit):
 		return m.submitInput(m.input.Value())
 	}
 	m.inputErr = ""

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -11,24 +12,25 @@ import (
 // questionKey moves through the choices and answers with enter.
 func (m *Model) questionKey(msg tea.KeyPressMsg) tea.Cmd {
 	n := m.walker.Current()
-	switch msg.String() {
-	case "up", "k":
+	k := m.keysNow()
+	switch {
+	case key.Matches(msg, k.Up):
 		if m.cursor > 0 {
 			m.cursor--
 		}
 		return nil
-	case "down", "j":
+	case key.Matches(msg, k.Down):
 		if m.cursor < len(n.Choices)-1 {
 			m.cursor++
 		}
 		return nil
-	case "home", "g":
+	case key.Matches(msg, k.First):
 		m.cursor = 0
 		return nil
-	case "end", "G":
+	case key.Matches(msg, k.Last):
 		m.cursor = max(len(n.Choices)-1, 0)
 		return nil
-	case "enter":
+	case key.Matches(msg, k.Choose):
 		if len(n.Choices) == 0 {
 			return nil
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -158,23 +159,34 @@ func uiTrimPadding(page string) string {
 	return strings.Join(lines, "\n")
 }
 
-// resultKey scrolls the page, saves the report, or goes back.
+// resultKey scrolls the page (the viewport is driven by our bindings, not
+// its own map, so that only keys in the help move it), saves the report, or
+// goes back.
 func (m *Model) resultKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "s":
+	k, vp := m.keysNow(), &m.res.vp
+	switch {
+	case key.Matches(msg, k.Save):
 		return m.saveReport()
-	case "up", "k", "down", "j", "pgup", "pgdown", "b", "f", "space", "u", "d", "home", "end", "g", "G":
-		switch msg.String() {
-		case "home", "g":
-			m.res.vp.GotoTop()
-		case "end", "G":
-			m.res.vp.GotoBottom()
-		default:
-			m.res.vp, _ = m.res.vp.Update(msg)
-		}
-		return nil
+	case key.Matches(msg, k.ScrollUp):
+		vp.ScrollUp(1)
+	case key.Matches(msg, k.ScrollDown):
+		vp.ScrollDown(1)
+	case key.Matches(msg, k.HalfPageUp):
+		vp.HalfPageUp()
+	case key.Matches(msg, k.HalfPageDown):
+		vp.HalfPageDown()
+	case key.Matches(msg, k.PageUp):
+		vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		vp.PageDown()
+	case key.Matches(msg, k.Top):
+		vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		vp.GotoBottom()
+	default:
+		return m.globalKey(msg)
 	}
-	return m.globalKey(msg)
+	return nil
 }
 
 // resultHeaderHeight is the lines above the page: title and layer, the

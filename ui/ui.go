@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
@@ -222,8 +223,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // key routes a key press: ctrl+c first, everywhere; then the screen's keys.
+// Every handler matches against keysNow, the map the help is drawn from: a
+// key works exactly where the help lists it.
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if msg.String() == "ctrl+c" {
+	if key.Matches(msg, m.keysNow().ForceQuit) {
 		// An interrupt, not a quit: Run reports ErrInterrupted so the
 		// shell sees 130, as after any ctrl+c.
 		m.stopChecks()
@@ -247,16 +250,17 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // globalKey handles the keys every non-text screen shares. It returns nil
 // when the key is not one of them.
 func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "q":
+	k := m.keysNow()
+	switch {
+	case key.Matches(msg, k.Quit):
 		return m.quit()
-	case "?":
+	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 		return nil
-	case "r":
+	case key.Matches(msg, k.Restart):
 		return m.restart()
-	case "esc", "backspace":
+	case key.Matches(msg, k.Back):
 		return m.back()
 	}
 	return nil
@@ -390,7 +394,7 @@ const chrome = 2
 // footer is the status line (when there is news, wrapped: it may name a
 // long path) and the help.
 func (m Model) footer() string {
-	hv := m.help.View(m.keys.keysFor(m.screen))
+	hv := m.help.View(m.keysNow())
 	if m.status == "" {
 		return hv
 	}
