@@ -12,7 +12,7 @@ import (
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/decisiontree"
-	"github.com/unstuck-dev/unstuck/report"
+	"github.com/unstuck-dev/unstuck/verdict"
 )
 
 // runDiagnose runs every check the inputs allow, concurrently, then walks the
@@ -43,15 +43,18 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return 1, fmt.Errorf("the decision tree could not decide: %w", err)
 	}
-	cause := walk.Current().Cause
-	ev, summary := runner.Evidence(cause)
-	d, guidance, err := diagnosis(runner.Setup(), cause, ev, summary, results, false)
+	v, err := verdict.Of(runner, walk.Current().Cause, results)
 	if err != nil {
 		return 1, err
 	}
+	guidance, err := v.Guidance()
+	if err != nil {
+		return 1, err
+	}
+	d := v.Diagnosis(versionString(), time.Now())
 	rd := runner.Setup().Redactor
 	if o.reportFile != "" {
-		if err := os.WriteFile(o.reportFile, []byte(rd.Redact(report.Support(d))), 0o600); err != nil {
+		if err := os.WriteFile(o.reportFile, []byte(v.Report(versionString(), d.When)), 0o600); err != nil {
 			return 1, fmt.Errorf("writing the report: %w", err)
 		}
 		if !o.jsonOut {
@@ -86,28 +89,6 @@ func diagnoseChecks(tree *decisiontree.Tree) []string {
 		}
 	}
 	return ids
-}
-
-// diagnosis gathers what every output needs for one cause.
-func diagnosis(setup *checks.Setup, cause string, ev checks.Evidence, summary string, results []checks.Result, pasted bool) (report.Diagnosis, string, error) {
-	info, ok := content.CauseByID(cause)
-	if !ok {
-		return report.Diagnosis{}, "", fmt.Errorf("the tree named %q, which is not in the catalogue", cause)
-	}
-	pageSetup := setup
-	if pasted {
-		pageSetup = nil // nothing about this machine was checked
-	}
-	guidance, err := content.Guidance(cause, content.NewPageData(ev, pageSetup, summary))
-	if err != nil {
-		return report.Diagnosis{}, "", err
-	}
-	d := report.Diagnosis{
-		CauseID: cause, CauseTitle: info.Title, Layer: info.Layer,
-		Evidence: ev, Results: results, Setup: setup,
-		When: time.Now(), Version: versionString(), Pasted: pasted,
-	}
-	return d, setup.Redactor.Redact(guidance), nil
 }
 
 // knowledge is what the checks take from content/: the provider profiles

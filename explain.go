@@ -7,9 +7,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/suite"
+	"github.com/unstuck-dev/unstuck/verdict"
 )
 
 // maxPaste caps what explain reads: error texts are small, and a runaway
@@ -56,11 +58,17 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 1, nil
 	}
 	// Evidence from the pasted text only: nothing about this machine's
-	// setup was checked, so none of it is reported.
-	d, guidance, err := diagnosis(runner.Setup(), walk.Current().Cause, res.Evidence, res.Summary, nil, true)
+	// setup was checked, so none of it is reported (verdict.Of asks the
+	// runner, for which the paste is all that ran).
+	v, err := verdict.Of(runner, walk.Current().Cause, nil)
 	if err != nil {
 		return 1, err
 	}
+	guidance, err := v.Guidance()
+	if err != nil {
+		return 1, err
+	}
+	d := v.Diagnosis(versionString(), time.Now())
 	if jsonOut {
 		if err := writeJSON(stdout, rd, d, guidance, &recognised); err != nil {
 			return 1, err

@@ -23,6 +23,7 @@ var layers = [][]string{
 	{"checks/probe"},
 	{"checks/suite"},
 	{"content", "report"},
+	{"verdict"},
 	{"ui"},
 	{"."},
 }

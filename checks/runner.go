@@ -347,13 +347,25 @@ var evidenceOrder = []string{
 }
 
 // FromPaste reports whether the cause was named from pasted text rather
-// than by a live check: then nothing about this machine's setup is
-// evidence for it.
+// than by a live check: the paste named it, or the paste is all that ran.
+// Then nothing about this machine's setup is evidence for it. This is the
+// one rule; every output asks it.
 func (r *Runner) FromPaste(cause string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	res, ok := r.results[CheckPaste]
-	return ok && cause != "" && res.Cause == cause
+	if !ok || cause == "" {
+		return false
+	}
+	if res.Cause == cause {
+		return true
+	}
+	for id := range r.results {
+		if id != CheckPaste {
+			return false
+		}
+	}
+	return true
 }
 
 // Evidence merges what every check observed. When cause is not empty, the

@@ -41,7 +41,7 @@ func TestAcceptance401TrailingNewline(t *testing.T) {
 		d.press("enter")
 
 		m := d.model()
-		if m.screen != scrResult || m.res.cause.ID != "key-whitespace" {
+		if m.screen != scrResult || m.res.verdict.Cause.ID != "key-whitespace" {
 			t.Fatalf("%dx%d: walk ended at %q, not key-whitespace:\n%s", sz.w, sz.h, m.walker.Current().ID, d.screen())
 		}
 		c, _ := content.CauseByID("key-whitespace")

@@ -18,13 +18,12 @@ import (
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 	"github.com/unstuck-dev/unstuck/report"
+	"github.com/unstuck-dev/unstuck/verdict"
 )
 
 // resultState is the cause reached and its page.
 type resultState struct {
-	cause      content.Cause
-	data       content.PageData
-	results    []checks.Result // the checks that ran, for the marks line
+	verdict    verdict.Verdict // the cause, its evidence and the checks that ran
 	vp         viewport.Model
 	rendered   bool // the viewport holds a page (maybe at an older width)
 	askedWidth int  // the width of the latest render asked for
@@ -57,13 +56,10 @@ func (m *Model) enterResult(n *decisiontree.Node) tea.Cmd {
 	if c.ID == "" {
 		c.ID = n.Cause
 	}
-	ev, summary := m.o.Runner.Evidence(n.Cause)
 	vp := viewport.New()
 	vp.SoftWrap = false
 	m.res = &resultState{
-		cause:   c,
-		data:    content.NewPageData(ev, m.pageSetup(n.Cause), summary),
-		results: m.ranResults(),
+		verdict: verdict.From(m.o.Runner, c, m.ranResults()),
 		vp:      vp,
 	}
 	m.screen = scrResult
@@ -105,7 +101,7 @@ func (m *Model) renderPage() tea.Cmd {
 	latest := m.renderSeq
 	width, style := m.width, m.st.markdown
 	r.askedWidth = width
-	guidance, id, data := m.o.Guidance, r.cause.ID, r.data
+	guidance, id, data := m.o.Guidance, r.verdict.Cause.ID, r.verdict.Page()
 	redactor := m.o.Runner.Setup().Redactor
 	return func() tea.Msg {
 		if latest.Load() != seq {
@@ -200,9 +196,9 @@ func (m Model) resultHeader(w int) string {
 	if r == nil {
 		return ""
 	}
-	title := m.st.header.Render(uiOneLine(r.cause.Title))
-	if r.cause.Layer != "" {
-		title += "  " + m.st.layer.Render("layer: "+r.cause.Layer)
+	title := m.st.header.Render(uiOneLine(r.verdict.Cause.Title))
+	if r.verdict.Cause.Layer != "" {
+		title += "  " + m.st.layer.Render("layer: "+r.verdict.Cause.Layer)
 	}
 	// On a short screen the page needs every line: one line of title,
 	// no marks (the report has them).
@@ -214,13 +210,13 @@ func (m Model) resultHeader(w int) string {
 	case len(lines) > 2:
 		lines = lines[:2]
 	}
-	if len(r.results) > 0 && !short {
+	if len(r.verdict.Results) > 0 && !short {
 		// Fill lines with whole "✓ id" tokens: an ID is never split.
 		ml := []string{m.st.hint.Render("Checks:")}
-		for _, res := range r.results {
+		for _, res := range r.verdict.Results {
 			tok := m.st.mark(res.Status) + " " + res.ID
 			last, sep := &ml[len(ml)-1], "  "
-			if len(ml) == 1 && len(r.results) > 0 && *last == m.st.hint.Render("Checks:") {
+			if len(ml) == 1 && len(r.verdict.Results) > 0 && *last == m.st.hint.Render("Checks:") {
 				sep = " "
 			}
 			if ansi.StringWidth(*last)+len(sep)+ansi.StringWidth(tok) <= w {
@@ -259,21 +255,12 @@ func (m *Model) saveReport() tea.Cmd {
 		return nil
 	}
 	now := time.Now()
-	text := report.Support(report.Diagnosis{
-		CauseID: r.cause.ID, CauseTitle: r.cause.Title, Layer: r.cause.Layer,
-		Evidence: m.evidence(), Results: r.results, Setup: m.o.Runner.Setup(),
-		When: now, Version: m.o.Version, Pasted: m.o.Runner.FromPaste(r.cause.ID),
-	})
+	text := r.verdict.Report(m.o.Version, now)
 	dir := m.o.ReportDir
 	return tea.Batch(tea.SetClipboard(text), func() tea.Msg {
 		path, err := uiWriteReport(dir, now, text)
 		return reportSavedMsg{path: path, err: err}
 	})
-}
-
-func (m Model) evidence() checks.Evidence {
-	ev, _ := m.o.Runner.Evidence(m.res.cause.ID)
-	return ev
 }
 
 // uiWriteReport writes the report under a new name (never over another
@@ -330,14 +317,4 @@ func uiDropTitle(md string) string {
 		return ""
 	}
 	return md
-}
-
-// pageSetup is the setup a cause page may quote, or nil when the cause was
-// read from pasted text: the key variable and base URL of this machine are
-// not what the pasted error was about.
-func (m Model) pageSetup(cause string) *checks.Setup {
-	if m.o.Runner.FromPaste(cause) {
-		return nil
-	}
-	return m.o.Runner.Setup()
 }

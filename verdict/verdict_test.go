@@ -1,0 +1,74 @@
+package verdict
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/unstuck-dev/unstuck/checks"
+)
+
+const key = "sk-proj-VERDICTTESTKEY0123456789abcdef"
+
+func runner(t *testing.T) *checks.Runner {
+	t.Helper()
+	resolve := func(cfg checks.Config) *checks.Setup {
+		s := &checks.Setup{Config: cfg, Redactor: checks.NewRedactor(), KeyEnv: "OPENAI_API_KEY",
+			Key: checks.NewSecret(key), BaseURL: "https://api.openai.com/v1"}
+		s.Redactor.Add(key)
+		return s
+	}
+	paste := checks.Single(checks.Spec{ID: checks.CheckPaste, AnyCause: true}, func(ctx context.Context, s *checks.Setup) checks.Result {
+		if !strings.Contains(s.Config.Pasted, "429") {
+			return checks.Result{ID: checks.CheckPaste, Status: checks.Warn, Summary: "not recognised"}
+		}
+		return checks.Result{ID: checks.CheckPaste, Status: checks.Fail, Cause: "rate-limited", Summary: "pasted 429",
+			Evidence: checks.Evidence{Status: 429}}
+	})
+	present := checks.Single(checks.Spec{ID: checks.CheckKeyPresent}, func(ctx context.Context, s *checks.Setup) checks.Result {
+		return checks.Result{ID: checks.CheckKeyPresent, Status: checks.Pass, Evidence: checks.Evidence{Key: s.Key.String()}}
+	})
+	return checks.NewRunner(checks.Config{Pasted: "HTTP 429 " + key}, checks.Suite{Groups: []checks.Group{paste, present}, Resolve: resolve})
+}
+
+// One rule decides whether a verdict was read from a paste, for every
+// output: then its page quotes the paste, never this machine's setup.
+func TestPastedVerdictQuotesThePasteAlone(t *testing.T) {
+	r := runner(t)
+	r.Run(context.Background(), checks.CheckPaste)
+	v, err := Of(r, "rate-limited", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Pasted || v.Page().KeyEnv != "" || v.Page().BaseURL != "" || v.Page().Status != 429 {
+		t.Fatalf("pasted verdict: %+v page %+v", v, v.Page())
+	}
+	// The tree's fallback for an unrecognised paste is still about the
+	// paste: nothing else ran.
+	if v, _ := Of(r, "upstream-error", nil); !v.Pasted || v.Page().KeyEnv != "" {
+		t.Fatalf("fallback verdict quotes this machine: %+v", v.Page())
+	}
+	md, err := v.Guidance()
+	if err != nil || strings.Contains(md, key) {
+		t.Fatalf("guidance: %v, key shown: %v", err, strings.Contains(md, key))
+	}
+	if rep := v.Report("test", time.Now()); !strings.Contains(rep, "rate-limited") || strings.Contains(rep, key) {
+		t.Fatalf("report:\n%s", rep)
+	}
+}
+
+func TestLiveVerdictQuotesTheSetup(t *testing.T) {
+	r := runner(t)
+	r.Run(context.Background(), checks.CheckKeyPresent)
+	v, err := Of(r, "key-rejected", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Pasted || v.Page().KeyEnv != "OPENAI_API_KEY" || v.Page().BaseURL == "" {
+		t.Fatalf("live verdict: %+v page %+v", v, v.Page())
+	}
+	if _, err := Of(r, "no-such-cause", nil); err == nil {
+		t.Fatal("a cause outside the catalogue was accepted")
+	}
+}
