@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -295,7 +294,6 @@ var rootOKHosts = []string{"api.deepseek.com"}
 // BaseURL checks that the base URL parses and that its path fits the
 // protocol: the composed request URL is what the SDK will call.
 func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := newResult(s, checks.CheckBaseURL, "Base URL fits the protocol")
 	r.Evidence.BaseURL = displayURL(s.BaseURL)
 	r.Evidence.Endpoint = displayURL(s.Endpoint)
@@ -308,13 +306,13 @@ func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
 		r.Status, r.Cause = checks.Fail, "base-url-malformed"
 		r.Summary = "no base URL: " + profileTitle(s.Profile) + " has no public default address"
 		r.Details = append(r.Details, "give --base-url or set "+strings.Join(vars, " or ")+" to the address your client uses")
-		return finish(s, r, start)
+		return r
 	}
 	u, problem := parseBaseURL(s.BaseURL)
 	if problem != "" {
 		r.Status, r.Cause = checks.Fail, "base-url-malformed"
 		r.Summary = "the base URL " + problem
-		return finish(s, r, start)
+		return r
 	}
 	if u.User != nil {
 		r.Details = append(r.Details, "the base URL holds credentials (user:password@); they are masked here and sent as Basic auth by some clients")
@@ -326,17 +324,17 @@ func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
 		if fix != "" {
 			r.Details = append(r.Details, fix)
 		}
-		return finish(s, r, start)
+		return r
 	}
 	if strings.EqualFold(u.Scheme, "http") && !isLocalNetwork(u.Hostname()) {
 		r.Status = checks.Warn
 		r.Summary = "plain http:// to " + u.Hostname() + ": the key travels unencrypted, and many servers redirect or refuse it"
 		r.Details = append(r.Details, "use https://"+strings.TrimPrefix(displayURL(s.BaseURL), "http://"))
-		return finish(s, r, start)
+		return r
 	}
 	r.Status = checks.Pass
 	r.Summary = displayURL(s.BaseURL) + " fits the " + s.Protocol + " protocol"
-	return finish(s, r, start)
+	return r
 }
 
 // checkBasePath compares the base URL's path with what the protocol's

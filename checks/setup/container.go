@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
 )
@@ -51,7 +50,6 @@ func detectContainer(env checks.Env) (bool, string) {
 // localhost is the container itself, not the machine running the model
 // server.
 func Container(_ context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := newResult(s, checks.CheckContainer, "Base URL reachable from inside a container")
 	r.Evidence.BaseURL = displayURL(s.BaseURL)
 
@@ -63,19 +61,19 @@ func Container(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	if !in {
 		r.Status, r.Summary = checks.Skip, "not running in a container"
-		return finish(s, r, start)
+		return r
 	}
 	r.Details = append(r.Details, "running in a container ("+why+")")
 
 	u, problem := parseBaseURL(s.BaseURL)
 	if problem != "" {
 		r.Status, r.Summary = checks.Skip, "no usable base URL to check"
-		return finish(s, r, start)
+		return r
 	}
 	host := u.Hostname()
 	if !isLoopback(host) {
 		r.Status, r.Summary = checks.Pass, host+" is not this container's own loopback"
-		return finish(s, r, start)
+		return r
 	}
 	port := u.Port()
 	hostPort := func(h string) string {
@@ -100,5 +98,5 @@ func Container(_ context.Context, s *checks.Setup) checks.Result {
 		"server in another container of the same compose project: use its service name, e.g. "+swap("ollama"),
 		"a server that listens on 127.0.0.1 only must listen on 0.0.0.0 to be reachable from containers",
 	)
-	return finish(s, r, start)
+	return r
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -206,11 +205,10 @@ func dockerValue(l envLine) (string, bool) {
 // way with dotenv and another way with docker or a shell is a key that
 // "is right" but fails.
 func EnvFile(_ context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := newResult(s, checks.CheckEnvFile, ".env file reads the same in every loader")
 	if s.EnvFilePath == "" {
 		r.Status, r.Summary = checks.Skip, "no .env file found in the working directory or its parents"
-		return finish(s, r, start)
+		return r
 	}
 	data, err := readCapped(s.EnvFilePath, envFileCap)
 	switch {
@@ -219,12 +217,12 @@ func EnvFile(_ context.Context, s *checks.Setup) checks.Result {
 	case err != nil:
 		r.Status = checks.Warn
 		r.Summary = "cannot read " + s.EnvFilePath + ": " + errText(err)
-		return finish(s, r, start)
+		return r
 	}
 	if bytes.IndexByte(data, 0) >= 0 && !(len(data) >= 2 && (data[0] == 0xFF || data[0] == 0xFE)) {
 		r.Status = checks.Warn
 		r.Summary = s.EnvFilePath + " is not a text file (it holds NUL bytes); loaders will misread it"
-		return finish(s, r, start)
+		return r
 	}
 
 	keyVars := map[string]bool{}
@@ -241,7 +239,7 @@ func EnvFile(_ context.Context, s *checks.Setup) checks.Result {
 		if len(r.Details) > 0 {
 			r.Status = checks.Warn
 		}
-		return finish(s, r, start)
+		return r
 	}
 
 	r.Cause, r.Status = "env-file-syntax", checks.Warn
@@ -270,7 +268,7 @@ func EnvFile(_ context.Context, s *checks.Setup) checks.Result {
 		}
 		r.Details = append(r.Details, f.String())
 	}
-	return finish(s, r, start)
+	return r
 }
 
 // uTF16Mentions reports whether a UTF-16 file names the variable.

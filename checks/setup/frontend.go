@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
 )
@@ -21,7 +20,6 @@ var frontendFiles = []string{".env", ".env.local", ".env.development", ".env.dev
 // FrontendEnv warns when a key sits in a variable that front-end bundlers
 // publish to every visitor's browser.
 func FrontendEnv(_ context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := keyResult(s, checks.CheckFrontendEnv, "No key in front-end variables")
 	known := map[string]bool{}
 	for _, src := range s.Sources {
@@ -61,7 +59,7 @@ func FrontendEnv(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	if len(hits) == 0 {
 		r.Status, r.Summary = checks.Pass, "no key in NEXT_PUBLIC_, VITE_, REACT_APP_ or other front-end variables"
-		return finish(s, r, start)
+		return r
 	}
 	r.Status, r.Cause = checks.Warn, "key-in-frontend-env"
 	r.Summary = hits[0].name + " (" + hits[0].where + ") holds a key: bundlers ship it to every visitor's browser"
@@ -70,7 +68,7 @@ func FrontendEnv(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	r.Details = append(r.Details,
 		"rename it without the public prefix (e.g. "+strings.TrimPrefix(stripFrontendPrefix(hits[0].name), "_")+"), call the API from a server route (/api/chat), and rotate the key if the site was ever built with it")
-	return finish(s, r, start)
+	return r
 }
 
 func frontendName(n string) bool {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -52,12 +51,11 @@ func envFileWhere(s *checks.Setup, src checks.KeySource) string {
 // KeyPresent checks that the variable the client reads is set in the
 // process environment, where the SDKs look.
 func KeyPresent(_ context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := keyResult(s, checks.CheckKeyPresent, "API key is set")
 	if s.KeyEnv == "" {
 		r.Status, r.Cause = checks.Fail, "key-missing"
 		r.Summary = "no variable to read the key from: pass --key-env NAME"
-		return finish(s, r, start)
+		return r
 	}
 	if !s.Key.Empty() {
 		r.Status = checks.Pass
@@ -66,7 +64,7 @@ func KeyPresent(_ context.Context, s *checks.Setup) checks.Result {
 		if len(s.Profile.KeyEnvs) > 0 && !slices.Contains(s.Profile.KeyEnvs, s.KeyEnv) && s.Config.KeyEnv == "" {
 			r.Details = append(r.Details, strings.Join(s.Profile.KeyEnvs, " and ")+" ("+profileTitle(s.Profile)+"'s own variable) is not set: the SDK falls back to "+s.KeyEnv+" — make sure that is a "+profileTitle(s.Profile)+" key")
 		}
-		return finish(s, r, start)
+		return r
 	}
 
 	r.Status = checks.Fail
@@ -85,7 +83,7 @@ func KeyPresent(_ context.Context, s *checks.Setup) checks.Result {
 			"load it in the app (Python: from dotenv import load_dotenv; load_dotenv() — Node: node --env-file=.env, or import 'dotenv/config')",
 			"or export it in the shell that starts the app: set -a; . ./.env; set +a",
 		)
-		return finish(s, r, start)
+		return r
 	}
 
 	r.Cause = "key-missing"
@@ -107,7 +105,7 @@ func KeyPresent(_ context.Context, s *checks.Setup) checks.Result {
 	if s.ProfileReason != "" {
 		r.Details = append(r.Details, "profile "+s.Profile.Name+" ("+s.ProfileReason+")")
 	}
-	return finish(s, r, start)
+	return r
 }
 
 func suggestProvider(s *checks.Setup, varName string) string {
@@ -122,7 +120,6 @@ func suggestProvider(s *checks.Setup, varName string) string {
 // KeySources warns when the key the client uses is not the only one around:
 // the classic "I changed the key but nothing changed".
 func KeySources(_ context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := keyResult(s, checks.CheckKeySources, "One key, from one place")
 	own := clientKeyVars(s)
 	var mine, others []checks.KeySource
@@ -135,7 +132,7 @@ func KeySources(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	if len(mine) == 0 {
 		r.Status, r.Summary = checks.Skip, "no key found in the environment, .env or shell profiles"
-		return finish(s, r, start)
+		return r
 	}
 
 	distinct := map[string]bool{}
@@ -176,7 +173,7 @@ func KeySources(_ context.Context, s *checks.Setup) checks.Result {
 		} else {
 			r.Summary = "the same key in every place (" + plural(len(mine), "source", "sources") + ")"
 		}
-		return finish(s, r, start)
+		return r
 	}
 	r.Status, r.Cause = checks.Warn, "key-shadowed"
 	used := "the " + s.KeySource + " (" + s.KeyEnv + ": " + checks.Fingerprint(winner) + ")"
@@ -184,7 +181,7 @@ func KeySources(_ context.Context, s *checks.Setup) checks.Result {
 		used = "none yet — the environment has no " + s.KeyEnv
 	}
 	r.Summary = fmt.Sprintf("%d different keys for this client: it uses %s", len(distinct), used)
-	return finish(s, r, start)
+	return r
 }
 
 // alsoRead explains why a second variable of the same client matters.
@@ -352,12 +349,11 @@ func linePositions(ps []int) string {
 // %-escapes, "Bearer " prefix or stray characters — each a 401 although the
 // key "is right".
 func KeyHygiene(_ context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := keyResult(s, checks.CheckKeyHygiene, "API key is written cleanly")
 	key, from := keyUnderTest(s)
 	if key == "" {
 		r.Status, r.Summary = checks.Skip, "no key to examine"
-		return finish(s, r, start)
+		return r
 	}
 	if s.Key.Empty() {
 		r.Evidence.Key = keyEvidence(checks.NewSecret(key), from)
@@ -366,7 +362,7 @@ func KeyHygiene(_ context.Context, s *checks.Setup) checks.Result {
 	if len(fs) == 0 {
 		r.Status = checks.Pass
 		r.Summary = from + " is a clean token (" + strconv.Itoa(len([]rune(key))) + " characters, no spaces, quotes or escapes)"
-		return finish(s, r, start)
+		return r
 	}
 	for _, f := range fs {
 		r.Details = append(r.Details, f.text)
@@ -382,9 +378,9 @@ func KeyHygiene(_ context.Context, s *checks.Setup) checks.Result {
 				if c == "key-wrong-platform" {
 					r.Summary = from + " is not an API key: " + strings.TrimPrefix(f.text, "the value ")
 				}
-				return finish(s, r, start)
+				return r
 			}
 		}
 	}
-	return finish(s, r, start)
+	return r
 }

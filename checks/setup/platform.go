@@ -3,7 +3,6 @@ package setup
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
 )
@@ -43,12 +42,11 @@ func platformOfHost(issuers []checks.KeyIssuer, host string) (checks.KeyIssuer, 
 // points at: an Anthropic key sent to OpenAI, or a relay's request without
 // the relay's key prefix, is refused with a 401 that looks like a bad key.
 func KeyPlatform(_ context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := keyResult(s, checks.CheckKeyPlatform, "API key belongs to this platform")
 	key, from := keyUnderTest(s)
 	if key == "" {
 		r.Status, r.Summary = checks.Skip, "no key to examine"
-		return finish(s, r, start)
+		return r
 	}
 	key = strings.TrimFunc(strings.Trim(strings.TrimFunc(key, isBlank), `"'`), isBlank)
 	if l := strings.ToLower(key); strings.HasPrefix(l, "bearer ") {
@@ -68,7 +66,7 @@ func KeyPlatform(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	fail := func(summary string) checks.Result {
 		r.Status, r.Cause, r.Summary = checks.Fail, "key-wrong-platform", summary
-		return finish(s, r, start)
+		return r
 	}
 
 	if kp.NotAPIKey != "" {
@@ -110,5 +108,5 @@ func KeyPlatform(_ context.Context, s *checks.Setup) checks.Result {
 		r.Summary = from + " is " + kp.Title + "; " + profileTitle(s.Profile) + " may accept it"
 		r.Details = append(r.Details, "relays and gateways usually issue their own keys: a provider key works only if this one forwards it")
 	}
-	return finish(s, r, start)
+	return r
 }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
 )
@@ -272,26 +271,6 @@ func newResult(s *checks.Setup, id, title string) checks.Result {
 			Model:    s.Model,
 		},
 	}
-}
-
-// finish stamps the duration and runs every text field through the
-// redactor, so that no check can leak a secret by mistake.
-func finish(s *checks.Setup, r checks.Result, start time.Time) checks.Result {
-	red := s.Redactor
-	r.Summary = red.Redact(r.Summary)
-	for i, d := range r.Details {
-		r.Details[i] = red.Redact(d)
-	}
-	for k, v := range r.Facts {
-		r.Facts[k] = red.Redact(v)
-	}
-	e := &r.Evidence
-	e.BaseURL = red.Redact(e.BaseURL)
-	e.Endpoint = red.Redact(e.Endpoint)
-	e.Model = red.Redact(e.Model)
-	e.KeySource = red.Redact(e.KeySource)
-	r.Duration = time.Since(start)
-	return r
 }
 
 // plural is "1 line" / "3 lines".
