@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"syscall"
+
+	"github.com/unstuck-dev/unstuck/checks"
 )
 
 // Transport errors: the call never got an HTTP answer. Go's typed errors are
@@ -45,14 +47,18 @@ func clsTransport(err error) (cause, layer, reason string) {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection-refused", "tcp", "nothing listens on that host and port (connection refused)"
 	}
-	// The network client's own errors (httpclient.go), read by their words
-	// so that this file does not depend on their types.
+	// The network client's own errors (checks/errors.go), read by type.
+	var (
+		keyErr *checks.KeyUnsendableError
+		redir  *checks.RedirectError
+		urlErr *checks.URLError
+	)
 	switch {
-	case strings.Contains(msg, "line break or control character"):
+	case errors.As(err, &keyErr):
 		return "key-whitespace", "", "the key holds a line break or control character, so no client can send it"
-	case strings.Contains(msg, "redirect loop") || strings.Contains(msg, "redirects:"):
+	case errors.As(err, &redir):
 		return "base-url-path", "http", "the URL redirects in circles or too often: it is a website's address, not the API's"
-	case strings.Contains(msg, "cannot send to this url"):
+	case errors.As(err, &urlErr):
 		return "base-url-malformed", "", "the base URL cannot be sent to: " + clsOneLine(err)
 	}
 	if cause, layer, reason := clsTransportText(msg); cause != "" {

@@ -161,7 +161,7 @@ func newClient(s *checks.Setup, h netHooks) *Client {
 		MaxResponseHeaderBytes: 64 << 10,
 		OnProxyConnectResponse: func(_ context.Context, p *url.URL, _ *http.Request, resp *http.Response) error {
 			if resp.StatusCode != http.StatusOK {
-				return &ProxyRefusedError{Proxy: netProxyDisplay(p), Status: resp.StatusCode, Text: resp.Status}
+				return &checks.ProxyRefusedError{Proxy: netProxyDisplay(p), Status: resp.StatusCode, Text: resp.Status}
 			}
 			return nil
 		},
@@ -326,9 +326,16 @@ func (c *Client) Open(ctx context.Context, call Call) (*Reply, error) {
 		r := &Reply{call: nc}
 		r.fill(nc)
 		r.finish()
+		// A step that timed out on the way to a proxy is the proxy's: say
+		// which one, so that the error alone tells.
+		if te, ok := err.(*checks.TimeoutError); ok && te.Proxy == "" && r.Proxy != "" {
+			stamped := *te
+			stamped.Proxy = r.Proxy
+			err = &stamped
+		}
 		return r, err
 	}
-	nc.steps.enter("reading the answer")
+	nc.steps.enter(checks.StepBody)
 	r := &Reply{
 		Status:      resp.StatusCode,
 		Header:      resp.Header,
@@ -342,7 +349,7 @@ func (c *Client) Open(ctx context.Context, call Call) (*Reply, error) {
 }
 
 // Read reads the body, decoded and capped. Past the cap it returns
-// errNetTruncated; when the step timer runs out, a *TimeoutError.
+// errNetTruncated; when the step timer runs out, a *checks.TimeoutError.
 func (r *Reply) Read(p []byte) (int, error) {
 	if r.body == nil {
 		return 0, io.EOF
@@ -393,10 +400,10 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	}
 	req, err := http.NewRequestWithContext(ctx, method, call.URL, body)
 	if err != nil {
-		return nil, &netURLError{URL: call.URL, Err: err}
+		return nil, &checks.URLError{URL: call.URL, Err: err}
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return nil, &netURLError{URL: call.URL, Err: fmt.Errorf("unsupported scheme %q", req.URL.Scheme)}
+		return nil, &checks.URLError{URL: call.URL, Err: fmt.Errorf("unsupported scheme %q", req.URL.Scheme)}
 	}
 	req.Header.Set("User-Agent", netUserAgent)
 	accept := call.Accept
@@ -421,7 +428,7 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	if form != AuthNone && !s.Key.Empty() {
 		key := s.Key.Reveal()
 		if !httpguts.ValidHeaderFieldValue(key) {
-			return nil, &KeyUnsendableError{Header: form.Header()}
+			return nil, &checks.KeyUnsendableError{Header: form.Header()}
 		}
 		switch form {
 		case AuthBearer:
@@ -435,7 +442,7 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	if form != AuthNone {
 		for _, h := range s.Headers {
 			if !httpguts.ValidHeaderFieldName(h.Name) || !httpguts.ValidHeaderFieldValue(h.Value) {
-				return nil, fmt.Errorf("the header %q given with --header cannot be sent: its name or value holds invalid characters", h.Name)
+				return nil, &checks.HeaderUnsendableError{Name: h.Name}
 			}
 			req.Header.Set(h.Name, h.Value)
 		}
@@ -462,11 +469,11 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	hops = append(hops, req.URL.Redacted())
 	for _, v := range via {
 		if v.URL.String() == req.URL.String() {
-			return &RedirectError{Hops: hops, Loop: true}
+			return &checks.RedirectError{Hops: hops, Loop: true, Limit: netMaxRedirects}
 		}
 	}
 	if len(via) > netMaxRedirects {
-		return &RedirectError{Hops: hops}
+		return &checks.RedirectError{Hops: hops, Limit: netMaxRedirects}
 	}
 	first := via[0].URL
 	left := !netSameOrigin(req.URL, first)
@@ -531,31 +538,31 @@ func (nc *netCall) trace() *httptrace.ClientTrace {
 	}
 	return &httptrace.ClientTrace{
 		DNSStart: func(httptrace.DNSStartInfo) {
-			nc.steps.enter("looking up the host")
+			nc.steps.enter(checks.StepLookup)
 			at(func(t time.Time) { nc.dnsAt = t })
 		},
 		DNSDone: func(httptrace.DNSDoneInfo) {
 			at(func(t time.Time) { nc.timing.DNS = t.Sub(nc.dnsAt) })
 		},
 		ConnectStart: func(string, string) {
-			nc.steps.enter("connecting")
+			nc.steps.enter(checks.StepConnect)
 			at(func(t time.Time) { nc.connAt = t })
 		},
 		ConnectDone: func(string, string, error) {
 			at(func(t time.Time) { nc.timing.Connect = t.Sub(nc.connAt) })
 		},
 		TLSHandshakeStart: func() {
-			nc.steps.enter("the TLS handshake")
+			nc.steps.enter(checks.StepTLS)
 			at(func(t time.Time) { nc.tlsAt = t })
 		},
 		TLSHandshakeDone: func(tls.ConnectionState, error) {
 			at(func(t time.Time) { nc.timing.TLS = t.Sub(nc.tlsAt) })
 		},
 		WroteRequest: func(httptrace.WroteRequestInfo) {
-			nc.steps.enter("waiting for the first byte of the answer")
+			nc.steps.enter(checks.StepFirstByte)
 		},
 		GotFirstResponseByte: func() {
-			nc.steps.enter("reading the answer's headers")
+			nc.steps.enter(checks.StepHeaders)
 			at(func(t time.Time) { nc.timing.TTFB = t.Sub(nc.start) })
 		},
 	}
@@ -563,27 +570,27 @@ func (nc *netCall) trace() *httptrace.ClientTrace {
 
 // netSteps bounds each step of a call by the timeout: every step (lookup,
 // connect, handshake, first byte, body) restarts the clock, and when one runs
-// out the call is cancelled with a *TimeoutError naming that step.
+// out the call is cancelled with a *checks.TimeoutError naming that step.
 type netSteps struct {
 	mu     sync.Mutex
-	step   string
+	step   checks.Step
 	d      time.Duration
 	t      *time.Timer
 	cancel context.CancelCauseFunc
 }
 
 func netStartSteps(d time.Duration, cancel context.CancelCauseFunc) *netSteps {
-	s := &netSteps{step: "connecting", d: d, cancel: cancel}
+	s := &netSteps{step: checks.StepConnect, d: d, cancel: cancel}
 	s.t = time.AfterFunc(d, func() {
 		s.mu.Lock()
 		step := s.step
 		s.mu.Unlock()
-		cancel(&TimeoutError{Step: step, After: d})
+		cancel(&checks.TimeoutError{Step: step, After: d})
 	})
 	return s
 }
 
-func (s *netSteps) enter(step string) {
+func (s *netSteps) enter(step checks.Step) {
 	s.mu.Lock()
 	s.step = step
 	s.t.Reset(s.d)
@@ -658,7 +665,7 @@ func (b *netBody) explain(err error) error {
 		return err
 	}
 	if cause := context.Cause(b.ctx); cause != nil {
-		var te *TimeoutError
+		var te *checks.TimeoutError
 		if errors.As(cause, &te) {
 			return te
 		}
@@ -674,63 +681,6 @@ func (b *netBody) Close() error {
 	})
 	return err
 }
-
-// TimeoutError is a network step that did not finish within --timeout.
-type TimeoutError struct {
-	Step  string // "connecting", "waiting for the first byte of the answer", …
-	After time.Duration
-}
-
-func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("no progress for %s while %s", e.After, e.Step)
-}
-
-// Timeout makes TimeoutError a net.Error timeout.
-func (e *TimeoutError) Timeout() bool { return true }
-
-// Temporary is part of net.Error.
-func (e *TimeoutError) Temporary() bool { return true }
-
-// ProxyRefusedError is a proxy that answered CONNECT with something else than 200.
-type ProxyRefusedError struct {
-	Proxy  string // without credentials
-	Status int
-	Text   string
-}
-
-func (e *ProxyRefusedError) Error() string {
-	return fmt.Sprintf("the proxy %s refused to open a tunnel: %s", e.Proxy, e.Text)
-}
-
-// RedirectError is a redirect chain that looped or ran too long.
-type RedirectError struct {
-	Hops []string
-	Loop bool
-}
-
-func (e *RedirectError) Error() string {
-	if e.Loop {
-		return "redirect loop: " + strings.Join(e.Hops, " → ")
-	}
-	return fmt.Sprintf("more than %d redirects: %s", netMaxRedirects, strings.Join(e.Hops, " → "))
-}
-
-// KeyUnsendableError is a key that no HTTP client can put in a header: it
-// holds a line break or another control character.
-type KeyUnsendableError struct{ Header string }
-
-func (e *KeyUnsendableError) Error() string {
-	return "the key holds a line break or control character, so it cannot be sent in the " + e.Header + " header"
-}
-
-// netURLError is a URL the client cannot send to.
-type netURLError struct {
-	URL string
-	Err error
-}
-
-func (e *netURLError) Error() string { return "cannot send to this URL: " + e.Err.Error() }
-func (e *netURLError) Unwrap() error { return e.Err }
 
 // netSession is what the network checks of one Setup share: one client, the
 // models list fetched once (Models and AuthHeader both read it), and the

@@ -102,7 +102,7 @@ func TestClientRefusesKeyWithLineBreak(t *testing.T) {
 	srv := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.record(r) }))
 	s := netSetup(t, "openai", srv.URL, netHooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret(netTestKey + "\n") })
 	_, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
-	var ke *KeyUnsendableError
+	var ke *checks.KeyUnsendableError
 	if !errors.As(err, &ke) {
 		t.Fatalf("err = %v, want KeyUnsendableError", err)
 	}
@@ -135,11 +135,11 @@ func TestClientSilentServerTimesOut(t *testing.T) {
 	addr := netSilent(t)
 	s := netSetup(t, "openai", "http://"+addr+"/v1", netHooks{}, netTimeout(200*time.Millisecond))
 	r, err := netDo(t, s, Call{URL: s.ModelsURL})
-	var te *TimeoutError
+	var te *checks.TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("err = %v, want a TimeoutError", err)
 	}
-	if !strings.Contains(te.Step, "first byte") {
+	if te.Step != checks.StepFirstByte {
 		t.Errorf("step %q, want waiting for the first byte", te.Step)
 	}
 	if r == nil {
@@ -169,8 +169,8 @@ func TestClientTricklingBodyIsBounded(t *testing.T) {
 	}))
 	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{}, netTimeout(200*time.Millisecond))
 	_, err := netDo(t, s, Call{URL: s.ModelsURL})
-	var te *TimeoutError
-	if !errors.As(err, &te) || !strings.Contains(te.Step, "reading") {
+	var te *checks.TimeoutError
+	if !errors.As(err, &te) || (te.Step != checks.StepHeaders && te.Step != checks.StepBody) {
 		t.Fatalf("err = %v, want a timeout while reading the answer", err)
 	}
 }
@@ -248,7 +248,7 @@ func TestClientRedirectLoopStops(t *testing.T) {
 	}))
 	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
 	_, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
-	var re *RedirectError
+	var re *checks.RedirectError
 	if !errors.As(err, &re) || !re.Loop {
 		t.Fatalf("err = %v, want a redirect loop", err)
 	}
@@ -263,7 +263,7 @@ func TestClientRedirectTooLong(t *testing.T) {
 	}))
 	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
 	_, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
-	var re *RedirectError
+	var re *checks.RedirectError
 	if !errors.As(err, &re) || re.Loop {
 		t.Fatalf("err = %v, want too many redirects", err)
 	}

@@ -485,11 +485,11 @@ type netFailure struct {
 // proxy, so that a failure to reach it is the proxy's, not the API's.
 func netExplain(err error, viaProxy bool) netFailure {
 	var (
-		te  *TimeoutError
-		pre *ProxyRefusedError
-		re  *RedirectError
-		ke  *KeyUnsendableError
-		ue  *netURLError
+		te  *checks.TimeoutError
+		pre *checks.ProxyRefusedError
+		re  *checks.RedirectError
+		ke  *checks.KeyUnsendableError
+		ue  *checks.URLError
 		de  *net.DNSError
 		oe  *net.OpError
 		ua  x509.UnknownAuthorityError
@@ -580,13 +580,13 @@ func netExplain(err error, viaProxy bool) netFailure {
 }
 
 // netStepLayer maps a client step to its layer.
-func netStepLayer(step string) string {
-	switch {
-	case strings.Contains(step, "looking up"):
+func netStepLayer(step checks.Step) string {
+	switch step {
+	case checks.StepLookup:
 		return "dns"
-	case strings.Contains(step, "connecting"):
+	case checks.StepConnect:
 		return "tcp"
-	case strings.Contains(step, "TLS"):
+	case checks.StepTLS:
 		return "tls"
 	}
 	return "http"

@@ -316,7 +316,7 @@ func readWhole(rep *Reply) netStream {
 
 // netJudgeStream turns what the stream showed into the result.
 func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st netStream) {
-	var te *TimeoutError
+	var te *checks.TimeoutError
 	switch {
 	case st.errData != nil:
 		cl := classify.Classify(rep.Status, rep.Header, st.errData, nil)
