@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/classify"
 )
 
 // AuthHeader finds out whether a 401 is about the header rather than the key.
@@ -41,7 +42,7 @@ func AuthHeader(ctx context.Context, s *checks.Setup) checks.Result {
 	rep, err := ns.client.Do(ctx, Call{URL: netModelsURL(s), Auth: other})
 	if err != nil {
 		r.Status = checks.Skip
-		r.Summary = "could not try " + other.Header() + ": " + netExplain(err, rep != nil && rep.Proxy != "").Summary
+		r.Summary = "could not try " + other.Header() + ": " + classify.Transport(err).Reason
 		return done()
 	}
 	r.Facts["auth-header.http"] = strconv.Itoa(rep.Status)

@@ -104,6 +104,7 @@ type Client struct {
 	proxy    func(*url.URL) (*url.URL, error)
 	resolver netResolver    // nil: the system resolver
 	roots    *x509.CertPool // nil: the system roots
+	dialHook dialFunc       // nil: net.Dialer
 	hc       *http.Client
 
 	slowAfter time.Duration // an answer this slow is slow-response
@@ -115,10 +116,15 @@ type netResolver interface {
 	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
 }
 
-// netHooks are what tests inject: a resolver and trusted roots.
+// dialFunc opens a TCP connection, as net.Dialer.DialContext does.
+type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// netHooks are what tests inject: a resolver, trusted roots, and a dialer
+// that fails the way a real network does (a typed error, no packet sent).
 type netHooks struct {
 	resolver  netResolver
 	roots     *x509.CertPool
+	dial      dialFunc      // every TCP connect, the ladder's included
 	slowAfter time.Duration // 0: netSlowAfter
 }
 
@@ -132,6 +138,7 @@ func newClient(s *checks.Setup, h netHooks) *Client {
 		proxy:    netProxyFunc(s.Config.Env),
 		resolver: h.resolver,
 		roots:    h.roots,
+		dialHook: h.dial,
 
 		slowAfter: netSlowAfter,
 	}
@@ -213,13 +220,13 @@ func netProxyDisplay(p *url.URL) string {
 func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	// The step timer bounds lookup and connect one by one and names the
 	// step; this is only a backstop.
-	d := net.Dialer{Timeout: 2 * c.timeout}
+	backstop := 2 * c.timeout
 	if c.resolver == nil {
-		return d.DialContext(ctx, network, addr)
+		return c.connect(ctx, network, addr, backstop)
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || net.ParseIP(host) != nil {
-		return d.DialContext(ctx, network, addr)
+		return c.connect(ctx, network, addr, backstop)
 	}
 	trace := httptrace.ContextClientTrace(ctx)
 	if trace != nil && trace.DNSStart != nil {
@@ -234,7 +241,7 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	}
 	var first error
 	for _, ip := range ips {
-		conn, err := d.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
+		conn, err := c.connect(ctx, network, net.JoinHostPort(ip.String(), port), backstop)
 		if err == nil {
 			return conn, nil
 		}
@@ -246,6 +253,15 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 		first = &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}}
 	}
 	return nil, first
+}
+
+// connect opens one TCP connection, bounded by timeout.
+func (c *Client) connect(ctx context.Context, network, addr string, timeout time.Duration) (net.Conn, error) {
+	if c.dialHook != nil {
+		return c.dialHook(ctx, network, addr)
+	}
+	d := net.Dialer{Timeout: timeout}
+	return d.DialContext(ctx, network, addr)
 }
 
 // Call is one HTTP request a check makes.

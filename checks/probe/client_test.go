@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/classify"
 )
 
 func TestClientSendsKeyOnlyInItsHeader(t *testing.T) {
@@ -112,8 +113,8 @@ func TestClientRefusesKeyWithLineBreak(t *testing.T) {
 	if hits.n.Load() != 0 {
 		t.Error("a request was sent")
 	}
-	if f := netExplain(err, false); f.Cause != "key-whitespace" {
-		t.Errorf("cause %q, want key-whitespace", f.Cause)
+	if v := classify.Transport(err); v.Cause != "key-whitespace" {
+		t.Errorf("cause %q, want key-whitespace", v.Cause)
 	}
 }
 
@@ -145,8 +146,8 @@ func TestClientSilentServerTimesOut(t *testing.T) {
 	if r == nil {
 		t.Fatal("no reply with timings")
 	}
-	if f := netExplain(err, false); f.Cause != "timeout" || f.Layer != "http" {
-		t.Errorf("explained as %+v", f)
+	if v := classify.Transport(err); v.Cause != "timeout" || v.Layer != "http" {
+		t.Errorf("explained as %+v", v)
 	}
 }
 
@@ -252,8 +253,8 @@ func TestClientRedirectLoopStops(t *testing.T) {
 	if !errors.As(err, &re) || !re.Loop {
 		t.Fatalf("err = %v, want a redirect loop", err)
 	}
-	if !strings.Contains(netExplain(err, false).Summary, "redirect loop") {
-		t.Errorf("summary %q", netExplain(err, false).Summary)
+	if v := classify.Transport(err); !strings.Contains(v.Reason, "redirect loop") || v.Cause != "base-url-path" {
+		t.Errorf("explained as %+v", v)
 	}
 }
 

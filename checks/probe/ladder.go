@@ -7,15 +7,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/classify"
 	"golang.org/x/net/proxy"
 )
 
@@ -202,8 +201,8 @@ func (l *netLadder) direct(ctx context.Context) {
 		if err != nil {
 			// A name that does not resolve, or a DNS server that does not
 			// answer: either way the name is what fails.
-			f := netExplain(err, false)
-			l.fail(1, start, "dns-failure", f.Summary, f.Details...)
+			v := classify.Transport(err)
+			l.fail(1, start, "dns-failure", v.Reason, v.Details...)
 			l.skipRest(1)
 			return
 		}
@@ -221,8 +220,8 @@ func (l *netLadder) direct(ctx context.Context) {
 		}
 	}
 	if conn == nil {
-		f := netExplain(err, false)
-		l.fail(2, start, f.Cause, f.Summary, f.Details...)
+		v := classify.Transport(err)
+		l.fail(2, start, v.Cause, v.Reason, v.Details...)
 		l.skipRest(2)
 		return
 	}
@@ -277,8 +276,7 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 	}
 	conn, err := l.c.dialHostStep(ctx, net.JoinHostPort(p.Hostname(), port))
 	if err != nil {
-		f := netExplain(err, false)
-		l.fail(0, start, "proxy-failure", "cannot reach the proxy "+display+": "+f.Summary,
+		l.fail(0, start, "proxy-failure", "cannot reach the proxy "+display+": "+classify.Transport(err).Reason,
 			"The proxy comes from HTTPS_PROXY / HTTP_PROXY; unset it if you do not need it, or add "+l.host+" to NO_PROXY.")
 		l.skipRest(0)
 		return
@@ -290,7 +288,7 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 		err := tc.HandshakeContext(stepCtx)
 		cancel()
 		if err != nil {
-			l.fail(0, start, "proxy-failure", "TLS with the proxy "+display+" failed: "+netExplain(err, false).Summary)
+			l.fail(0, start, "proxy-failure", "TLS with the proxy "+display+" failed: "+classify.Transport(err).Reason)
 			l.skipRest(0)
 			return
 		}
@@ -306,9 +304,7 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 	status, text, err := l.connect(ctx, conn, p)
 	switch {
 	case err != nil:
-		f := netExplain(err, false)
-		cause := "proxy-failure"
-		l.fail(0, start, cause, "the proxy "+display+" did not answer the tunnel request: "+f.Summary)
+		l.fail(0, start, "proxy-failure", "the proxy "+display+" did not answer the tunnel request: "+classify.Transport(err).Reason)
 		l.skipRest(0)
 		return
 	case status == http.StatusProxyAuthRequired:
@@ -392,24 +388,24 @@ func (l *netLadder) handshake(ctx context.Context, conn net.Conn) {
 	err := tc.HandshakeContext(stepCtx)
 	var certLines []string
 	if len(peer) > 0 {
-		certLines = netCertDetails(peer[0])
+		certLines = classify.CertDetails(peer[0])
 	}
 	if err != nil {
-		f := netExplain(err, false)
+		v := classify.Transport(err)
 		if stepCtx.Err() != nil {
-			f = netFailure{Cause: "timeout", Summary: "no TLS answer within " + l.c.timeout.String()}
+			v = classify.Verdict{Cause: "timeout", Reason: "no TLS answer within " + l.c.timeout.String()}
 		}
-		if f.Cause == "" {
-			f.Cause = "tls-failure"
+		if v.Cause == "" {
+			v.Cause = "tls-failure"
 		}
-		if len(f.Details) == 0 || len(certLines) == 0 || f.Details[0] != certLines[0] {
-			f.Details = append(f.Details, certLines...)
+		if len(v.Details) == 0 || len(certLines) == 0 || v.Details[0] != certLines[0] {
+			v.Details = append(v.Details, certLines...)
 		}
-		l.fail(3, start, f.Cause, f.Summary, f.Details...)
+		l.fail(3, start, v.Cause, v.Reason, v.Details...)
 		return
 	}
 	st := tc.ConnectionState()
-	l.pass(3, start, fmt.Sprintf("%s with %s, certificate from %s", tls.VersionName(st.Version), l.host, netCertIssuer(peer[0])), certLines...)
+	l.pass(3, start, fmt.Sprintf("%s with %s, certificate from %s", tls.VersionName(st.Version), l.host, classify.CertIssuer(peer[0])), certLines...)
 }
 
 func netAddrList(ips []net.IPAddr) string {
@@ -445,8 +441,7 @@ func (c *Client) lookup(ctx context.Context, host string) ([]net.IPAddr, error) 
 
 // dialStep opens a TCP connection to an address, bounded by the timeout.
 func (c *Client) dialStep(ctx context.Context, addr string) (net.Conn, error) {
-	d := net.Dialer{Timeout: c.timeout}
-	return d.DialContext(ctx, "tcp", addr)
+	return c.connect(ctx, "tcp", addr, c.timeout)
 }
 
 // dialHostStep resolves (with the client's resolver) and connects.
@@ -470,210 +465,4 @@ func (d netContextDialer) DialContext(ctx context.Context, network, addr string)
 func netIsDNSTimeout(err error) bool {
 	var de *net.DNSError
 	return errors.As(err, &de) && de.IsTimeout
-}
-
-// netFailure is what a failed network call means: the layer, the cause ID
-// and one line for the user.
-type netFailure struct {
-	Layer   string // proxy, dns, tcp, tls, http; "" when not a network fault
-	Cause   string // cause ID, "" when none fits
-	Summary string
-	Details []string
-}
-
-// netExplain reads a network error. viaProxy says the call went through a
-// proxy, so that a failure to reach it is the proxy's, not the API's.
-func netExplain(err error, viaProxy bool) netFailure {
-	var (
-		te  *checks.TimeoutError
-		pre *checks.ProxyRefusedError
-		re  *checks.RedirectError
-		ke  *checks.KeyUnsendableError
-		ue  *checks.URLError
-		de  *net.DNSError
-		oe  *net.OpError
-		ua  x509.UnknownAuthorityError
-		he  x509.HostnameError
-		ci  x509.CertificateInvalidError
-		rh  tls.RecordHeaderError
-		ae  tls.AlertError
-		cve *tls.CertificateVerificationError
-	)
-	proxyDial := errors.As(err, &oe) && oe.Op == "proxyconnect"
-	switch {
-	case err == nil:
-		return netFailure{}
-	case errors.As(err, &ke):
-		return netFailure{Cause: "key-whitespace", Summary: ke.Error(),
-			Details: []string{"Remove the line break: most often a trailing newline from copy-paste or `heroku config:get` (pipe it through tr -d '[:space:]')."}}
-	case errors.As(err, &ue):
-		return netFailure{Cause: "base-url-malformed", Summary: ue.Error()}
-	case errors.As(err, &pre):
-		f := netFailure{Layer: "proxy", Cause: "proxy-failure", Summary: pre.Error()}
-		if pre.Status == http.StatusProxyAuthRequired {
-			f.Details = []string{"The proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:port."}
-		}
-		return f
-	case errors.As(err, &te):
-		f := netFailure{Layer: netStepLayer(te.Step), Cause: "timeout", Summary: te.Error()}
-		if viaProxy && (f.Layer == "dns" || f.Layer == "tcp") {
-			f.Layer, f.Cause = "proxy", "proxy-failure"
-			f.Summary = "the proxy did not answer: " + te.Error()
-		}
-		return f
-	case errors.As(err, &re):
-		return netFailure{Layer: "http", Summary: re.Error(),
-			Details: []string{"The base URL redirects instead of answering; SDKs do not follow redirects for POST requests. Use the URL the redirect ends at."}}
-	case errors.As(err, &de):
-		if proxyDial || viaProxy {
-			return netFailure{Layer: "proxy", Cause: "proxy-failure", Summary: "the proxy host " + de.Name + " does not resolve (" + de.Err + ")"}
-		}
-		f := netFailure{Layer: "dns", Cause: "dns-failure", Summary: de.Name + " does not resolve (" + de.Err + ")"}
-		if de.IsNotFound {
-			f.Summary = de.Name + " does not resolve: no such host"
-			f.Details = []string{"Check the host name in the base URL for typos; a private gateway may need a VPN or the company DNS."}
-		}
-		return f
-	case proxyDial:
-		return netFailure{Layer: "proxy", Cause: "proxy-failure", Summary: "cannot reach the proxy: " + netShortErr(oe.Err)}
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return netFailure{Layer: "tcp", Cause: "connection-refused", Summary: "connection refused" + netOpAddr(err),
-			Details: []string{"Nothing listens on that host and port: the server is down, or the port or host is wrong."}}
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return netFailure{Layer: "tcp", Summary: "no route to the host" + netOpAddr(err) + ": " + netShortErr(err)}
-	case errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &rh) && string(rh.RecordHeader[:]) == "HTTP/":
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the server answered in plain HTTP: the URL says https:// but this port speaks http",
-			Details: []string{"Use http:// for this port, or the server's TLS port."}}
-	case errors.As(err, &rh):
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the server did not answer with TLS (first bytes are not a TLS handshake)"}
-	case strings.Contains(err.Error(), `malformed HTTP response "\x15\x03`):
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the server speaks TLS but the URL says http://: use https://"}
-	case errors.As(err, &he):
-		return netFailure{Layer: "tls", Cause: "tls-failure",
-			Summary: "the certificate is for " + netCertNames(he.Certificate) + ", not " + he.Host,
-			Details: netCertDetails(he.Certificate)}
-	case errors.As(err, &ci):
-		f := netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the certificate is invalid: " + ci.Error(), Details: netCertDetails(ci.Cert)}
-		if ci.Reason == x509.Expired {
-			f.Summary = fmt.Sprintf("the certificate expired on %s (or this machine's clock is wrong)", ci.Cert.NotAfter.Format("2006-01-02"))
-		}
-		return f
-	case errors.As(err, &ua):
-		return netUnknownAuthority(ua.Cert)
-	case errors.As(err, &cve):
-		if len(cve.UnverifiedCertificates) > 0 {
-			f := netUnknownAuthority(cve.UnverifiedCertificates[0])
-			f.Summary = "the certificate was refused: " + netShortErr(cve.Err)
-			return f
-		}
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the certificate was refused: " + netShortErr(cve.Err)}
-	case errors.As(err, &ae):
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the server refused the TLS handshake: " + ae.Error()}
-	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return netFailure{Layer: "http", Summary: "the server closed the connection without answering"}
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return netFailure{Layer: "tcp", Cause: "timeout", Summary: "no answer: " + netShortErr(err)}
-	}
-	return netFailure{Summary: netShortErr(err)}
-}
-
-// netStepLayer maps a client step to its layer.
-func netStepLayer(step checks.Step) string {
-	switch step {
-	case checks.StepLookup:
-		return "dns"
-	case checks.StepConnect:
-		return "tcp"
-	case checks.StepTLS:
-		return "tls"
-	}
-	return "http"
-}
-
-func netUnknownAuthority(cert *x509.Certificate) netFailure {
-	f := netFailure{Layer: "tls", Cause: "tls-failure"}
-	if cert == nil {
-		f.Summary = "the certificate is signed by an authority this machine does not trust"
-		return f
-	}
-	f.Details = netCertDetails(cert)
-	if cert.Subject.String() == cert.Issuer.String() && cert.CheckSignatureFrom(cert) == nil {
-		f.Summary = "the server's certificate is self-signed: this machine does not trust it"
-	} else {
-		f.Summary = "the certificate is signed by " + netCertIssuer(cert) + ", an authority this machine does not trust"
-	}
-	f.Details = append(f.Details,
-		"A company proxy or antivirus that inspects TLS shows its own certificate: if the issuer is your company's or a security product's, install its root certificate.",
-		"Clients take extra roots from SSL_CERT_FILE (Go, OpenSSL), REQUESTS_CA_BUNDLE (Python requests), NODE_EXTRA_CA_CERTS (Node).")
-	return f
-}
-
-func netCertIssuer(c *x509.Certificate) string {
-	if c == nil {
-		return "an unknown issuer"
-	}
-	if c.Issuer.CommonName != "" {
-		return c.Issuer.CommonName
-	}
-	if len(c.Issuer.Organization) > 0 {
-		return c.Issuer.Organization[0]
-	}
-	return c.Issuer.String()
-}
-
-func netCertNames(c *x509.Certificate) string {
-	if c == nil {
-		return "another name"
-	}
-	var names []string
-	names = append(names, c.DNSNames...)
-	for _, ip := range c.IPAddresses {
-		names = append(names, ip.String())
-	}
-	if len(names) == 0 && c.Subject.CommonName != "" {
-		names = append(names, c.Subject.CommonName)
-	}
-	if len(names) > 6 {
-		names = append(names[:6], "…")
-	}
-	return strings.Join(names, ", ")
-}
-
-// netCertDetails is what the user (or IT) needs to recognise a certificate.
-func netCertDetails(c *x509.Certificate) []string {
-	if c == nil {
-		return nil
-	}
-	return []string{
-		"certificate subject: " + c.Subject.String(),
-		"issued by: " + c.Issuer.String(),
-		"names: " + netCertNames(c),
-		"valid: " + c.NotBefore.Format("2006-01-02") + " to " + c.NotAfter.Format("2006-01-02"),
-	}
-}
-
-func netOpAddr(err error) string {
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Addr != nil {
-		return " by " + oe.Addr.String()
-	}
-	return ""
-}
-
-// netShortErr is an error's last, most specific part.
-func netShortErr(err error) string {
-	if err == nil {
-		return ""
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Err != nil {
-		err = oe.Err
-	}
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 && i < len(s)-2 && !strings.Contains(s[i:], "→") {
-		s = s[i+2:]
-	}
-	return s
 }

@@ -395,21 +395,12 @@ func netStatusSummary(what string, rep *Reply, cl classify.Classification) strin
 
 // netTransportFail fills a result for a call that got no answer.
 func netTransportFail(r *checks.Result, rep *Reply, err error, what string) {
-	viaProxy := rep != nil && rep.Proxy != ""
-	f := netExplain(err, viaProxy)
-	if f.Cause == "" {
-		if cl := classify.Classify(0, nil, nil, err); cl.Recognized {
-			f.Cause = cl.Cause
-			if f.Layer == "" {
-				f.Layer = cl.Evidence.FailedLayer
-			}
-		}
-	}
+	v := classify.Transport(err)
 	r.Status = checks.Fail
-	r.Cause = f.Cause
-	r.Summary = what + ": " + f.Summary
-	r.Details = append(r.Details, f.Details...)
-	r.Evidence.FailedLayer = f.Layer
+	r.Cause = v.Cause
+	r.Summary = what + ": " + v.Reason
+	r.Details = append(r.Details, v.Details...)
+	r.Evidence.FailedLayer = v.Layer
 	r.Evidence.ErrorMessage = netClip(err.Error(), 300)
 	if rep != nil {
 		r.Evidence.Proxy = rep.Proxy

@@ -360,7 +360,7 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 	case st.readErr != nil:
 		r.Status, r.Cause = checks.Fail, "stream-error"
 		r.Facts["request.stream"] = "incomplete"
-		r.Summary = "the stream broke off: " + netExplain(st.readErr, false).Summary
+		r.Summary = "the stream broke off: " + classify.Transport(st.readErr).Reason
 		return
 	case !st.done && st.finished:
 		r.Status, r.Cause = checks.Warn, "stream-error"
