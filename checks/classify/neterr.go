@@ -127,7 +127,7 @@ func transportTyped(err error) (Verdict, bool) {
 		return Verdict{Layer: LayerTCP, Cause: "connection-refused", Reason: "connection refused" + opAddr(err),
 			Details: []string{"Nothing listens on that host and port: the server is down, or the port or host is wrong."}}, true
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		return Verdict{Layer: LayerTCP, Cause: "network-unreachable", Reason: "no route to the host" + opAddr(err) + ": " + ShortErr(err),
+		return Verdict{Layer: LayerTCP, Cause: "network-unreachable", Reason: "no route to " + opTarget(err) + " (" + ShortErr(err) + ")",
 			Details: []string{"This machine has no route to that address: a VPN that is down (or needed), an IPv6 address on a network without IPv6, or a firewall that rejects the connection."}}, true
 	case errors.Is(err, syscall.ETIMEDOUT):
 		return Verdict{Layer: opLayer(oe, LayerTCP), Cause: "timeout", Reason: "no answer: " + ShortErr(err)}, true
@@ -268,6 +268,16 @@ func CertDetails(c *x509.Certificate) []string {
 		"names: " + certNames(c),
 		"valid: " + c.NotBefore.Format("2006-01-02") + " to " + c.NotAfter.Format("2006-01-02"),
 	}
+}
+
+// opTarget is the address a socket operation was for, "the host" when the
+// error does not say.
+func opTarget(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Addr != nil {
+		return oe.Addr.String()
+	}
+	return "the host"
 }
 
 func opAddr(err error) string {

@@ -119,6 +119,33 @@ func (l *netLadder) skip(i int, summary string) {
 	l.rungs[i].Summary = summary
 }
 
+// stop ends the walk at a failed step. The classifier's verdict names the
+// layer that failed: that layer's rung fails when it is this step or one
+// already walked (a proxy that failed while the tunnel was dialled), else this
+// step's rung. Its cause is the verdict's, or the step's own when the verdict
+// names none (a handshake cut short is still the TLS step's failure). The
+// words of the error are never read here.
+func (l *netLadder) stop(step int, start time.Time, v classify.Verdict, stepCause string) {
+	i := step
+	for j := 0; j <= step; j++ {
+		if l.rungs[j].ID == v.Layer {
+			i = j
+		}
+	}
+	cause := v.Cause
+	if cause == "" {
+		cause = stepCause
+	}
+	l.fail(i, start, cause, v.Reason, v.Details...)
+	l.skipRest(i)
+}
+
+// viaProxy marks an error met on the way to the proxy as the proxy's, the
+// way Go's transport marks its own (an *net.OpError with Op proxyconnect).
+func netViaProxy(err error) error {
+	return &net.OpError{Op: "proxyconnect", Net: "tcp", Err: err}
+}
+
 // skipRest marks every layer after i as not tried.
 func (l *netLadder) skipRest(i int) {
 	for j := i + 1; j < len(l.rungs); j++ {
@@ -201,9 +228,7 @@ func (l *netLadder) direct(ctx context.Context) {
 		if err != nil {
 			// A name that does not resolve, or a DNS server that does not
 			// answer: either way the name is what fails.
-			v := classify.Transport(err)
-			l.fail(1, start, "dns-failure", v.Reason, v.Details...)
-			l.skipRest(1)
+			l.stop(1, start, classify.Transport(err), "dns-failure")
 			return
 		}
 		l.pass(1, start, fmt.Sprintf("%s → %s", l.host, netAddrList(ips)))
@@ -220,9 +245,7 @@ func (l *netLadder) direct(ctx context.Context) {
 		}
 	}
 	if conn == nil {
-		v := classify.Transport(err)
-		l.fail(2, start, v.Cause, v.Reason, v.Details...)
-		l.skipRest(2)
+		l.stop(2, start, classify.Transport(err), "")
 		return
 	}
 	defer conn.Close()
@@ -259,8 +282,9 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 		}
 		conn, err := cd.DialContext(stepCtx, "tcp", l.addr)
 		if err != nil {
-			l.fail(0, start, "proxy-failure", "the SOCKS proxy "+display+" did not connect to "+l.addr+": "+err.Error())
-			l.skipRest(0)
+			v := classify.Transport(netViaProxy(err))
+			v.Reason = "the SOCKS proxy " + display + " did not connect to " + l.addr + ": " + err.Error()
+			l.stop(0, start, v, "proxy-failure")
 			return
 		}
 		defer conn.Close()
@@ -276,9 +300,10 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 	}
 	conn, err := l.c.dialHostStep(ctx, net.JoinHostPort(p.Hostname(), port))
 	if err != nil {
-		l.fail(0, start, "proxy-failure", "cannot reach the proxy "+display+": "+classify.Transport(err).Reason,
-			"The proxy comes from HTTPS_PROXY / HTTP_PROXY; unset it if you do not need it, or add "+l.host+" to NO_PROXY.")
-		l.skipRest(0)
+		v := classify.Transport(netViaProxy(err))
+		v.Reason = "cannot reach the proxy " + display + ": " + classify.Transport(err).Reason
+		v.Details = []string{"The proxy comes from HTTPS_PROXY / HTTP_PROXY; unset it if you do not need it, or add " + l.host + " to NO_PROXY."}
+		l.stop(0, start, v, "proxy-failure")
 		return
 	}
 	defer conn.Close()
@@ -288,8 +313,10 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 		err := tc.HandshakeContext(stepCtx)
 		cancel()
 		if err != nil {
-			l.fail(0, start, "proxy-failure", "TLS with the proxy "+display+" failed: "+classify.Transport(err).Reason)
-			l.skipRest(0)
+			v := classify.Transport(netViaProxy(err))
+			v.Reason = "TLS with the proxy " + display + " failed: " + classify.Transport(err).Reason
+			v.Details = nil
+			l.stop(0, start, v, "proxy-failure")
 			return
 		}
 		conn = tc
@@ -302,20 +329,23 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 		return
 	}
 	status, text, err := l.connect(ctx, conn, p)
-	switch {
-	case err != nil:
-		l.fail(0, start, "proxy-failure", "the proxy "+display+" did not answer the tunnel request: "+classify.Transport(err).Reason)
-		l.skipRest(0)
-		return
-	case status == http.StatusProxyAuthRequired:
-		l.fail(0, start, "proxy-failure", "the proxy "+display+" wants credentials: "+text,
-			"Put them in the proxy URL: HTTPS_PROXY=http://user:password@proxy:port (or ask IT for the proxy's login).")
-		l.skipRest(0)
-		return
-	case status != http.StatusOK:
-		l.fail(0, start, "proxy-failure", fmt.Sprintf("the proxy %s refused a tunnel to %s: %s", display, l.addr, text),
-			"A 403 means the proxy's rules forbid this host; a 502/503/504 means the proxy could not reach it.")
-		l.skipRest(0)
+	if err == nil && status != http.StatusOK {
+		err = &checks.ProxyRefusedError{Proxy: display, Status: status, Text: text}
+	}
+	if err != nil {
+		v := classify.Transport(netViaProxy(err))
+		switch {
+		case status == 0:
+			v.Reason = "the proxy " + display + " did not answer the tunnel request: " + classify.Transport(err).Reason
+			v.Details = nil
+		case status == http.StatusProxyAuthRequired:
+			v.Reason = "the proxy " + display + " wants credentials: " + text
+			v.Details = []string{"Put them in the proxy URL: HTTPS_PROXY=http://user:password@proxy:port (or ask IT for the proxy's login)."}
+		default:
+			v.Reason = fmt.Sprintf("the proxy %s refused a tunnel to %s: %s", display, l.addr, text)
+			v.Details = []string{"A 403 means the proxy's rules forbid this host; a 502/503/504 means the proxy could not reach it."}
+		}
+		l.stop(0, start, v, "proxy-failure")
 		return
 	}
 	l.pass(0, start, "the proxy "+display+" opened a tunnel to "+l.addr)
@@ -391,17 +421,19 @@ func (l *netLadder) handshake(ctx context.Context, conn net.Conn) {
 		certLines = classify.CertDetails(peer[0])
 	}
 	if err != nil {
+		if stepCtx.Err() != nil {
+			// The handshake ran out of time: say which step, as the
+			// client's own step timer does.
+			err = &checks.TimeoutError{Step: checks.StepTLS, After: l.c.timeout}
+		}
 		v := classify.Transport(err)
 		if stepCtx.Err() != nil {
-			v = classify.Verdict{Cause: "timeout", Reason: "no TLS answer within " + l.c.timeout.String()}
-		}
-		if v.Cause == "" {
-			v.Cause = "tls-failure"
+			v.Reason = "no TLS answer within " + l.c.timeout.String()
 		}
 		if len(v.Details) == 0 || len(certLines) == 0 || v.Details[0] != certLines[0] {
 			v.Details = append(v.Details, certLines...)
 		}
-		l.fail(3, start, v.Cause, v.Reason, v.Details...)
+		l.stop(3, start, v, "tls-failure")
 		return
 	}
 	st := tc.ConnectionState()

@@ -234,6 +234,9 @@ func TestLadderSilentTLSServerTimesOut(t *testing.T) {
 	m := netRungs(t, s)
 	netExpect(t, m, checks.CheckTCP, checks.Pass, "")
 	netExpect(t, m, checks.CheckTLS, checks.Fail, "timeout")
+	if got := m[checks.CheckTLS].Evidence.FailedLayer; got != checks.CheckTLS {
+		t.Errorf("failed layer %q, want tls", got)
+	}
 }
 
 func TestLadderWithoutBaseURL(t *testing.T) {
