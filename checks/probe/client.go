@@ -2,7 +2,6 @@ package probe
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -14,12 +13,10 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"golang.org/x/net/http/httpguts"
-	"golang.org/x/net/http/httpproxy"
 )
 
 // The limits every network check lives under. They are here, in the one
@@ -34,64 +31,6 @@ const (
 	netDefaultTimeout = 10 * time.Second
 	netUserAgent      = "unstuck (API diagnostics)"
 )
-
-// AuthForm is the header a client puts the key in.
-type AuthForm string
-
-const (
-	AuthBearer  AuthForm = "bearer"    // Authorization: Bearer <key> (OpenAI SDKs)
-	AuthXAPIKey AuthForm = "x-api-key" // x-api-key: <key> (Anthropic SDKs)
-	AuthAPIKey  AuthForm = "api-key"   // api-key: <key> (Azure OpenAI)
-	AuthNone    AuthForm = "none"      // send no key at all
-)
-
-// Header names the header in the words a user sees in their code.
-func (f AuthForm) Header() string {
-	switch f {
-	case AuthBearer:
-		return "Authorization: Bearer"
-	case AuthXAPIKey:
-		return "x-api-key"
-	case AuthAPIKey:
-		return "api-key"
-	}
-	return "no key header"
-}
-
-// AuthFormFor is the header the user's SDK puts the key in: the protocol's own
-// form (Bearer for OpenAI-style clients, x-api-key for Anthropic-style ones,
-// Bearer again when the Anthropic SDK reads ANTHROPIC_AUTH_TOKEN), unless the
-// profile says the server reads only another form (Azure's api-key).
-func AuthFormFor(s *checks.Setup) AuthForm {
-	natural := AuthBearer
-	if netProtocol(s) == "anthropic" && s.KeyEnv != "ANTHROPIC_AUTH_TOKEN" {
-		natural = AuthXAPIKey
-	}
-	reads := s.Profile.AuthHeaders
-	if len(reads) == 0 {
-		return natural
-	}
-	for _, h := range reads {
-		if AuthForm(strings.ToLower(h)) == natural {
-			return natural
-		}
-	}
-	switch f := AuthForm(strings.ToLower(reads[0])); f {
-	case AuthBearer, AuthXAPIKey, AuthAPIKey:
-		return f
-	}
-	return natural
-}
-
-func netProtocol(s *checks.Setup) string {
-	if s.Protocol != "" {
-		return s.Protocol
-	}
-	if s.Config.Protocol != "" {
-		return s.Config.Protocol
-	}
-	return s.Profile.Protocol
-}
 
 // Client is the one HTTP client every network check uses. It resolves proxies
 // from the user's environment the way Go's standard library does, bounds every
@@ -180,40 +119,6 @@ func newClient(s *checks.Setup, h netHooks) *Client {
 // Timeout is the bound on each network step.
 func (c *Client) Timeout() time.Duration { return c.timeout }
 
-// netProxyFunc resolves proxies exactly as net/http's ProxyFromEnvironment
-// does, but from the environment the checks were given: HTTPS_PROXY for https
-// URLs, HTTP_PROXY for http ones (upper case first, then lower case), NO_PROXY
-// exclusions, never for localhost. ALL_PROXY is not read: Go ignores it (curl
-// and Python's requests do not), and the ladder says so.
-func netProxyFunc(env checks.Env) func(*url.URL) (*url.URL, error) {
-	cfg := httpproxy.Config{
-		HTTPProxy:  netEnvAny(env, "HTTP_PROXY", "http_proxy"),
-		HTTPSProxy: netEnvAny(env, "HTTPS_PROXY", "https_proxy"),
-		NoProxy:    netEnvAny(env, "NO_PROXY", "no_proxy"),
-		CGI:        env["REQUEST_METHOD"] != "",
-	}
-	return cfg.ProxyFunc()
-}
-
-func netEnvAny(env checks.Env, names ...string) string {
-	for _, n := range names {
-		if v := env[n]; v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// netProxyDisplay is a proxy URL without its credentials.
-func netProxyDisplay(p *url.URL) string {
-	if p == nil {
-		return ""
-	}
-	q := *p
-	q.User = nil
-	return q.String()
-}
-
 // dial connects, resolving names with the injected resolver when there is
 // one. Without one it leaves resolution to net.Dialer, which also tries IPv4
 // and IPv6 side by side as every Go program does.
@@ -271,31 +176,6 @@ type Call struct {
 	Body   []byte   // JSON, or nil
 	Accept string   // "" sends Accept: application/json
 	Auth   AuthForm // "" means the form the user's client uses (AuthFormFor)
-}
-
-// Reply is what came back. Body is read only by Do; Open leaves it to the
-// caller through Read.
-type Reply struct {
-	Status      int
-	Header      http.Header
-	Body        []byte // decoded, at most netMaxBody bytes
-	Truncated   bool   // the body was longer than the cap
-	ContentType string
-	Redirects   []string // URLs the call was redirected to, in order
-	Proxy       string   // proxy the call went through, without credentials
-	Timing      Timing
-
-	body *netBody
-	call *netCall
-}
-
-// Timing is when things happened, measured from the start of the call.
-type Timing struct {
-	DNS     time.Duration // host lookup took
-	Connect time.Duration // TCP connect took
-	TLS     time.Duration // TLS handshake took
-	TTFB    time.Duration // start to the first response byte
-	Total   time.Duration // start to the end of the body (or of the call)
 }
 
 // Do sends the call and reads the whole body, capped.
@@ -362,43 +242,6 @@ func (c *Client) Open(ctx context.Context, call Call) (*Reply, error) {
 	r.body = &netBody{raw: resp.Body, ctx: ctx, left: netMaxBody, done: done,
 		gzip: strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip")}
 	return r, nil
-}
-
-// Read reads the body, decoded and capped. Past the cap it returns
-// errNetTruncated; when the step timer runs out, a *checks.TimeoutError.
-func (r *Reply) Read(p []byte) (int, error) {
-	if r.body == nil {
-		return 0, io.EOF
-	}
-	n, err := r.body.Read(p)
-	if r.body.truncated {
-		r.Truncated = true
-	}
-	return n, err
-}
-
-// Close ends the call and stops its timer.
-func (r *Reply) Close() error {
-	if r == nil || r.body == nil {
-		return nil
-	}
-	r.finish()
-	return r.body.Close()
-}
-
-// finish stamps the total time.
-func (r *Reply) finish() {
-	if r.call != nil && r.Timing.Total == 0 {
-		r.Timing.Total = time.Since(r.call.start)
-	}
-}
-
-func (r *Reply) fill(nc *netCall) {
-	nc.mu.Lock()
-	defer nc.mu.Unlock()
-	r.Timing = nc.timing
-	r.Redirects = append([]string(nil), nc.redirects...)
-	r.Proxy = nc.proxy
 }
 
 // newRequest builds the request with the headers the user's client sends: the
@@ -516,260 +359,4 @@ func netIsCredentialHeader(name string) bool {
 		return true
 	}
 	return checks.IsCredentialHeader(name)
-}
-
-// netCall is the state of one call, shared with the trace hooks and the
-// redirect check (which run on other goroutines).
-type netCall struct {
-	start time.Time
-	steps *netSteps
-
-	mu        sync.Mutex
-	timing    Timing
-	redirects []string
-	proxy     string
-	dnsAt     time.Time
-	connAt    time.Time
-	tlsAt     time.Time
-}
-
-type netCallKey struct{}
-
-func netCallFrom(ctx context.Context) *netCall {
-	nc, _ := ctx.Value(netCallKey{}).(*netCall)
-	return nc
-}
-
-func (nc *netCall) setProxy(p *url.URL) {
-	nc.mu.Lock()
-	nc.proxy = netProxyDisplay(p)
-	nc.mu.Unlock()
-}
-
-func (nc *netCall) trace() *httptrace.ClientTrace {
-	at := func(f func(now time.Time)) {
-		nc.mu.Lock()
-		f(time.Now())
-		nc.mu.Unlock()
-	}
-	return &httptrace.ClientTrace{
-		DNSStart: func(httptrace.DNSStartInfo) {
-			nc.steps.enter(checks.StepLookup)
-			at(func(t time.Time) { nc.dnsAt = t })
-		},
-		DNSDone: func(httptrace.DNSDoneInfo) {
-			at(func(t time.Time) { nc.timing.DNS = t.Sub(nc.dnsAt) })
-		},
-		ConnectStart: func(string, string) {
-			nc.steps.enter(checks.StepConnect)
-			at(func(t time.Time) { nc.connAt = t })
-		},
-		ConnectDone: func(string, string, error) {
-			at(func(t time.Time) { nc.timing.Connect = t.Sub(nc.connAt) })
-		},
-		TLSHandshakeStart: func() {
-			nc.steps.enter(checks.StepTLS)
-			at(func(t time.Time) { nc.tlsAt = t })
-		},
-		TLSHandshakeDone: func(tls.ConnectionState, error) {
-			at(func(t time.Time) { nc.timing.TLS = t.Sub(nc.tlsAt) })
-		},
-		WroteRequest: func(httptrace.WroteRequestInfo) {
-			nc.steps.enter(checks.StepFirstByte)
-		},
-		GotFirstResponseByte: func() {
-			nc.steps.enter(checks.StepHeaders)
-			at(func(t time.Time) { nc.timing.TTFB = t.Sub(nc.start) })
-		},
-	}
-}
-
-// netSteps bounds each step of a call by the timeout: every step (lookup,
-// connect, handshake, first byte, body) restarts the clock, and when one runs
-// out the call is cancelled with a *checks.TimeoutError naming that step.
-type netSteps struct {
-	mu     sync.Mutex
-	step   checks.Step
-	d      time.Duration
-	t      *time.Timer
-	cancel context.CancelCauseFunc
-}
-
-func netStartSteps(d time.Duration, cancel context.CancelCauseFunc) *netSteps {
-	s := &netSteps{step: checks.StepConnect, d: d, cancel: cancel}
-	s.t = time.AfterFunc(d, func() {
-		s.mu.Lock()
-		step := s.step
-		s.mu.Unlock()
-		cancel(&checks.TimeoutError{Step: step, After: d})
-	})
-	return s
-}
-
-func (s *netSteps) enter(step checks.Step) {
-	s.mu.Lock()
-	s.step = step
-	s.t.Reset(s.d)
-	s.mu.Unlock()
-}
-
-func (s *netSteps) stop() { s.t.Stop() }
-
-// netBody reads a response body under the cap, decoding gzip itself so the
-// cap applies to the decoded bytes.
-type netBody struct {
-	raw       io.ReadCloser
-	ctx       context.Context
-	gzip      bool
-	r         io.Reader
-	left      int64
-	truncated bool
-	done      func()
-	once      sync.Once
-}
-
-// errNetTruncated ends a body at the cap.
-var errNetTruncated = errors.New("response body cut at 1 MiB")
-
-func (b *netBody) Read(p []byte) (int, error) {
-	if b.r == nil {
-		b.r = b.raw
-		if b.gzip {
-			zr, err := gzip.NewReader(b.raw)
-			if err != nil {
-				return 0, b.explain(err)
-			}
-			b.r = zr
-		}
-	}
-	if b.left <= 0 {
-		// At the cap: one more byte proves the body is longer.
-		var one [1]byte
-		n, err := io.ReadFull(b.r, one[:])
-		if n > 0 {
-			b.truncated = true
-			return 0, errNetTruncated
-		}
-		if err == io.ErrUnexpectedEOF {
-			err = io.EOF
-		}
-		if err != nil && err != io.EOF {
-			err = b.explain(err)
-		}
-		return 0, err
-	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1]
-	}
-	n, err := b.r.Read(p)
-	if int64(n) > b.left {
-		// One byte past the cap proves there is more: keep the cap's worth.
-		n = int(b.left)
-		b.left = 0
-		b.truncated = true
-		return n, errNetTruncated
-	}
-	b.left -= int64(n)
-	if err != nil && err != io.EOF {
-		err = b.explain(err)
-	}
-	return n, err
-}
-
-func (b *netBody) explain(err error) error {
-	if b.ctx == nil {
-		return err
-	}
-	if cause := context.Cause(b.ctx); cause != nil {
-		var te *checks.TimeoutError
-		if errors.As(cause, &te) {
-			return te
-		}
-	}
-	return err
-}
-
-func (b *netBody) Close() error {
-	var err error
-	b.once.Do(func() {
-		err = b.raw.Close()
-		b.done()
-	})
-	return err
-}
-
-// netSession is what the network checks of one Setup share: one client, the
-// models list fetched once (Models and AuthHeader both read it), and the
-// billable request sent at most once.
-type netSession struct {
-	client *Client
-
-	modelsOnce sync.Once
-	models     netFetch
-
-	requestOnce sync.Once
-	request     checks.Result
-}
-
-// netFetch is one finished call.
-type netFetch struct {
-	reply *Reply
-	err   error
-}
-
-// sessionKey is where a Setup keeps its netSession.
-type sessionKey struct{}
-
-// netSessionFor returns the Setup's session, creating it on first use.
-func netSessionFor(s *checks.Setup) *netSession {
-	return s.Shared(sessionKey{}, func() any { return &netSession{client: NewClient(s)} }).(*netSession)
-}
-
-// netUseHooks gives the Setup a fresh session whose client uses the hooks
-// (tests: a map resolver, the test server's roots).
-func netUseHooks(s *checks.Setup, h netHooks) {
-	s.SetShared(sessionKey{}, &netSession{client: newClient(s, h)})
-}
-
-// netRedact passes every text a result carries through the Setup's redactor:
-// server messages may echo the key, and this is the one place that makes
-// sure none leaves.
-func netRedact(s *checks.Setup, r checks.Result) checks.Result {
-	red := s.Redactor.Redact
-	r.Summary = red(r.Summary)
-	if r.Details != nil {
-		d := make([]string, len(r.Details))
-		for i, v := range r.Details {
-			d[i] = red(v)
-		}
-		r.Details = d
-	}
-	if r.Facts != nil {
-		f := make(map[string]string, len(r.Facts))
-		for k, v := range r.Facts {
-			f[k] = red(v)
-		}
-		r.Facts = f
-	}
-	e := &r.Evidence
-	for _, p := range []*string{&e.Provider, &e.Protocol, &e.BaseURL, &e.Endpoint, &e.Model, &e.Key,
-		&e.ErrorType, &e.ErrorCode, &e.ErrorMessage, &e.RequestID, &e.ServedBy, &e.SuggestedModel,
-		&e.FailedLayer, &e.ContentType, &e.KeySource, &e.Proxy} {
-		*p = red(*p)
-	}
-	for _, list := range []*[]string{&e.RequestIDs, &e.Models} {
-		if *list != nil {
-			l := make([]string, len(*list))
-			for i, v := range *list {
-				l[i] = red(v)
-			}
-			*list = l
-		}
-	}
-	if e.RateLimit != nil {
-		rl := *e.RateLimit
-		rl.Limit, rl.Remaining, rl.Reset, rl.RetryAfter = red(rl.Limit), red(rl.Remaining), red(rl.Reset), red(rl.RetryAfter)
-		e.RateLimit = &rl
-	}
-	return r
 }
