@@ -35,7 +35,7 @@ func (f AuthForm) Header() string {
 // profile says the server reads only another form (Azure's api-key).
 func AuthFormFor(s *checks.Setup) AuthForm {
 	natural := AuthBearer
-	if netProtocol(s) == "anthropic" && s.KeyEnv != "ANTHROPIC_AUTH_TOKEN" {
+	if protocolOf(s) == "anthropic" && s.KeyEnv != "ANTHROPIC_AUTH_TOKEN" {
 		natural = AuthXAPIKey
 	}
 	reads := s.Profile.AuthHeaders
@@ -54,7 +54,7 @@ func AuthFormFor(s *checks.Setup) AuthForm {
 	return natural
 }
 
-func netProtocol(s *checks.Setup) string {
+func protocolOf(s *checks.Setup) string {
 	if s.Protocol != "" {
 		return s.Protocol
 	}

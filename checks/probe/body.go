@@ -10,9 +10,9 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// netBody reads a response body under the cap, decoding gzip itself so the
+// cappedBody reads a response body under the cap, decoding gzip itself so the
 // cap applies to the decoded bytes.
-type netBody struct {
+type cappedBody struct {
 	raw       io.ReadCloser
 	ctx       context.Context
 	gzip      bool
@@ -23,10 +23,10 @@ type netBody struct {
 	once      sync.Once
 }
 
-// errNetTruncated ends a body at the cap.
-var errNetTruncated = errors.New("response body cut at 1 MiB")
+// errTruncated ends a body at the cap.
+var errTruncated = errors.New("response body cut at 1 MiB")
 
-func (b *netBody) Read(p []byte) (int, error) {
+func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.r == nil {
 		b.r = b.raw
 		if b.gzip {
@@ -43,7 +43,7 @@ func (b *netBody) Read(p []byte) (int, error) {
 		n, err := io.ReadFull(b.r, one[:])
 		if n > 0 {
 			b.truncated = true
-			return 0, errNetTruncated
+			return 0, errTruncated
 		}
 		if err == io.ErrUnexpectedEOF {
 			err = io.EOF
@@ -62,7 +62,7 @@ func (b *netBody) Read(p []byte) (int, error) {
 		n = int(b.left)
 		b.left = 0
 		b.truncated = true
-		return n, errNetTruncated
+		return n, errTruncated
 	}
 	b.left -= int64(n)
 	if err != nil && err != io.EOF {
@@ -71,7 +71,7 @@ func (b *netBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *netBody) explain(err error) error {
+func (b *cappedBody) explain(err error) error {
 	if b.ctx == nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (b *netBody) explain(err error) error {
 	return err
 }
 
-func (b *netBody) Close() error {
+func (b *cappedBody) Close() error {
 	var err error
 	b.once.Do(func() {
 		err = b.raw.Close()

@@ -22,14 +22,14 @@ import (
 // The limits every network check lives under. They are here, in the one
 // client, so that no call site can forget them.
 const (
-	// netMaxBody caps every response body: far more than any models list or
+	// maxBody caps every response body: far more than any models list or
 	// error page, far too little for a hostile server to fill memory.
-	netMaxBody = 1 << 20
-	// netMaxRedirects is how many redirects a call follows before giving up.
-	netMaxRedirects = 5
-	// netDefaultTimeout bounds each network step when --timeout is not set.
-	netDefaultTimeout = 10 * time.Second
-	netUserAgent      = "unstuck (API diagnostics)"
+	maxBody = 1 << 20
+	// maxRedirects is how many redirects a call follows before giving up.
+	maxRedirects = 5
+	// defaultTimeout bounds each network step when --timeout is not set.
+	defaultTimeout = 10 * time.Second
+	userAgent      = "unstuck (API diagnostics)"
 )
 
 // Client is the one HTTP client every network check uses. It resolves proxies
@@ -41,7 +41,7 @@ type Client struct {
 	setup    *checks.Setup
 	timeout  time.Duration
 	proxy    func(*url.URL) (*url.URL, error)
-	resolver netResolver    // nil: the system resolver
+	resolver hostResolver   // nil: the system resolver
 	roots    *x509.CertPool // nil: the system roots
 	dialHook dialFunc       // nil: net.Dialer
 	hc       *http.Client
@@ -49,48 +49,48 @@ type Client struct {
 	slowAfter time.Duration // an answer this slow is slow-response
 }
 
-// netResolver is what the client needs from a resolver; *net.Resolver has it,
+// hostResolver is what the client needs from a resolver; *net.Resolver has it,
 // and tests pass a map so that no test touches real DNS.
-type netResolver interface {
+type hostResolver interface {
 	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
 }
 
 // dialFunc opens a TCP connection, as net.Dialer.DialContext does.
 type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
-// netHooks are what tests inject: a resolver, trusted roots, and a dialer
+// hooks are what tests inject: a resolver, trusted roots, and a dialer
 // that fails the way a real network does (a typed error, no packet sent).
-type netHooks struct {
-	resolver  netResolver
+type hooks struct {
+	resolver  hostResolver
 	roots     *x509.CertPool
 	dial      dialFunc      // every TCP connect, the ladder's included
-	slowAfter time.Duration // 0: netSlowAfter
+	slowAfter time.Duration // 0: defaultSlowAfter
 }
 
 // NewClient builds the client for one Setup.
-func NewClient(s *checks.Setup) *Client { return newClient(s, netHooks{}) }
+func NewClient(s *checks.Setup) *Client { return newClient(s, hooks{}) }
 
-func newClient(s *checks.Setup, h netHooks) *Client {
+func newClient(s *checks.Setup, h hooks) *Client {
 	c := &Client{
 		setup:    s,
 		timeout:  s.Config.Timeout,
-		proxy:    netProxyFunc(s.Config.Env),
+		proxy:    proxyFunc(s.Config.Env),
 		resolver: h.resolver,
 		roots:    h.roots,
 		dialHook: h.dial,
 
-		slowAfter: netSlowAfter,
+		slowAfter: defaultSlowAfter,
 	}
 	if h.slowAfter > 0 {
 		c.slowAfter = h.slowAfter
 	}
 	if c.timeout <= 0 {
-		c.timeout = netDefaultTimeout
+		c.timeout = defaultTimeout
 	}
 	tr := &http.Transport{
 		Proxy: func(r *http.Request) (*url.URL, error) {
 			p, err := c.proxy(r.URL)
-			if call := netCallFrom(r.Context()); call != nil && p != nil {
+			if call := callFrom(r.Context()); call != nil && p != nil {
 				call.setProxy(p)
 			}
 			return p, err
@@ -107,7 +107,7 @@ func newClient(s *checks.Setup, h netHooks) *Client {
 		MaxResponseHeaderBytes: 64 << 10,
 		OnProxyConnectResponse: func(_ context.Context, p *url.URL, _ *http.Request, resp *http.Response) error {
 			if resp.StatusCode != http.StatusOK {
-				return &checks.ProxyRefusedError{Proxy: netProxyDisplay(p), Status: resp.StatusCode, Text: resp.Status}
+				return &checks.ProxyRefusedError{Proxy: proxyDisplay(p), Status: resp.StatusCode, Text: resp.Status}
 			}
 			return nil
 		},
@@ -188,7 +188,7 @@ func (c *Client) Do(ctx context.Context, call Call) (*Reply, error) {
 	var buf bytes.Buffer
 	_, err = io.Copy(&buf, r)
 	r.Body = buf.Bytes()
-	if errors.Is(err, errNetTruncated) {
+	if errors.Is(err, errTruncated) {
 		err = nil
 	}
 	r.finish()
@@ -200,9 +200,9 @@ func (c *Client) Do(ctx context.Context, call Call) (*Reply, error) {
 // and must Close it.
 func (c *Client) Open(ctx context.Context, call Call) (*Reply, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
-	nc := &netCall{start: time.Now()}
-	nc.steps = netStartSteps(c.timeout, cancel)
-	ctx = context.WithValue(ctx, netCallKey{}, nc)
+	nc := &callState{start: time.Now()}
+	nc.steps = startStepTimer(c.timeout, cancel)
+	ctx = context.WithValue(ctx, callKey{}, nc)
 	ctx = httptrace.WithClientTrace(ctx, nc.trace())
 
 	done := func() { nc.steps.stop(); cancel(nil) }
@@ -239,7 +239,7 @@ func (c *Client) Open(ctx context.Context, call Call) (*Reply, error) {
 		call:        nc,
 	}
 	r.fill(nc)
-	r.body = &netBody{raw: resp.Body, ctx: ctx, left: netMaxBody, done: done,
+	r.body = &cappedBody{raw: resp.Body, ctx: ctx, left: maxBody, done: done,
 		gzip: strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip")}
 	return r, nil
 }
@@ -264,7 +264,7 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return nil, &checks.URLError{URL: call.URL, Err: fmt.Errorf("unsupported scheme %q", req.URL.Scheme)}
 	}
-	req.Header.Set("User-Agent", netUserAgent)
+	req.Header.Set("User-Agent", userAgent)
 	accept := call.Accept
 	if accept == "" {
 		accept = "application/json"
@@ -276,7 +276,7 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	for k, v := range s.Profile.ExtraHeaders {
 		req.Header.Set(k, v)
 	}
-	if netProtocol(s) == "anthropic" && req.Header.Get("anthropic-version") == "" {
+	if protocolOf(s) == "anthropic" && req.Header.Get("anthropic-version") == "" {
 		// The Anthropic SDKs always send it; the API refuses requests without.
 		req.Header.Set("anthropic-version", "2023-06-01")
 	}
@@ -309,13 +309,13 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	return req, nil
 }
 
-// checkRedirect follows at most netMaxRedirects redirects, stops loops, and
+// checkRedirect follows at most maxRedirects redirects, stops loops, and
 // once a redirect leaves the original scheme and host, strips every
 // credential header for the rest of the chain: the key must never reach a
 // host the user did not name. (Go strips Authorization itself, but not
 // x-api-key or api-key.)
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	nc := netCallFrom(req.Context())
+	nc := callFrom(req.Context())
 	if nc != nil {
 		nc.mu.Lock()
 		nc.redirects = append(nc.redirects, req.URL.Redacted())
@@ -328,20 +328,20 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	hops = append(hops, req.URL.Redacted())
 	for _, v := range via {
 		if v.URL.String() == req.URL.String() {
-			return &checks.RedirectError{Hops: hops, Loop: true, Limit: netMaxRedirects}
+			return &checks.RedirectError{Hops: hops, Loop: true, Limit: maxRedirects}
 		}
 	}
-	if len(via) > netMaxRedirects {
-		return &checks.RedirectError{Hops: hops, Limit: netMaxRedirects}
+	if len(via) > maxRedirects {
+		return &checks.RedirectError{Hops: hops, Limit: maxRedirects}
 	}
 	first := via[0].URL
-	left := !netSameOrigin(req.URL, first)
+	left := !sameOrigin(req.URL, first)
 	for _, v := range via[1:] {
-		left = left || !netSameOrigin(v.URL, first)
+		left = left || !sameOrigin(v.URL, first)
 	}
 	if left {
 		for name := range req.Header {
-			if netIsCredentialHeader(name) {
+			if isCredentialHeader(name) {
 				req.Header.Del(name)
 			}
 		}
@@ -349,11 +349,11 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-func netSameOrigin(a, b *url.URL) bool {
+func sameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)
 }
 
-func netIsCredentialHeader(name string) bool {
+func isCredentialHeader(name string) bool {
 	switch strings.ToLower(name) {
 	case "authorization", "x-api-key", "api-key", "proxy-authorization", "cookie":
 		return true

@@ -19,19 +19,19 @@ import (
 // TCP, TLS) so that a failure names its layer. It returns one result per
 // layer, in that order; layers after a failure are skipped.
 func Ladder(ctx context.Context, s *checks.Setup) []checks.Result {
-	return netSessionFor(s).client.ladder(ctx)
+	return sessionFor(s).client.ladder(ctx)
 }
 
 // The ladder's titles, in the user's words.
 const (
-	netTitleProxy = "A proxy lets the connection through"
-	netTitleDNS   = "The API host name resolves"
-	netTitleTCP   = "The API host accepts a connection"
-	netTitleTLS   = "The TLS handshake succeeds"
+	titleProxy = "A proxy lets the connection through"
+	titleDNS   = "The API host name resolves"
+	titleTCP   = "The API host accepts a connection"
+	titleTLS   = "The TLS handshake succeeds"
 )
 
-// netLadder is the state of one walk.
-type netLadder struct {
+// walk is the state of one walk down the ladder.
+type walk struct {
 	c       *Client
 	target  *url.URL
 	host    string // without port
@@ -43,11 +43,11 @@ type netLadder struct {
 
 func (c *Client) ladder(ctx context.Context) []checks.Result {
 	s := c.setup
-	l := &netLadder{c: c}
-	l.rungs[0] = checks.Result{ID: checks.CheckProxy, Title: netTitleProxy, Status: checks.Skip}
-	l.rungs[1] = checks.Result{ID: checks.CheckDNS, Title: netTitleDNS, Status: checks.Skip}
-	l.rungs[2] = checks.Result{ID: checks.CheckTCP, Title: netTitleTCP, Status: checks.Skip}
-	l.rungs[3] = checks.Result{ID: checks.CheckTLS, Title: netTitleTLS, Status: checks.Skip}
+	l := &walk{c: c}
+	l.rungs[0] = checks.Result{ID: checks.CheckProxy, Title: titleProxy, Status: checks.Skip}
+	l.rungs[1] = checks.Result{ID: checks.CheckDNS, Title: titleDNS, Status: checks.Skip}
+	l.rungs[2] = checks.Result{ID: checks.CheckTCP, Title: titleTCP, Status: checks.Skip}
+	l.rungs[3] = checks.Result{ID: checks.CheckTLS, Title: titleTLS, Status: checks.Skip}
 
 	raw := s.Endpoint
 	if raw == "" {
@@ -84,25 +84,25 @@ func (c *Client) ladder(ctx context.Context) []checks.Result {
 }
 
 // results stamps the shared evidence and redacts everything.
-func (l *netLadder) results(s *checks.Setup) []checks.Result {
+func (l *walk) results(s *checks.Setup) []checks.Result {
 	out := make([]checks.Result, 0, len(l.rungs))
 	for _, r := range l.rungs {
 		if l.failed != "" && r.Status == checks.Fail {
 			r.Evidence.FailedLayer = l.failed
 		}
-		out = append(out, netRedact(s, r))
+		out = append(out, redact(s, r))
 	}
 	return out
 }
 
-func (l *netLadder) pass(i int, start time.Time, summary string, details ...string) {
+func (l *walk) pass(i int, start time.Time, summary string, details ...string) {
 	l.rungs[i].Status = checks.Pass
 	l.rungs[i].Summary = summary
 	l.rungs[i].Details = append(l.rungs[i].Details, details...)
 	l.rungs[i].Duration = time.Since(start)
 }
 
-func (l *netLadder) fail(i int, start time.Time, cause, summary string, details ...string) {
+func (l *walk) fail(i int, start time.Time, cause, summary string, details ...string) {
 	l.rungs[i].Status = checks.Fail
 	l.rungs[i].Cause = cause
 	l.rungs[i].Summary = summary
@@ -111,7 +111,7 @@ func (l *netLadder) fail(i int, start time.Time, cause, summary string, details 
 	l.failed = l.rungs[i].ID
 }
 
-func (l *netLadder) skip(i int, summary string) {
+func (l *walk) skip(i int, summary string) {
 	l.rungs[i].Status = checks.Skip
 	l.rungs[i].Summary = summary
 }
@@ -122,7 +122,7 @@ func (l *netLadder) skip(i int, summary string) {
 // step's rung. Its cause is the verdict's, or the step's own when the verdict
 // names none (a handshake cut short is still the TLS step's failure). The
 // words of the error are never read here.
-func (l *netLadder) stop(step int, start time.Time, v classify.Verdict, stepCause string) {
+func (l *walk) stop(step int, start time.Time, v classify.Verdict, stepCause string) {
 	i := step
 	for j := 0; j <= step; j++ {
 		if l.rungs[j].ID == v.Layer {
@@ -138,13 +138,13 @@ func (l *netLadder) stop(step int, start time.Time, v classify.Verdict, stepCaus
 }
 
 // skipRest marks every layer after i as not tried.
-func (l *netLadder) skipRest(i int) {
+func (l *walk) skipRest(i int) {
 	for j := i + 1; j < len(l.rungs); j++ {
-		l.skip(j, fmt.Sprintf("not tried: the %s step failed", netLayerName(l.rungs[i].ID)))
+		l.skip(j, fmt.Sprintf("not tried: the %s step failed", layerName(l.rungs[i].ID)))
 	}
 }
 
-func netLayerName(id string) string {
+func layerName(id string) string {
 	switch id {
 	case checks.CheckProxy:
 		return "proxy"
@@ -159,7 +159,7 @@ func netLayerName(id string) string {
 }
 
 // direct walks DNS, TCP and TLS without a proxy.
-func (l *netLadder) direct(ctx context.Context) {
+func (l *walk) direct(ctx context.Context) {
 	start := time.Now()
 	var ips []net.IPAddr
 	if ip := net.ParseIP(l.host); ip != nil {
@@ -174,7 +174,7 @@ func (l *netLadder) direct(ctx context.Context) {
 			l.stop(1, start, classify.Transport(err), "dns-failure")
 			return
 		}
-		l.pass(1, start, fmt.Sprintf("%s → %s", l.host, netAddrList(ips)))
+		l.pass(1, start, fmt.Sprintf("%s → %s", l.host, addrList(ips)))
 	}
 
 	start = time.Now()
@@ -197,7 +197,7 @@ func (l *netLadder) direct(ctx context.Context) {
 }
 
 // handshake runs the TLS step on an open connection to the API host.
-func (l *netLadder) handshake(ctx context.Context, conn net.Conn) {
+func (l *walk) handshake(ctx context.Context, conn net.Conn) {
 	if l.target.Scheme != "https" {
 		l.skip(3, "plain http: no TLS")
 		return
@@ -252,7 +252,7 @@ func (l *netLadder) handshake(ctx context.Context, conn net.Conn) {
 	l.pass(3, start, fmt.Sprintf("%s with %s, certificate from %s", tls.VersionName(st.Version), l.host, classify.CertIssuer(peer[0])), certLines...)
 }
 
-func netAddrList(ips []net.IPAddr) string {
+func addrList(ips []net.IPAddr) string {
 	var parts []string
 	for i, ip := range ips {
 		if i == 4 {
@@ -277,7 +277,7 @@ func (c *Client) lookup(ctx context.Context, host string) ([]net.IPAddr, error) 
 	if err == nil && len(ips) == 0 {
 		err = &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
 	}
-	if err != nil && ctx.Err() != nil && !netIsDNSTimeout(err) {
+	if err != nil && ctx.Err() != nil && !isDNSTimeout(err) {
 		err = &net.DNSError{Err: "no answer within " + c.timeout.String(), Name: host, IsTimeout: true}
 	}
 	return ips, err
@@ -288,7 +288,7 @@ func (c *Client) dialStep(ctx context.Context, addr string) (net.Conn, error) {
 	return c.connect(ctx, "tcp", addr, c.timeout)
 }
 
-func netIsDNSTimeout(err error) bool {
+func isDNSTimeout(err error) bool {
 	var de *net.DNSError
 	return errors.As(err, &de) && de.IsTimeout
 }

@@ -15,33 +15,33 @@ import (
 	"golang.org/x/net/proxy"
 )
 
-// viaProxy marks an error met on the way to the proxy as the proxy's, the
+// proxyConnectError marks an error met on the way to the proxy as the proxy's, the
 // way Go's transport marks its own (an *net.OpError with Op proxyconnect).
-func netViaProxy(err error) error {
+func proxyConnectError(err error) error {
 	return &net.OpError{Op: "proxyconnect", Net: "tcp", Err: err}
 }
 
 // noProxy explains why no proxy applies, and warns when ALL_PROXY is set: curl
 // and Python's requests send through it, Go's client (and this check) do not,
 // so what the user's client does may differ from what we measured.
-func (l *netLadder) noProxy() {
+func (l *walk) noProxy() {
 	env := l.c.setup.Config.Env
 	r := &l.rungs[0]
 	r.Status = checks.Skip
 	r.Summary = "no proxy applies to " + l.host
-	if v := netEnvAny(env, "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"); v != "" {
-		if n := netEnvAny(env, "NO_PROXY", "no_proxy"); n != "" {
+	if v := envAny(env, "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"); v != "" {
+		if n := envAny(env, "NO_PROXY", "no_proxy"); n != "" {
 			r.Details = append(r.Details, "a proxy is set, but NO_PROXY ("+n+") excludes "+l.host+" (or the URL's scheme has no proxy variable)")
 		}
-		if netIsLoopback(l.host) {
+		if isLoopback(l.host) {
 			r.Details = append(r.Details, "proxies never apply to localhost and loopback addresses")
 		}
 	}
-	if all := netEnvAny(env, "ALL_PROXY", "all_proxy"); all != "" {
+	if all := envAny(env, "ALL_PROXY", "all_proxy"); all != "" {
 		r.Status = checks.Warn
 		r.Summary = "ALL_PROXY is set; this check connected directly"
 		r.Details = append(r.Details,
-			"ALL_PROXY="+netProxyText(all)+" is used by curl and Python's requests, but not by Go, Node or the OpenAI/Anthropic SDKs' default clients.",
+			"ALL_PROXY="+proxyText(all)+" is used by curl and Python's requests, but not by Go, Node or the OpenAI/Anthropic SDKs' default clients.",
 			"If your client sends through it, set HTTPS_PROXY to the same value to test that path.")
 		if r.Facts == nil {
 			r.Facts = map[string]string{}
@@ -53,8 +53,8 @@ func (l *netLadder) noProxy() {
 // viaProxy walks the proxy: reach it, ask it for a tunnel (CONNECT) to the API
 // host, then shake hands with the API through the tunnel. DNS of the API host
 // is the proxy's job here, so DNS is not blamed.
-func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
-	display := netProxyDisplay(p)
+func (l *walk) viaProxy(ctx context.Context, p *url.URL) {
+	display := proxyDisplay(p)
 	l.rungs[0].Evidence.Proxy = display
 	if pw, ok := p.User.Password(); ok {
 		l.c.setup.Redactor.Add(pw)
@@ -63,7 +63,7 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 	start := time.Now()
 
 	if p.Scheme == "socks5" || p.Scheme == "socks5h" {
-		d, err := proxy.FromURL(p, netContextDialer{l.c})
+		d, err := proxy.FromURL(p, contextDialer{l.c})
 		if err != nil {
 			l.fail(0, start, "proxy-failure", "the proxy setting cannot be used: "+err.Error())
 			l.skipRest(0)
@@ -79,7 +79,7 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 		}
 		conn, err := cd.DialContext(stepCtx, "tcp", l.addr)
 		if err != nil {
-			v := classify.Transport(netViaProxy(err))
+			v := classify.Transport(proxyConnectError(err))
 			v.Reason = "the SOCKS proxy " + display + " did not connect to " + l.addr + ": " + err.Error()
 			l.stop(0, start, v, "proxy-failure")
 			return
@@ -97,7 +97,7 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 	}
 	conn, err := l.c.dialHostStep(ctx, net.JoinHostPort(p.Hostname(), port))
 	if err != nil {
-		v := classify.Transport(netViaProxy(err))
+		v := classify.Transport(proxyConnectError(err))
 		v.Reason = "cannot reach the proxy " + display + ": " + classify.Transport(err).Reason
 		v.Details = []string{"The proxy comes from HTTPS_PROXY / HTTP_PROXY; unset it if you do not need it, or add " + l.host + " to NO_PROXY."}
 		l.stop(0, start, v, "proxy-failure")
@@ -110,7 +110,7 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 		err := tc.HandshakeContext(stepCtx)
 		cancel()
 		if err != nil {
-			v := classify.Transport(netViaProxy(err))
+			v := classify.Transport(proxyConnectError(err))
 			v.Reason = "TLS with the proxy " + display + " failed: " + classify.Transport(err).Reason
 			v.Details = nil
 			l.stop(0, start, v, "proxy-failure")
@@ -130,7 +130,7 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 		err = &checks.ProxyRefusedError{Proxy: display, Status: status, Text: text}
 	}
 	if err != nil {
-		v := classify.Transport(netViaProxy(err))
+		v := classify.Transport(proxyConnectError(err))
 		switch {
 		case status == 0:
 			v.Reason = "the proxy " + display + " did not answer the tunnel request: " + classify.Transport(err).Reason
@@ -151,12 +151,12 @@ func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
 }
 
 // connect asks the proxy for a tunnel, the way Go's transport does.
-func (l *netLadder) connect(ctx context.Context, conn net.Conn, p *url.URL) (int, string, error) {
+func (l *walk) connect(ctx context.Context, conn net.Conn, p *url.URL) (int, string, error) {
 	req := &http.Request{
 		Method: http.MethodConnect,
 		URL:    &url.URL{Opaque: l.addr},
 		Host:   l.addr,
-		Header: http.Header{"User-Agent": {netUserAgent}},
+		Header: http.Header{"User-Agent": {userAgent}},
 	}
 	if p.User != nil {
 		pw, _ := p.User.Password()
@@ -188,13 +188,13 @@ func (c *Client) dialHostStep(ctx context.Context, addr string) (net.Conn, error
 	return c.dial(ctx, "tcp", addr)
 }
 
-// netContextDialer lets x/net/proxy's SOCKS dialer use the client's dialer.
-type netContextDialer struct{ c *Client }
+// contextDialer lets x/net/proxy's SOCKS dialer use the client's dialer.
+type contextDialer struct{ c *Client }
 
-func (d netContextDialer) Dial(network, addr string) (net.Conn, error) {
+func (d contextDialer) Dial(network, addr string) (net.Conn, error) {
 	return d.c.dial(context.Background(), network, addr)
 }
 
-func (d netContextDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+func (d contextDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	return d.c.dial(ctx, network, addr)
 }

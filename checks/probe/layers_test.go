@@ -58,7 +58,7 @@ func TestTransportVerdictIsOneAcrossChecks(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fd := &failDial{err: connectErr("127.0.0.1:443", tc.errno)}
-			s := netSetup(t, "openai", "https://api.test/v1", netHooks{dial: fd.dial}, func(s *checks.Setup) {
+			s := netSetup(t, "openai", "https://api.test/v1", hooks{dial: fd.dial}, func(s *checks.Setup) {
 				s.Config.MCPURL = "https://mcp.test/mcp"
 			})
 
@@ -110,32 +110,32 @@ func TestLadderLayerComesFromTypes(t *testing.T) {
 	const at = "127.0.0.1:443"
 	cases := []struct {
 		name    string
-		hooks   func(err error) netHooks
+		inject  func(err error) hooks
 		proxy   string // HTTPS_PROXY
 		err     error
 		layer   string // the rung that fails, and the evidence's failed layer
 		cause   string
 		skipped []string // rungs after it, not tried
 	}{
-		{name: "no such host", hooks: resolveFails, err: &net.DNSError{Err: "no such host", Name: "api.test", IsNotFound: true},
+		{name: "no such host", inject: resolveFails, err: &net.DNSError{Err: "no such host", Name: "api.test", IsNotFound: true},
 			layer: checks.CheckDNS, cause: "dns-failure", skipped: []string{checks.CheckTCP, checks.CheckTLS}},
-		{name: "dns timeout", hooks: resolveFails, err: &net.DNSError{Err: "i/o timeout", Name: "api.test", IsTimeout: true},
+		{name: "dns timeout", inject: resolveFails, err: &net.DNSError{Err: "i/o timeout", Name: "api.test", IsTimeout: true},
 			layer: checks.CheckDNS, cause: "dns-failure", skipped: []string{checks.CheckTCP, checks.CheckTLS}},
-		{name: "network unreachable", hooks: dialFails, err: connectErr(at, syscall.ENETUNREACH),
+		{name: "network unreachable", inject: dialFails, err: connectErr(at, syscall.ENETUNREACH),
 			layer: checks.CheckTCP, cause: "network-unreachable", skipped: []string{checks.CheckTLS}},
-		{name: "no route to host", hooks: dialFails, err: connectErr(at, syscall.EHOSTUNREACH),
+		{name: "no route to host", inject: dialFails, err: connectErr(at, syscall.EHOSTUNREACH),
 			layer: checks.CheckTCP, cause: "network-unreachable", skipped: []string{checks.CheckTLS}},
-		{name: "refused", hooks: dialFails, err: connectErr(at, syscall.ECONNREFUSED),
+		{name: "refused", inject: dialFails, err: connectErr(at, syscall.ECONNREFUSED),
 			layer: checks.CheckTCP, cause: "connection-refused", skipped: []string{checks.CheckTLS}},
-		{name: "connect timed out", hooks: dialFails, err: connectErr(at, syscall.ETIMEDOUT),
+		{name: "connect timed out", inject: dialFails, err: connectErr(at, syscall.ETIMEDOUT),
 			layer: checks.CheckTCP, cause: "timeout", skipped: []string{checks.CheckTLS}},
-		{name: "dial deadline", hooks: dialFails, err: &net.OpError{Op: "dial", Net: "tcp", Err: os.ErrDeadlineExceeded},
+		{name: "dial deadline", inject: dialFails, err: &net.OpError{Op: "dial", Net: "tcp", Err: os.ErrDeadlineExceeded},
 			layer: checks.CheckTCP, cause: "timeout", skipped: []string{checks.CheckTLS}},
-		{name: "untyped at the tcp step", hooks: dialFails, err: errors.New("something odd"),
+		{name: "untyped at the tcp step", inject: dialFails, err: errors.New("something odd"),
 			layer: checks.CheckTCP, cause: "", skipped: []string{checks.CheckTLS}},
-		{name: "proxy unreachable", hooks: dialFails, proxy: "http://127.0.0.1:3128", err: connectErr("127.0.0.1:3128", syscall.ENETUNREACH),
+		{name: "proxy unreachable", inject: dialFails, proxy: "http://127.0.0.1:3128", err: connectErr("127.0.0.1:3128", syscall.ENETUNREACH),
 			layer: checks.CheckProxy, cause: "proxy-failure", skipped: []string{checks.CheckTCP, checks.CheckTLS}},
-		{name: "proxy refused", hooks: dialFails, proxy: "http://127.0.0.1:3128", err: connectErr("127.0.0.1:3128", syscall.ECONNREFUSED),
+		{name: "proxy refused", inject: dialFails, proxy: "http://127.0.0.1:3128", err: connectErr("127.0.0.1:3128", syscall.ECONNREFUSED),
 			layer: checks.CheckProxy, cause: "proxy-failure", skipped: []string{checks.CheckTCP, checks.CheckTLS}},
 	}
 	for _, tc := range cases {
@@ -144,7 +144,7 @@ func TestLadderLayerComesFromTypes(t *testing.T) {
 			err  error
 		}{{"as is", tc.err}, {"renamed", renamed{tc.err}}} {
 			t.Run(tc.name+"/"+form.name, func(t *testing.T) {
-				s := netSetup(t, "openai", "https://api.test/v1", tc.hooks(form.err), func(s *checks.Setup) {
+				s := netSetup(t, "openai", "https://api.test/v1", tc.inject(form.err), func(s *checks.Setup) {
 					if tc.proxy != "" {
 						s.Config.Env = checks.Env{"HTTPS_PROXY": tc.proxy}
 					}
@@ -169,6 +169,6 @@ func TestLadderLayerComesFromTypes(t *testing.T) {
 	}
 }
 
-func resolveFails(err error) netHooks { return netHooks{resolver: failResolver{err}} }
+func resolveFails(err error) hooks { return hooks{resolver: failResolver{err}} }
 
-func dialFails(err error) netHooks { return netHooks{dial: (&failDial{err: err}).dial} }
+func dialFails(err error) hooks { return hooks{dial: (&failDial{err: err}).dial} }

@@ -84,7 +84,7 @@ func netnsNoRoute(t *testing.T) {
 			if !errors.Is(err, tc.errno) {
 				t.Skipf("the kernel answered %v, not %v", err, tc.errno)
 			}
-			s := netSetup(t, "openai", tc.base, netHooks{})
+			s := netSetup(t, "openai", tc.base, hooks{})
 			m := netRungs(t, s)
 			netExpect(t, m, checks.CheckTCP, checks.Fail, "network-unreachable")
 			netExpect(t, m, checks.CheckTLS, checks.Skip, "")

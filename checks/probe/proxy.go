@@ -9,22 +9,22 @@ import (
 	"golang.org/x/net/http/httpproxy"
 )
 
-// netProxyFunc resolves proxies exactly as net/http's ProxyFromEnvironment
+// proxyFunc resolves proxies exactly as net/http's ProxyFromEnvironment
 // does, but from the environment the checks were given: HTTPS_PROXY for https
 // URLs, HTTP_PROXY for http ones (upper case first, then lower case), NO_PROXY
 // exclusions, never for localhost. ALL_PROXY is not read: Go ignores it (curl
 // and Python's requests do not), and the ladder says so.
-func netProxyFunc(env checks.Env) func(*url.URL) (*url.URL, error) {
+func proxyFunc(env checks.Env) func(*url.URL) (*url.URL, error) {
 	cfg := httpproxy.Config{
-		HTTPProxy:  netEnvAny(env, "HTTP_PROXY", "http_proxy"),
-		HTTPSProxy: netEnvAny(env, "HTTPS_PROXY", "https_proxy"),
-		NoProxy:    netEnvAny(env, "NO_PROXY", "no_proxy"),
+		HTTPProxy:  envAny(env, "HTTP_PROXY", "http_proxy"),
+		HTTPSProxy: envAny(env, "HTTPS_PROXY", "https_proxy"),
+		NoProxy:    envAny(env, "NO_PROXY", "no_proxy"),
 		CGI:        env["REQUEST_METHOD"] != "",
 	}
 	return cfg.ProxyFunc()
 }
 
-func netEnvAny(env checks.Env, names ...string) string {
+func envAny(env checks.Env, names ...string) string {
 	for _, n := range names {
 		if v := env[n]; v != "" {
 			return v
@@ -33,8 +33,8 @@ func netEnvAny(env checks.Env, names ...string) string {
 	return ""
 }
 
-// netProxyDisplay is a proxy URL without its credentials.
-func netProxyDisplay(p *url.URL) string {
+// proxyDisplay is a proxy URL without its credentials.
+func proxyDisplay(p *url.URL) string {
 	if p == nil {
 		return ""
 	}
@@ -43,10 +43,10 @@ func netProxyDisplay(p *url.URL) string {
 	return q.String()
 }
 
-// netProxyText shows a proxy setting without its credentials.
-func netProxyText(v string) string {
+// proxyText shows a proxy setting without its credentials.
+func proxyText(v string) string {
 	if u, err := url.Parse(v); err == nil && u.Host != "" {
-		return netProxyDisplay(u)
+		return proxyDisplay(u)
 	}
 	if i := strings.LastIndex(v, "@"); i >= 0 {
 		return v[i+1:]
@@ -54,7 +54,7 @@ func netProxyText(v string) string {
 	return v
 }
 
-func netIsLoopback(host string) bool {
+func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
 		return true
 	}

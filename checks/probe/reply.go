@@ -11,15 +11,15 @@ import (
 type Reply struct {
 	Status      int
 	Header      http.Header
-	Body        []byte // decoded, at most netMaxBody bytes
+	Body        []byte // decoded, at most maxBody bytes
 	Truncated   bool   // the body was longer than the cap
 	ContentType string
 	Redirects   []string // URLs the call was redirected to, in order
 	Proxy       string   // proxy the call went through, without credentials
 	Timing      Timing
 
-	body *netBody
-	call *netCall
+	body *cappedBody
+	call *callState
 }
 
 // Timing is when things happened, measured from the start of the call.
@@ -32,7 +32,7 @@ type Timing struct {
 }
 
 // Read reads the body, decoded and capped. Past the cap it returns
-// errNetTruncated; when the step timer runs out, a *checks.TimeoutError.
+// errTruncated; when the step timer runs out, a *checks.TimeoutError.
 func (r *Reply) Read(p []byte) (int, error) {
 	if r.body == nil {
 		return 0, io.EOF
@@ -60,7 +60,7 @@ func (r *Reply) finish() {
 	}
 }
 
-func (r *Reply) fill(nc *netCall) {
+func (r *Reply) fill(nc *callState) {
 	nc.mu.Lock()
 	defer nc.mu.Unlock()
 	r.Timing = nc.timing

@@ -6,43 +6,43 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// netSession is what the network checks of one Setup share: one client, the
+// session is what the network checks of one Setup share: one client, the
 // models list fetched once (Models and AuthHeader both read it), and the
 // billable request sent at most once.
-type netSession struct {
+type session struct {
 	client *Client
 
 	modelsOnce sync.Once
-	models     netFetch
+	models     fetchResult
 
 	requestOnce sync.Once
 	request     checks.Result
 }
 
-// netFetch is one finished call.
-type netFetch struct {
+// fetchResult is one finished call.
+type fetchResult struct {
 	reply *Reply
 	err   error
 }
 
-// sessionKey is where a Setup keeps its netSession.
+// sessionKey is where a Setup keeps its session.
 type sessionKey struct{}
 
-// netSessionFor returns the Setup's session, creating it on first use.
-func netSessionFor(s *checks.Setup) *netSession {
-	return s.Shared(sessionKey{}, func() any { return &netSession{client: NewClient(s)} }).(*netSession)
+// sessionFor returns the Setup's session, creating it on first use.
+func sessionFor(s *checks.Setup) *session {
+	return s.Shared(sessionKey{}, func() any { return &session{client: NewClient(s)} }).(*session)
 }
 
-// netUseHooks gives the Setup a fresh session whose client uses the hooks
+// useHooks gives the Setup a fresh session whose client uses the hooks
 // (tests: a map resolver, the test server's roots).
-func netUseHooks(s *checks.Setup, h netHooks) {
-	s.SetShared(sessionKey{}, &netSession{client: newClient(s, h)})
+func useHooks(s *checks.Setup, h hooks) {
+	s.SetShared(sessionKey{}, &session{client: newClient(s, h)})
 }
 
-// netRedact passes every text a result carries through the Setup's redactor:
+// redact passes every text a result carries through the Setup's redactor:
 // server messages may echo the key, and this is the one place that makes
 // sure none leaves.
-func netRedact(s *checks.Setup, r checks.Result) checks.Result {
+func redact(s *checks.Setup, r checks.Result) checks.Result {
 	red := s.Redactor.Redact
 	r.Summary = red(r.Summary)
 	if r.Details != nil {

@@ -11,8 +11,8 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// netStream is what reading the answer found.
-type netStream struct {
+// stream is what reading the answer found.
+type stream struct {
 	events   int
 	done     bool   // the protocol's end marker arrived ([DONE], message_stop)
 	finished bool   // a finish_reason / stop_reason arrived
@@ -24,16 +24,16 @@ type netStream struct {
 	kind     string // for a body that is neither: its content type
 }
 
-func netLooksLikeSSE(rep *Reply) bool {
+func looksLikeSSE(rep *Reply) bool {
 	return strings.Contains(strings.ToLower(rep.ContentType), "text/event-stream")
 }
 
 // readStream reads Server-Sent Events to the end marker, an error, the end
 // of the body, the size cap or the step timeout, whichever comes first.
-func readStream(rep *Reply) netStream {
-	var st netStream
+func readStream(rep *Reply) stream {
+	var st stream
 	sc := bufio.NewScanner(rep)
-	sc.Buffer(make([]byte, 0, 64<<10), netMaxBody+1)
+	sc.Buffer(make([]byte, 0, 64<<10), maxBody+1)
 	var event string
 	var data [][]byte
 	dispatch := func() bool {
@@ -75,7 +75,7 @@ func readStream(rep *Reply) netStream {
 }
 
 // onEvent reads one event; false stops reading.
-func (st *netStream) onEvent(event string, data []byte) bool {
+func (st *stream) onEvent(event string, data []byte) bool {
 	if string(bytes.TrimSpace(data)) == "[DONE]" {
 		st.done = true
 		return false
@@ -124,22 +124,22 @@ func (st *netStream) onEvent(event string, data []byte) bool {
 	return true
 }
 
-func (st *netStream) noteModel(m map[string]any) {
+func (st *stream) noteModel(m map[string]any) {
 	if v, ok := m["model"].(string); ok && v != "" && st.model == "" {
-		st.model = netClip(v, 100)
+		st.model = clip(v, 100)
 	}
 	if v, ok := m["provider"].(string); ok && v != "" && st.provider == "" {
-		st.provider = netClip(v, 100)
+		st.provider = clip(v, 100)
 	}
 }
 
 // readWhole reads a 2xx answer that is not a stream: a server that ignored
 // stream:true answers with one JSON object; anything else is not an answer.
-func readWhole(rep *Reply) netStream {
-	var st netStream
+func readWhole(rep *Reply) stream {
+	var st stream
 	body, err := io.ReadAll(rep)
 	rep.Body = body
-	if err != nil && !errors.Is(err, errNetTruncated) {
+	if err != nil && !errors.Is(err, errTruncated) {
 		st.readErr = err
 		return st
 	}
@@ -147,9 +147,9 @@ func readWhole(rep *Reply) netStream {
 	if json.Unmarshal(body, &m) != nil {
 		// Some servers stream without saying so.
 		if t := bytes.TrimSpace(body); bytes.HasPrefix(t, []byte("data:")) || bytes.HasPrefix(t, []byte("event:")) {
-			return readStream(&Reply{body: &netBody{raw: io.NopCloser(bytes.NewReader(body)), left: netMaxBody, done: func() {}}})
+			return readStream(&Reply{body: &cappedBody{raw: io.NopCloser(bytes.NewReader(body)), left: maxBody, done: func() {}}})
 		}
-		st.kind = netContentKind(rep)
+		st.kind = contentKind(rep)
 		return st
 	}
 	if e, ok := m["error"]; ok && e != nil {
@@ -169,8 +169,8 @@ func readWhole(rep *Reply) netStream {
 	return st
 }
 
-func netEndMarker(s *checks.Setup) string {
-	if netProtocol(s) == "anthropic" {
+func endMarker(s *checks.Setup) string {
+	if protocolOf(s) == "anthropic" {
 		return "event: message_stop"
 	}
 	return "data: [DONE]"

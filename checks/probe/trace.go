@@ -11,11 +11,11 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// netCall is the state of one call, shared with the trace hooks and the
+// callState is the state of one call, shared with the trace hooks and the
 // redirect check (which run on other goroutines).
-type netCall struct {
+type callState struct {
 	start time.Time
-	steps *netSteps
+	steps *stepTimer
 
 	mu        sync.Mutex
 	timing    Timing
@@ -26,20 +26,20 @@ type netCall struct {
 	tlsAt     time.Time
 }
 
-type netCallKey struct{}
+type callKey struct{}
 
-func netCallFrom(ctx context.Context) *netCall {
-	nc, _ := ctx.Value(netCallKey{}).(*netCall)
+func callFrom(ctx context.Context) *callState {
+	nc, _ := ctx.Value(callKey{}).(*callState)
 	return nc
 }
 
-func (nc *netCall) setProxy(p *url.URL) {
+func (nc *callState) setProxy(p *url.URL) {
 	nc.mu.Lock()
-	nc.proxy = netProxyDisplay(p)
+	nc.proxy = proxyDisplay(p)
 	nc.mu.Unlock()
 }
 
-func (nc *netCall) trace() *httptrace.ClientTrace {
+func (nc *callState) trace() *httptrace.ClientTrace {
 	at := func(f func(now time.Time)) {
 		nc.mu.Lock()
 		f(time.Now())
@@ -77,10 +77,10 @@ func (nc *netCall) trace() *httptrace.ClientTrace {
 	}
 }
 
-// netSteps bounds each step of a call by the timeout: every step (lookup,
+// stepTimer bounds each step of a call by the timeout: every step (lookup,
 // connect, handshake, first byte, body) restarts the clock, and when one runs
 // out the call is cancelled with a *checks.TimeoutError naming that step.
-type netSteps struct {
+type stepTimer struct {
 	mu     sync.Mutex
 	step   checks.Step
 	d      time.Duration
@@ -88,8 +88,8 @@ type netSteps struct {
 	cancel context.CancelCauseFunc
 }
 
-func netStartSteps(d time.Duration, cancel context.CancelCauseFunc) *netSteps {
-	s := &netSteps{step: checks.StepConnect, d: d, cancel: cancel}
+func startStepTimer(d time.Duration, cancel context.CancelCauseFunc) *stepTimer {
+	s := &stepTimer{step: checks.StepConnect, d: d, cancel: cancel}
 	s.t = time.AfterFunc(d, func() {
 		s.mu.Lock()
 		step := s.step
@@ -99,11 +99,11 @@ func netStartSteps(d time.Duration, cancel context.CancelCauseFunc) *netSteps {
 	return s
 }
 
-func (s *netSteps) enter(step checks.Step) {
+func (s *stepTimer) enter(step checks.Step) {
 	s.mu.Lock()
 	s.step = step
 	s.t.Reset(s.d)
 	s.mu.Unlock()
 }
 
-func (s *netSteps) stop() { s.t.Stop() }
+func (s *stepTimer) stop() { s.t.Stop() }
