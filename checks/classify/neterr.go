@@ -32,14 +32,14 @@ type Verdict struct {
 	Details []string // further lines: what to check, the certificate that was shown
 }
 
-// The layers a transport error can name. The first four are the network
-// ladder's steps (checks.CheckProxy, CheckDNS, CheckTCP, CheckTLS).
+// The layers a transport error can name: the network ladder's steps, whose
+// check IDs are the layers' names, and the HTTP exchange after them.
 const (
-	LayerProxy = "proxy"
-	LayerDNS   = "dns"
-	LayerTCP   = "tcp"
-	LayerTLS   = "tls"
-	LayerHTTP  = "http" // connected, then the HTTP exchange failed
+	layerProxy = checks.CheckProxy
+	layerDNS   = checks.CheckDNS
+	layerTCP   = checks.CheckTCP
+	layerTLS   = checks.CheckTLS
+	layerHTTP  = "http" // connected, then the HTTP exchange failed
 )
 
 // Transport says what a transport error means: which layer failed and the
@@ -53,7 +53,7 @@ func Transport(err error) Verdict {
 	if v, ok := transportTyped(err); ok {
 		return v
 	}
-	v := Verdict{Reason: ShortErr(err)}
+	v := Verdict{Reason: shortErr(err)}
 	if cause, layer, _ := clsTransportText(strings.ToLower(err.Error())); cause != "" {
 		v.Cause, v.Layer = cause, layer
 	}
@@ -96,54 +96,54 @@ func transportTyped(err error) (Verdict, bool) {
 	case errors.As(err, &ue):
 		return Verdict{Cause: "base-url-malformed", Reason: ue.Error()}, true
 	case errors.As(err, &pre):
-		v := Verdict{Layer: LayerProxy, Cause: "proxy-failure", Reason: pre.Error()}
+		v := Verdict{Layer: layerProxy, Cause: "proxy-failure", Reason: pre.Error()}
 		if pre.Status == http.StatusProxyAuthRequired {
 			v.Details = []string{"The proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:port."}
 		}
 		return v, true
 	case errors.As(err, &te):
-		v := Verdict{Layer: StepLayer(te.Step), Cause: "timeout", Reason: te.Error()}
-		if te.Proxy != "" && (v.Layer == LayerDNS || v.Layer == LayerTCP) {
-			v.Layer, v.Cause = LayerProxy, "proxy-failure"
+		v := Verdict{Layer: stepLayer(te.Step), Cause: "timeout", Reason: te.Error()}
+		if te.Proxy != "" && (v.Layer == layerDNS || v.Layer == layerTCP) {
+			v.Layer, v.Cause = layerProxy, "proxy-failure"
 			v.Reason = "the proxy did not answer: " + te.Error()
 		}
 		return v, true
 	case errors.As(err, &re):
-		return Verdict{Layer: LayerHTTP, Cause: "base-url-path", Reason: re.Error(),
+		return Verdict{Layer: layerHTTP, Cause: "base-url-path", Reason: re.Error(),
 			Details: []string{"The base URL redirects instead of answering; SDKs do not follow redirects for POST requests. Use the URL the redirect ends at."}}, true
 	case errors.As(err, &de):
 		if proxyDial {
-			return Verdict{Layer: LayerProxy, Cause: "proxy-failure", Reason: "the proxy host " + de.Name + " does not resolve (" + de.Err + ")"}, true
+			return Verdict{Layer: layerProxy, Cause: "proxy-failure", Reason: "the proxy host " + de.Name + " does not resolve (" + de.Err + ")"}, true
 		}
-		v := Verdict{Layer: LayerDNS, Cause: "dns-failure", Reason: de.Name + " does not resolve (" + de.Err + ")"}
+		v := Verdict{Layer: layerDNS, Cause: "dns-failure", Reason: de.Name + " does not resolve (" + de.Err + ")"}
 		if de.IsNotFound {
 			v.Reason = de.Name + " does not resolve: no such host"
 			v.Details = []string{"Check the host name in the base URL for typos; a private gateway may need a VPN or the company DNS."}
 		}
 		return v, true
 	case proxyDial:
-		return Verdict{Layer: LayerProxy, Cause: "proxy-failure", Reason: "cannot reach the proxy: " + ShortErr(oe.Err)}, true
+		return Verdict{Layer: layerProxy, Cause: "proxy-failure", Reason: "cannot reach the proxy: " + shortErr(oe.Err)}, true
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return Verdict{Layer: LayerTCP, Cause: "connection-refused", Reason: "connection refused" + opAddr(err),
+		return Verdict{Layer: layerTCP, Cause: "connection-refused", Reason: "connection refused" + opAddr(err),
 			Details: []string{"Nothing listens on that host and port: the server is down, or the port or host is wrong."}}, true
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		return Verdict{Layer: LayerTCP, Cause: "network-unreachable", Reason: "no route to " + opTarget(err) + " (" + ShortErr(err) + ")",
+		return Verdict{Layer: layerTCP, Cause: "network-unreachable", Reason: "no route to " + opTarget(err) + " (" + shortErr(err) + ")",
 			Details: []string{"This machine has no route to that address: a VPN that is down (or needed), an IPv6 address on a network without IPv6, or a firewall that rejects the connection."}}, true
 	case errors.Is(err, syscall.ETIMEDOUT):
-		return Verdict{Layer: opLayer(oe, LayerTCP), Cause: "timeout", Reason: "no answer: " + ShortErr(err)}, true
+		return Verdict{Layer: opLayer(oe, layerTCP), Cause: "timeout", Reason: "no answer: " + shortErr(err)}, true
 	case errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &rh) && string(rh.RecordHeader[:]) == "HTTP/":
-		return Verdict{Layer: LayerTLS, Cause: "tls-failure", Reason: "the server answered in plain HTTP: the URL says https:// but this port speaks http",
+		return Verdict{Layer: layerTLS, Cause: "tls-failure", Reason: "the server answered in plain HTTP: the URL says https:// but this port speaks http",
 			Details: []string{"Use http:// for this port, or the server's TLS port."}}, true
 	case errors.As(err, &rh):
-		return Verdict{Layer: LayerTLS, Cause: "tls-failure", Reason: "the server did not answer with TLS (first bytes are not a TLS handshake)"}, true
+		return Verdict{Layer: layerTLS, Cause: "tls-failure", Reason: "the server did not answer with TLS (first bytes are not a TLS handshake)"}, true
 	case clsTLSAnswerToHTTP(err):
-		return Verdict{Layer: LayerTLS, Cause: "tls-failure", Reason: "the server speaks TLS but the URL says http://: use https://"}, true
+		return Verdict{Layer: layerTLS, Cause: "tls-failure", Reason: "the server speaks TLS but the URL says http://: use https://"}, true
 	case errors.As(err, &he):
-		return Verdict{Layer: LayerTLS, Cause: "tls-failure",
+		return Verdict{Layer: layerTLS, Cause: "tls-failure",
 			Reason:  "the certificate is for " + certNames(he.Certificate) + ", not " + he.Host,
 			Details: CertDetails(he.Certificate)}, true
 	case errors.As(err, &ci):
-		v := Verdict{Layer: LayerTLS, Cause: "tls-failure", Reason: "the certificate is invalid: " + ci.Error(), Details: CertDetails(ci.Cert)}
+		v := Verdict{Layer: layerTLS, Cause: "tls-failure", Reason: "the certificate is invalid: " + ci.Error(), Details: CertDetails(ci.Cert)}
 		if ci.Reason == x509.Expired {
 			v.Reason = fmt.Sprintf("the certificate expired on %s (or this machine's clock is wrong)", ci.Cert.NotAfter.Format("2006-01-02"))
 		}
@@ -153,34 +153,34 @@ func transportTyped(err error) (Verdict, bool) {
 	case errors.As(err, &cve):
 		if len(cve.UnverifiedCertificates) > 0 {
 			v := unknownAuthority(cve.UnverifiedCertificates[0])
-			v.Reason = "the certificate was refused: " + ShortErr(cve.Err)
+			v.Reason = "the certificate was refused: " + shortErr(cve.Err)
 			return v, true
 		}
-		return Verdict{Layer: LayerTLS, Cause: "tls-failure", Reason: "the certificate was refused: " + ShortErr(cve.Err)}, true
+		return Verdict{Layer: layerTLS, Cause: "tls-failure", Reason: "the certificate was refused: " + shortErr(cve.Err)}, true
 	case errors.As(err, &ae):
-		return Verdict{Layer: LayerTLS, Cause: "tls-failure", Reason: "the server refused the TLS handshake: " + ae.Error()}, true
+		return Verdict{Layer: layerTLS, Cause: "tls-failure", Reason: "the server refused the TLS handshake: " + ae.Error()}, true
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return Verdict{Layer: LayerHTTP, Reason: "the server closed the connection without answering"}, true
+		return Verdict{Layer: layerHTTP, Reason: "the server closed the connection without answering"}, true
 	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
 		// A deadline without a step: only a connect or read says where.
-		return Verdict{Layer: opLayer(oe, ""), Cause: "timeout", Reason: "no answer: " + ShortErr(err)}, true
+		return Verdict{Layer: opLayer(oe, ""), Cause: "timeout", Reason: "no answer: " + shortErr(err)}, true
 	}
 	return Verdict{}, false
 }
 
-// StepLayer is the layer a step of the client's call belongs to.
-func StepLayer(step checks.Step) string {
+// stepLayer is the layer a step of the client's call belongs to.
+func stepLayer(step checks.Step) string {
 	switch step {
 	case checks.StepLookup:
-		return LayerDNS
+		return layerDNS
 	case checks.StepConnect:
-		return LayerTCP
+		return layerTCP
 	case checks.StepTLS:
-		return LayerTLS
+		return layerTLS
 	}
-	return LayerHTTP
+	return layerHTTP
 }
 
 // opLayer is the layer a socket operation belongs to: a dial is the TCP
@@ -191,11 +191,11 @@ func opLayer(oe *net.OpError, otherwise string) string {
 	}
 	switch oe.Op {
 	case "dial":
-		return LayerTCP
+		return layerTCP
 	case "read", "write":
-		return LayerHTTP
+		return layerHTTP
 	case "proxyconnect":
-		return LayerProxy
+		return layerProxy
 	}
 	return otherwise
 }
@@ -208,7 +208,7 @@ func clsTLSAnswerToHTTP(err error) bool {
 }
 
 func unknownAuthority(cert *x509.Certificate) Verdict {
-	v := Verdict{Layer: LayerTLS, Cause: "tls-failure"}
+	v := Verdict{Layer: layerTLS, Cause: "tls-failure"}
 	if cert == nil {
 		v.Reason = "the certificate is signed by an authority this machine does not trust"
 		return v
@@ -288,8 +288,8 @@ func opAddr(err error) string {
 	return ""
 }
 
-// ShortErr is an error's last, most specific part.
-func ShortErr(err error) string {
+// shortErr is an error's last, most specific part.
+func shortErr(err error) string {
 	if err == nil {
 		return ""
 	}

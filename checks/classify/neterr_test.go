@@ -121,14 +121,14 @@ func TestStepLayerIsTyped(t *testing.T) {
 		checks.StepFirstByte: "http", checks.StepHeaders: "http", checks.StepBody: "http",
 	}
 	for step, layer := range want {
-		if got := StepLayer(step); got != layer {
-			t.Errorf("StepLayer(%v) = %q, want %q", step, got, layer)
+		if got := stepLayer(step); got != layer {
+			t.Errorf("stepLayer(%v) = %q, want %q", step, got, layer)
 		}
 		if step.String() == "" {
 			t.Errorf("step %d has no words", int(step))
 		}
 	}
-	if got := StepLayer(checks.Step(99)); got != "http" {
+	if got := stepLayer(checks.Step(99)); got != "http" {
 		t.Errorf("unknown step: %q", got)
 	}
 }

@@ -32,13 +32,12 @@ const (
 
 // walk is the state of one walk down the ladder.
 type walk struct {
-	c       *Client
-	target  *url.URL
-	host    string // without port
-	addr    string // host:port
-	rungs   [4]checks.Result
-	failed  string // the layer that failed, "" while none has
-	started time.Time
+	c      *Client
+	target *url.URL
+	host   string // without port
+	addr   string // host:port
+	rungs  [4]checks.Result
+	failed string // the layer that failed, "" while none has
 }
 
 func (c *Client) ladder(ctx context.Context) []checks.Result {
