@@ -600,7 +600,7 @@ var clsTransportCases = []struct {
 	{"deadline", &url.Error{Op: "Post", URL: "https://api.openai.com/v1", Err: context.DeadlineExceeded}, "timeout", ""},
 	{"client timeout", errors.New(`Post "https://api.openai.com/v1/chat/completions": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`), "timeout", ""},
 	{"unsupported scheme", &url.Error{Op: "Post", URL: "api.openai.com/v1/chat/completions", Err: errors.New(`unsupported protocol scheme ""`)}, "base-url-malformed", ""},
-	{"key with a newline", errors.New("the key holds a line break or control character, so it cannot be sent in the Authorization header"), "key-whitespace", ""},
+	{"key with a newline", &checks.KeyUnsendableError{Header: "Authorization: Bearer"}, "key-whitespace", ""},
 	{"unknown", errors.New("something odd"), "", ""},
 }
 

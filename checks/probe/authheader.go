@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/classify"
 )
 
 // AuthHeader finds out whether a 401 is about the header rather than the key.
@@ -21,13 +22,13 @@ func AuthHeader(ctx context.Context, s *checks.Setup) checks.Result {
 	r := checks.Result{ID: checks.CheckAuthHeader, Title: "The server reads the key from the header your client sends", Facts: map[string]string{}}
 	done := func() checks.Result {
 		r.Duration = time.Since(start)
-		return netRedact(s, r)
+		return redact(s, r)
 	}
 	if s.ModelsURL == "" || s.Key.Empty() {
 		r.Status, r.Summary = checks.Skip, "not tried: it needs the models list and a key"
 		return done()
 	}
-	ns := netSessionFor(s)
+	ns := sessionFor(s)
 	f := ns.fetchModels(ctx)
 	if f.err != nil || f.reply.Status != 401 {
 		r.Status, r.Summary = checks.Skip, "not needed: the models list did not answer 401"
@@ -38,10 +39,10 @@ func AuthHeader(ctx context.Context, s *checks.Setup) checks.Result {
 	if used == AuthBearer {
 		other = AuthXAPIKey
 	}
-	rep, err := ns.client.Do(ctx, Call{URL: netModelsURL(s), Auth: other})
+	rep, err := ns.client.Do(ctx, Call{URL: modelsURL(s), Auth: other})
 	if err != nil {
 		r.Status = checks.Skip
-		r.Summary = "could not try " + other.Header() + ": " + netExplain(err, rep != nil && rep.Proxy != "").Summary
+		r.Summary = "could not try " + other.Header() + ": " + classify.Transport(err).Reason
 		return done()
 	}
 	r.Facts["auth-header.http"] = strconv.Itoa(rep.Status)

@@ -29,7 +29,7 @@ func netAuthHeader(t *testing.T, s *checks.Setup) checks.Result {
 func TestAuthHeaderFindsTheHeaderTheServerReads(t *testing.T) {
 	var hits netHits
 	srv := netServe(t, netOnlyXAPIKey(&hits))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
 	m := netModels(t, s)
 	if netFact(m, "models.http") != "401" {
 		t.Fatalf("models %v", m.Facts)
@@ -57,7 +57,7 @@ func TestAuthHeaderFindsTheHeaderTheServerReads(t *testing.T) {
 
 func TestAuthHeaderKeyRefusedEitherWay(t *testing.T) {
 	srv := netServe(t, newNetOpenAI())
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret("unit-TEST-revoked-key-1111") })
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret("unit-TEST-revoked-key-1111") })
 	r := netAuthHeader(t, s)
 	netWant(t, r, checks.Pass, "")
 	if netFact(r, "auth-header.http") != "401" {
@@ -75,18 +75,18 @@ func TestAuthHeaderAnthropicTriesBearer(t *testing.T) {
 		}
 		netJSON(w, 200, map[string]any{"data": []any{map[string]any{"id": "claude-sonnet-4-20250514"}}})
 	}))
-	r := netAuthHeader(t, netSetup(t, "anthropic", srv.URL, netHooks{}))
+	r := netAuthHeader(t, netSetup(t, "anthropic", srv.URL, hooks{}))
 	netWant(t, r, checks.Fail, "auth-header-format")
 }
 
 func TestAuthHeaderSkipsWhenNotNeeded(t *testing.T) {
 	o := newNetOpenAI()
 	srv := netServe(t, o)
-	r := netAuthHeader(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}))
+	r := netAuthHeader(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}))
 	netWant(t, r, checks.Skip, "")
 	if o.hits.n.Load() != 1 {
 		t.Errorf("%d requests, want only the models list", o.hits.n.Load())
 	}
-	r = netAuthHeader(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.ModelsURL = "" }))
+	r = netAuthHeader(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.ModelsURL = "" }))
 	netWant(t, r, checks.Skip, "")
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/classify"
 )
 
 func TestClientSendsKeyOnlyInItsHeader(t *testing.T) {
@@ -41,8 +42,8 @@ func TestClientSendsKeyOnlyInItsHeader(t *testing.T) {
 			if tc.mod != nil {
 				opts = append(opts, tc.mod)
 			}
-			s := netSetup(t, tc.protocol, srv.URL, netHooks{}, opts...)
-			rep, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
+			s := netSetup(t, tc.protocol, srv.URL, hooks{}, opts...)
+			rep, err := sessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,10 +87,10 @@ func TestClientUserHeadersAreSent(t *testing.T) {
 		hits.record(r)
 		w.WriteHeader(204)
 	}))
-	s := netSetup(t, "openai", srv.URL, netHooks{}, func(s *checks.Setup) {
+	s := netSetup(t, "openai", srv.URL, hooks{}, func(s *checks.Setup) {
 		s.Headers = []checks.Header{{Name: "x-portkey-provider", Value: "openai"}}
 	})
-	if _, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL}); err != nil {
+	if _, err := sessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL}); err != nil {
 		t.Fatal(err)
 	}
 	if got := hits.header().Get("X-Portkey-Provider"); got != "openai" {
@@ -100,9 +101,9 @@ func TestClientUserHeadersAreSent(t *testing.T) {
 func TestClientRefusesKeyWithLineBreak(t *testing.T) {
 	var hits netHits
 	srv := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.record(r) }))
-	s := netSetup(t, "openai", srv.URL, netHooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret(netTestKey + "\n") })
-	_, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
-	var ke *KeyUnsendableError
+	s := netSetup(t, "openai", srv.URL, hooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret(netTestKey + "\n") })
+	_, err := sessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
+	var ke *checks.KeyUnsendableError
 	if !errors.As(err, &ke) {
 		t.Fatalf("err = %v, want KeyUnsendableError", err)
 	}
@@ -112,8 +113,8 @@ func TestClientRefusesKeyWithLineBreak(t *testing.T) {
 	if hits.n.Load() != 0 {
 		t.Error("a request was sent")
 	}
-	if f := netExplain(err, false); f.Cause != "key-whitespace" {
-		t.Errorf("cause %q, want key-whitespace", f.Cause)
+	if v := classify.Transport(err); v.Cause != "key-whitespace" {
+		t.Errorf("cause %q, want key-whitespace", v.Cause)
 	}
 }
 
@@ -125,7 +126,7 @@ func netDo(t *testing.T, s *checks.Setup, call Call) (*Reply, error) {
 		e error
 	}
 	o := netWithin(t, func() out {
-		r, e := netSessionFor(s).client.Do(context.Background(), call)
+		r, e := sessionFor(s).client.Do(context.Background(), call)
 		return out{r, e}
 	})
 	return o.r, o.e
@@ -133,20 +134,20 @@ func netDo(t *testing.T, s *checks.Setup, call Call) (*Reply, error) {
 
 func TestClientSilentServerTimesOut(t *testing.T) {
 	addr := netSilent(t)
-	s := netSetup(t, "openai", "http://"+addr+"/v1", netHooks{}, netTimeout(200*time.Millisecond))
+	s := netSetup(t, "openai", "http://"+addr+"/v1", hooks{}, netTimeout(200*time.Millisecond))
 	r, err := netDo(t, s, Call{URL: s.ModelsURL})
-	var te *TimeoutError
+	var te *checks.TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("err = %v, want a TimeoutError", err)
 	}
-	if !strings.Contains(te.Step, "first byte") {
+	if te.Step != checks.StepFirstByte {
 		t.Errorf("step %q, want waiting for the first byte", te.Step)
 	}
 	if r == nil {
 		t.Fatal("no reply with timings")
 	}
-	if f := netExplain(err, false); f.Cause != "timeout" || f.Layer != "http" {
-		t.Errorf("explained as %+v", f)
+	if v := classify.Transport(err); v.Cause != "timeout" || v.Layer != "http" {
+		t.Errorf("explained as %+v", v)
 	}
 }
 
@@ -167,10 +168,10 @@ func TestClientTricklingBodyIsBounded(t *testing.T) {
 			}
 		}
 	}))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{}, netTimeout(200*time.Millisecond))
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{}, netTimeout(200*time.Millisecond))
 	_, err := netDo(t, s, Call{URL: s.ModelsURL})
-	var te *TimeoutError
-	if !errors.As(err, &te) || !strings.Contains(te.Step, "reading") {
+	var te *checks.TimeoutError
+	if !errors.As(err, &te) || (te.Step != checks.StepHeaders && te.Step != checks.StepBody) {
 		t.Fatalf("err = %v, want a timeout while reading the answer", err)
 	}
 }
@@ -190,7 +191,7 @@ func netHuge(n int64) http.HandlerFunc {
 
 func TestClientCapsHugeBody(t *testing.T) {
 	srv := netServe(t, netHuge(1<<30))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
 	rep, err := netDo(t, s, Call{URL: s.ModelsURL})
 	if err != nil {
 		t.Fatal(err)
@@ -198,8 +199,8 @@ func TestClientCapsHugeBody(t *testing.T) {
 	if !rep.Truncated {
 		t.Error("Truncated is false for a 1 GB body")
 	}
-	if len(rep.Body) != netMaxBody {
-		t.Errorf("kept %d bytes, want the cap %d", len(rep.Body), netMaxBody)
+	if len(rep.Body) != maxBody {
+		t.Errorf("kept %d bytes, want the cap %d", len(rep.Body), maxBody)
 	}
 }
 
@@ -222,13 +223,13 @@ func TestClientCapsGzipBomb(t *testing.T) {
 			}
 		}
 	}))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
 	rep, err := netDo(t, s, Call{URL: s.ModelsURL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Truncated || len(rep.Body) != netMaxBody {
-		t.Errorf("Truncated=%v len=%d, want the decoded body cut at %d", rep.Truncated, len(rep.Body), netMaxBody)
+	if !rep.Truncated || len(rep.Body) != maxBody {
+		t.Errorf("Truncated=%v len=%d, want the decoded body cut at %d", rep.Truncated, len(rep.Body), maxBody)
 	}
 	if rep.Body[0] != 0 {
 		t.Error("the body was not decoded")
@@ -246,14 +247,14 @@ func TestClientRedirectLoopStops(t *testing.T) {
 		}
 		http.Redirect(w, r, "/v1/models", http.StatusFound)
 	}))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
-	_, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
-	var re *RedirectError
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
+	_, err := sessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
+	var re *checks.RedirectError
 	if !errors.As(err, &re) || !re.Loop {
 		t.Fatalf("err = %v, want a redirect loop", err)
 	}
-	if !strings.Contains(netExplain(err, false).Summary, "redirect loop") {
-		t.Errorf("summary %q", netExplain(err, false).Summary)
+	if v := classify.Transport(err); !strings.Contains(v.Reason, "redirect loop") || v.Cause != "base-url-path" {
+		t.Errorf("explained as %+v", v)
 	}
 }
 
@@ -261,9 +262,9 @@ func TestClientRedirectTooLong(t *testing.T) {
 	srv := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
 	}))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
-	_, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
-	var re *RedirectError
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
+	_, err := sessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
+	var re *checks.RedirectError
 	if !errors.As(err, &re) || re.Loop {
 		t.Fatalf("err = %v, want too many redirects", err)
 	}
@@ -283,10 +284,10 @@ func TestClientRedirectToOtherHostDropsCredentials(t *testing.T) {
 			first := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, otherSrv.URL+r.URL.Path, tc.status)
 			}))
-			s := netSetup(t, tc.protocol, netAt(first, "api.test"), netHooks{}, func(s *checks.Setup) {
+			s := netSetup(t, tc.protocol, netAt(first, "api.test"), hooks{}, func(s *checks.Setup) {
 				s.Headers = []checks.Header{{Name: "X-Portkey-Api-Key", Value: "pk-secret-value-123456"}, {Name: "X-Title", Value: "my-app"}}
 			})
-			rep, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
+			rep, err := sessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -326,8 +327,8 @@ func TestClientRedirectSameHostKeepsKey(t *testing.T) {
 		hits.record(r)
 		w.WriteHeader(204)
 	}))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
-	if _, err := netSessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL}); err != nil {
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
+	if _, err := sessionFor(s).client.Do(context.Background(), Call{URL: s.ModelsURL}); err != nil {
 		t.Fatal(err)
 	}
 	if hits.header().Get("Authorization") == "" {
@@ -356,7 +357,7 @@ func TestProxyFromEnvironment(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := netProxyFunc(tc.env)(u(tc.target))
+			p, err := proxyFunc(tc.env)(u(tc.target))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -372,16 +373,16 @@ func TestProxyFromEnvironment(t *testing.T) {
 }
 
 func TestReplyReadStopsAtCap(t *testing.T) {
-	b := &netBody{raw: io.NopCloser(bytes.NewReader(make([]byte, netMaxBody+10))), left: netMaxBody, done: func() {}}
+	b := &cappedBody{raw: io.NopCloser(bytes.NewReader(make([]byte, maxBody+10))), left: maxBody, done: func() {}}
 	r := &Reply{body: b}
 	got, err := io.ReadAll(r)
-	if !errors.Is(err, errNetTruncated) || len(got) != netMaxBody || !r.Truncated {
+	if !errors.Is(err, errTruncated) || len(got) != maxBody || !r.Truncated {
 		t.Errorf("len %d err %v truncated %v", len(got), err, r.Truncated)
 	}
-	b = &netBody{raw: io.NopCloser(bytes.NewReader(make([]byte, netMaxBody))), left: netMaxBody, done: func() {}}
+	b = &cappedBody{raw: io.NopCloser(bytes.NewReader(make([]byte, maxBody))), left: maxBody, done: func() {}}
 	r = &Reply{body: b}
 	got, err = io.ReadAll(r)
-	if err != nil || len(got) != netMaxBody || r.Truncated {
+	if err != nil || len(got) != maxBody || r.Truncated {
 		t.Errorf("a body exactly at the cap: len %d err %v truncated %v", len(got), err, r.Truncated)
 	}
 }

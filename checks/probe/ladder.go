@@ -1,57 +1,52 @@
 package probe
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
-	"golang.org/x/net/proxy"
+	"github.com/unstuck-dev/unstuck/checks/classify"
 )
 
 // Ladder walks the network layers to the API host one by one (proxy, DNS,
 // TCP, TLS) so that a failure names its layer. It returns one result per
 // layer, in that order; layers after a failure are skipped.
 func Ladder(ctx context.Context, s *checks.Setup) []checks.Result {
-	return netSessionFor(s).client.ladder(ctx)
+	return sessionFor(s).client.ladder(ctx)
 }
 
 // The ladder's titles, in the user's words.
 const (
-	netTitleProxy = "A proxy lets the connection through"
-	netTitleDNS   = "The API host name resolves"
-	netTitleTCP   = "The API host accepts a connection"
-	netTitleTLS   = "The TLS handshake succeeds"
+	titleProxy = "A proxy lets the connection through"
+	titleDNS   = "The API host name resolves"
+	titleTCP   = "The API host accepts a connection"
+	titleTLS   = "The TLS handshake succeeds"
 )
 
-// netLadder is the state of one walk.
-type netLadder struct {
-	c       *Client
-	target  *url.URL
-	host    string // without port
-	addr    string // host:port
-	rungs   [4]checks.Result
-	failed  string // the layer that failed, "" while none has
-	started time.Time
+// walk is the state of one walk down the ladder.
+type walk struct {
+	c      *Client
+	target *url.URL
+	host   string // without port
+	addr   string // host:port
+	rungs  [4]checks.Result
+	failed string // the layer that failed, "" while none has
 }
 
 func (c *Client) ladder(ctx context.Context) []checks.Result {
 	s := c.setup
-	l := &netLadder{c: c}
-	l.rungs[0] = checks.Result{ID: checks.CheckProxy, Title: netTitleProxy, Status: checks.Skip}
-	l.rungs[1] = checks.Result{ID: checks.CheckDNS, Title: netTitleDNS, Status: checks.Skip}
-	l.rungs[2] = checks.Result{ID: checks.CheckTCP, Title: netTitleTCP, Status: checks.Skip}
-	l.rungs[3] = checks.Result{ID: checks.CheckTLS, Title: netTitleTLS, Status: checks.Skip}
+	l := &walk{c: c}
+	l.rungs[0] = checks.Result{ID: checks.CheckProxy, Title: titleProxy, Status: checks.Skip}
+	l.rungs[1] = checks.Result{ID: checks.CheckDNS, Title: titleDNS, Status: checks.Skip}
+	l.rungs[2] = checks.Result{ID: checks.CheckTCP, Title: titleTCP, Status: checks.Skip}
+	l.rungs[3] = checks.Result{ID: checks.CheckTLS, Title: titleTLS, Status: checks.Skip}
 
 	raw := s.Endpoint
 	if raw == "" {
@@ -88,25 +83,25 @@ func (c *Client) ladder(ctx context.Context) []checks.Result {
 }
 
 // results stamps the shared evidence and redacts everything.
-func (l *netLadder) results(s *checks.Setup) []checks.Result {
+func (l *walk) results(s *checks.Setup) []checks.Result {
 	out := make([]checks.Result, 0, len(l.rungs))
 	for _, r := range l.rungs {
 		if l.failed != "" && r.Status == checks.Fail {
 			r.Evidence.FailedLayer = l.failed
 		}
-		out = append(out, netRedact(s, r))
+		out = append(out, redact(s, r))
 	}
 	return out
 }
 
-func (l *netLadder) pass(i int, start time.Time, summary string, details ...string) {
+func (l *walk) pass(i int, start time.Time, summary string, details ...string) {
 	l.rungs[i].Status = checks.Pass
 	l.rungs[i].Summary = summary
 	l.rungs[i].Details = append(l.rungs[i].Details, details...)
 	l.rungs[i].Duration = time.Since(start)
 }
 
-func (l *netLadder) fail(i int, start time.Time, cause, summary string, details ...string) {
+func (l *walk) fail(i int, start time.Time, cause, summary string, details ...string) {
 	l.rungs[i].Status = checks.Fail
 	l.rungs[i].Cause = cause
 	l.rungs[i].Summary = summary
@@ -115,19 +110,40 @@ func (l *netLadder) fail(i int, start time.Time, cause, summary string, details 
 	l.failed = l.rungs[i].ID
 }
 
-func (l *netLadder) skip(i int, summary string) {
+func (l *walk) skip(i int, summary string) {
 	l.rungs[i].Status = checks.Skip
 	l.rungs[i].Summary = summary
 }
 
+// stop ends the walk at a failed step. The classifier's verdict names the
+// layer that failed: that layer's rung fails when it is this step or one
+// already walked (a proxy that failed while the tunnel was dialled), else this
+// step's rung. Its cause is the verdict's, or the step's own when the verdict
+// names none (a handshake cut short is still the TLS step's failure). The
+// words of the error are never read here.
+func (l *walk) stop(step int, start time.Time, v classify.Verdict, stepCause string) {
+	i := step
+	for j := 0; j <= step; j++ {
+		if l.rungs[j].ID == v.Layer {
+			i = j
+		}
+	}
+	cause := v.Cause
+	if cause == "" {
+		cause = stepCause
+	}
+	l.fail(i, start, cause, v.Reason, v.Details...)
+	l.skipRest(i)
+}
+
 // skipRest marks every layer after i as not tried.
-func (l *netLadder) skipRest(i int) {
+func (l *walk) skipRest(i int) {
 	for j := i + 1; j < len(l.rungs); j++ {
-		l.skip(j, fmt.Sprintf("not tried: the %s step failed", netLayerName(l.rungs[i].ID)))
+		l.skip(j, fmt.Sprintf("not tried: the %s step failed", layerName(l.rungs[i].ID)))
 	}
 }
 
-func netLayerName(id string) string {
+func layerName(id string) string {
 	switch id {
 	case checks.CheckProxy:
 		return "proxy"
@@ -141,56 +157,8 @@ func netLayerName(id string) string {
 	return id
 }
 
-// noProxy explains why no proxy applies, and warns when ALL_PROXY is set: curl
-// and Python's requests send through it, Go's client (and this check) do not,
-// so what the user's client does may differ from what we measured.
-func (l *netLadder) noProxy() {
-	env := l.c.setup.Config.Env
-	r := &l.rungs[0]
-	r.Status = checks.Skip
-	r.Summary = "no proxy applies to " + l.host
-	if v := netEnvAny(env, "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"); v != "" {
-		if n := netEnvAny(env, "NO_PROXY", "no_proxy"); n != "" {
-			r.Details = append(r.Details, "a proxy is set, but NO_PROXY ("+n+") excludes "+l.host+" (or the URL's scheme has no proxy variable)")
-		}
-		if netIsLoopback(l.host) {
-			r.Details = append(r.Details, "proxies never apply to localhost and loopback addresses")
-		}
-	}
-	if all := netEnvAny(env, "ALL_PROXY", "all_proxy"); all != "" {
-		r.Status = checks.Warn
-		r.Summary = "ALL_PROXY is set; this check connected directly"
-		r.Details = append(r.Details,
-			"ALL_PROXY="+netProxyText(all)+" is used by curl and Python's requests, but not by Go, Node or the OpenAI/Anthropic SDKs' default clients.",
-			"If your client sends through it, set HTTPS_PROXY to the same value to test that path.")
-		if r.Facts == nil {
-			r.Facts = map[string]string{}
-		}
-		r.Facts["proxy.all_proxy"] = "ignored"
-	}
-}
-
-// netProxyText shows a proxy setting without its credentials.
-func netProxyText(v string) string {
-	if u, err := url.Parse(v); err == nil && u.Host != "" {
-		return netProxyDisplay(u)
-	}
-	if i := strings.LastIndex(v, "@"); i >= 0 {
-		return v[i+1:]
-	}
-	return v
-}
-
-func netIsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // direct walks DNS, TCP and TLS without a proxy.
-func (l *netLadder) direct(ctx context.Context) {
+func (l *walk) direct(ctx context.Context) {
 	start := time.Now()
 	var ips []net.IPAddr
 	if ip := net.ParseIP(l.host); ip != nil {
@@ -202,12 +170,10 @@ func (l *netLadder) direct(ctx context.Context) {
 		if err != nil {
 			// A name that does not resolve, or a DNS server that does not
 			// answer: either way the name is what fails.
-			f := netExplain(err, false)
-			l.fail(1, start, "dns-failure", f.Summary, f.Details...)
-			l.skipRest(1)
+			l.stop(1, start, classify.Transport(err), "dns-failure")
 			return
 		}
-		l.pass(1, start, fmt.Sprintf("%s → %s", l.host, netAddrList(ips)))
+		l.pass(1, start, fmt.Sprintf("%s → %s", l.host, addrList(ips)))
 	}
 
 	start = time.Now()
@@ -221,9 +187,7 @@ func (l *netLadder) direct(ctx context.Context) {
 		}
 	}
 	if conn == nil {
-		f := netExplain(err, false)
-		l.fail(2, start, f.Cause, f.Summary, f.Details...)
-		l.skipRest(2)
+		l.stop(2, start, classify.Transport(err), "")
 		return
 	}
 	defer conn.Close()
@@ -231,135 +195,8 @@ func (l *netLadder) direct(ctx context.Context) {
 	l.handshake(ctx, conn)
 }
 
-// viaProxy walks the proxy: reach it, ask it for a tunnel (CONNECT) to the API
-// host, then shake hands with the API through the tunnel. DNS of the API host
-// is the proxy's job here, so DNS is not blamed.
-func (l *netLadder) viaProxy(ctx context.Context, p *url.URL) {
-	display := netProxyDisplay(p)
-	l.rungs[0].Evidence.Proxy = display
-	if pw, ok := p.User.Password(); ok {
-		l.c.setup.Redactor.Add(pw)
-	}
-	l.skip(1, "the proxy resolves "+l.host+", not this machine")
-	start := time.Now()
-
-	if p.Scheme == "socks5" || p.Scheme == "socks5h" {
-		d, err := proxy.FromURL(p, netContextDialer{l.c})
-		if err != nil {
-			l.fail(0, start, "proxy-failure", "the proxy setting cannot be used: "+err.Error())
-			l.skipRest(0)
-			return
-		}
-		stepCtx, cancel := context.WithTimeout(ctx, l.c.timeout)
-		defer cancel()
-		cd, ok := d.(proxy.ContextDialer)
-		if !ok {
-			l.fail(0, start, "proxy-failure", "the proxy setting cannot be used: "+p.Scheme+" is not supported")
-			l.skipRest(0)
-			return
-		}
-		conn, err := cd.DialContext(stepCtx, "tcp", l.addr)
-		if err != nil {
-			l.fail(0, start, "proxy-failure", "the SOCKS proxy "+display+" did not connect to "+l.addr+": "+err.Error())
-			l.skipRest(0)
-			return
-		}
-		defer conn.Close()
-		l.pass(0, start, "the SOCKS proxy "+display+" connected to "+l.addr)
-		l.pass(2, start, "connected to "+l.addr+" through the proxy")
-		l.handshake(ctx, conn)
-		return
-	}
-
-	port := p.Port()
-	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[p.Scheme]
-	}
-	conn, err := l.c.dialHostStep(ctx, net.JoinHostPort(p.Hostname(), port))
-	if err != nil {
-		f := netExplain(err, false)
-		l.fail(0, start, "proxy-failure", "cannot reach the proxy "+display+": "+f.Summary,
-			"The proxy comes from HTTPS_PROXY / HTTP_PROXY; unset it if you do not need it, or add "+l.host+" to NO_PROXY.")
-		l.skipRest(0)
-		return
-	}
-	defer conn.Close()
-	if p.Scheme == "https" {
-		tc := tls.Client(conn, &tls.Config{ServerName: p.Hostname(), RootCAs: l.c.roots, MinVersion: tls.VersionTLS12})
-		stepCtx, cancel := context.WithTimeout(ctx, l.c.timeout)
-		err := tc.HandshakeContext(stepCtx)
-		cancel()
-		if err != nil {
-			l.fail(0, start, "proxy-failure", "TLS with the proxy "+display+" failed: "+netExplain(err, false).Summary)
-			l.skipRest(0)
-			return
-		}
-		conn = tc
-	}
-	if l.target.Scheme == "http" {
-		// Plain HTTP goes to the proxy as a whole request; there is no tunnel.
-		l.pass(0, start, "the proxy "+display+" is reachable; plain-HTTP requests go through it")
-		l.skip(2, "the proxy connects to "+l.addr+" for each plain-HTTP request")
-		l.skip(3, "plain http: no TLS")
-		return
-	}
-	status, text, err := l.connect(ctx, conn, p)
-	switch {
-	case err != nil:
-		f := netExplain(err, false)
-		cause := "proxy-failure"
-		l.fail(0, start, cause, "the proxy "+display+" did not answer the tunnel request: "+f.Summary)
-		l.skipRest(0)
-		return
-	case status == http.StatusProxyAuthRequired:
-		l.fail(0, start, "proxy-failure", "the proxy "+display+" wants credentials: "+text,
-			"Put them in the proxy URL: HTTPS_PROXY=http://user:password@proxy:port (or ask IT for the proxy's login).")
-		l.skipRest(0)
-		return
-	case status != http.StatusOK:
-		l.fail(0, start, "proxy-failure", fmt.Sprintf("the proxy %s refused a tunnel to %s: %s", display, l.addr, text),
-			"A 403 means the proxy's rules forbid this host; a 502/503/504 means the proxy could not reach it.")
-		l.skipRest(0)
-		return
-	}
-	l.pass(0, start, "the proxy "+display+" opened a tunnel to "+l.addr)
-	l.pass(2, start, "the proxy connected to "+l.addr)
-	l.handshake(ctx, conn)
-}
-
-// connect asks the proxy for a tunnel, the way Go's transport does.
-func (l *netLadder) connect(ctx context.Context, conn net.Conn, p *url.URL) (int, string, error) {
-	req := &http.Request{
-		Method: http.MethodConnect,
-		URL:    &url.URL{Opaque: l.addr},
-		Host:   l.addr,
-		Header: http.Header{"User-Agent": {netUserAgent}},
-	}
-	if p.User != nil {
-		pw, _ := p.User.Password()
-		r := &http.Request{Header: http.Header{}}
-		r.SetBasicAuth(p.User.Username(), pw)
-		req.Header.Set("Proxy-Authorization", r.Header.Get("Authorization"))
-	}
-	deadline := time.Now().Add(l.c.timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	_ = conn.SetDeadline(deadline)
-	defer conn.SetDeadline(time.Time{})
-	if err := req.Write(conn); err != nil {
-		return 0, "", err
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
-	if err != nil {
-		return 0, "", err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, resp.Status, nil
-}
-
 // handshake runs the TLS step on an open connection to the API host.
-func (l *netLadder) handshake(ctx context.Context, conn net.Conn) {
+func (l *walk) handshake(ctx context.Context, conn net.Conn) {
 	if l.target.Scheme != "https" {
 		l.skip(3, "plain http: no TLS")
 		return
@@ -392,27 +229,29 @@ func (l *netLadder) handshake(ctx context.Context, conn net.Conn) {
 	err := tc.HandshakeContext(stepCtx)
 	var certLines []string
 	if len(peer) > 0 {
-		certLines = netCertDetails(peer[0])
+		certLines = classify.CertDetails(peer[0])
 	}
 	if err != nil {
-		f := netExplain(err, false)
 		if stepCtx.Err() != nil {
-			f = netFailure{Cause: "timeout", Summary: "no TLS answer within " + l.c.timeout.String()}
+			// The handshake ran out of time: say which step, as the
+			// client's own step timer does.
+			err = &checks.TimeoutError{Step: checks.StepTLS, After: l.c.timeout}
 		}
-		if f.Cause == "" {
-			f.Cause = "tls-failure"
+		v := classify.Transport(err)
+		if stepCtx.Err() != nil {
+			v.Reason = "no TLS answer within " + l.c.timeout.String()
 		}
-		if len(f.Details) == 0 || len(certLines) == 0 || f.Details[0] != certLines[0] {
-			f.Details = append(f.Details, certLines...)
+		if len(v.Details) == 0 || len(certLines) == 0 || v.Details[0] != certLines[0] {
+			v.Details = append(v.Details, certLines...)
 		}
-		l.fail(3, start, f.Cause, f.Summary, f.Details...)
+		l.stop(3, start, v, "tls-failure")
 		return
 	}
 	st := tc.ConnectionState()
-	l.pass(3, start, fmt.Sprintf("%s with %s, certificate from %s", tls.VersionName(st.Version), l.host, netCertIssuer(peer[0])), certLines...)
+	l.pass(3, start, fmt.Sprintf("%s with %s, certificate from %s", tls.VersionName(st.Version), l.host, classify.CertIssuer(peer[0])), certLines...)
 }
 
-func netAddrList(ips []net.IPAddr) string {
+func addrList(ips []net.IPAddr) string {
 	var parts []string
 	for i, ip := range ips {
 		if i == 4 {
@@ -437,7 +276,7 @@ func (c *Client) lookup(ctx context.Context, host string) ([]net.IPAddr, error) 
 	if err == nil && len(ips) == 0 {
 		err = &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
 	}
-	if err != nil && ctx.Err() != nil && !netIsDNSTimeout(err) {
+	if err != nil && ctx.Err() != nil && !isDNSTimeout(err) {
 		err = &net.DNSError{Err: "no answer within " + c.timeout.String(), Name: host, IsTimeout: true}
 	}
 	return ips, err
@@ -445,235 +284,10 @@ func (c *Client) lookup(ctx context.Context, host string) ([]net.IPAddr, error) 
 
 // dialStep opens a TCP connection to an address, bounded by the timeout.
 func (c *Client) dialStep(ctx context.Context, addr string) (net.Conn, error) {
-	d := net.Dialer{Timeout: c.timeout}
-	return d.DialContext(ctx, "tcp", addr)
+	return c.connect(ctx, "tcp", addr, c.timeout)
 }
 
-// dialHostStep resolves (with the client's resolver) and connects.
-func (c *Client) dialHostStep(ctx context.Context, addr string) (net.Conn, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	return c.dial(ctx, "tcp", addr)
-}
-
-// netContextDialer lets x/net/proxy's SOCKS dialer use the client's dialer.
-type netContextDialer struct{ c *Client }
-
-func (d netContextDialer) Dial(network, addr string) (net.Conn, error) {
-	return d.c.dial(context.Background(), network, addr)
-}
-
-func (d netContextDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	return d.c.dial(ctx, network, addr)
-}
-
-func netIsDNSTimeout(err error) bool {
+func isDNSTimeout(err error) bool {
 	var de *net.DNSError
 	return errors.As(err, &de) && de.IsTimeout
-}
-
-// netFailure is what a failed network call means: the layer, the cause ID
-// and one line for the user.
-type netFailure struct {
-	Layer   string // proxy, dns, tcp, tls, http; "" when not a network fault
-	Cause   string // cause ID, "" when none fits
-	Summary string
-	Details []string
-}
-
-// netExplain reads a network error. viaProxy says the call went through a
-// proxy, so that a failure to reach it is the proxy's, not the API's.
-func netExplain(err error, viaProxy bool) netFailure {
-	var (
-		te  *TimeoutError
-		pre *ProxyRefusedError
-		re  *RedirectError
-		ke  *KeyUnsendableError
-		ue  *netURLError
-		de  *net.DNSError
-		oe  *net.OpError
-		ua  x509.UnknownAuthorityError
-		he  x509.HostnameError
-		ci  x509.CertificateInvalidError
-		rh  tls.RecordHeaderError
-		ae  tls.AlertError
-		cve *tls.CertificateVerificationError
-	)
-	proxyDial := errors.As(err, &oe) && oe.Op == "proxyconnect"
-	switch {
-	case err == nil:
-		return netFailure{}
-	case errors.As(err, &ke):
-		return netFailure{Cause: "key-whitespace", Summary: ke.Error(),
-			Details: []string{"Remove the line break: most often a trailing newline from copy-paste or `heroku config:get` (pipe it through tr -d '[:space:]')."}}
-	case errors.As(err, &ue):
-		return netFailure{Cause: "base-url-malformed", Summary: ue.Error()}
-	case errors.As(err, &pre):
-		f := netFailure{Layer: "proxy", Cause: "proxy-failure", Summary: pre.Error()}
-		if pre.Status == http.StatusProxyAuthRequired {
-			f.Details = []string{"The proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:port."}
-		}
-		return f
-	case errors.As(err, &te):
-		f := netFailure{Layer: netStepLayer(te.Step), Cause: "timeout", Summary: te.Error()}
-		if viaProxy && (f.Layer == "dns" || f.Layer == "tcp") {
-			f.Layer, f.Cause = "proxy", "proxy-failure"
-			f.Summary = "the proxy did not answer: " + te.Error()
-		}
-		return f
-	case errors.As(err, &re):
-		return netFailure{Layer: "http", Summary: re.Error(),
-			Details: []string{"The base URL redirects instead of answering; SDKs do not follow redirects for POST requests. Use the URL the redirect ends at."}}
-	case errors.As(err, &de):
-		if proxyDial || viaProxy {
-			return netFailure{Layer: "proxy", Cause: "proxy-failure", Summary: "the proxy host " + de.Name + " does not resolve (" + de.Err + ")"}
-		}
-		f := netFailure{Layer: "dns", Cause: "dns-failure", Summary: de.Name + " does not resolve (" + de.Err + ")"}
-		if de.IsNotFound {
-			f.Summary = de.Name + " does not resolve: no such host"
-			f.Details = []string{"Check the host name in the base URL for typos; a private gateway may need a VPN or the company DNS."}
-		}
-		return f
-	case proxyDial:
-		return netFailure{Layer: "proxy", Cause: "proxy-failure", Summary: "cannot reach the proxy: " + netShortErr(oe.Err)}
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return netFailure{Layer: "tcp", Cause: "connection-refused", Summary: "connection refused" + netOpAddr(err),
-			Details: []string{"Nothing listens on that host and port: the server is down, or the port or host is wrong."}}
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return netFailure{Layer: "tcp", Summary: "no route to the host" + netOpAddr(err) + ": " + netShortErr(err)}
-	case errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &rh) && string(rh.RecordHeader[:]) == "HTTP/":
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the server answered in plain HTTP: the URL says https:// but this port speaks http",
-			Details: []string{"Use http:// for this port, or the server's TLS port."}}
-	case errors.As(err, &rh):
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the server did not answer with TLS (first bytes are not a TLS handshake)"}
-	case strings.Contains(err.Error(), `malformed HTTP response "\x15\x03`):
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the server speaks TLS but the URL says http://: use https://"}
-	case errors.As(err, &he):
-		return netFailure{Layer: "tls", Cause: "tls-failure",
-			Summary: "the certificate is for " + netCertNames(he.Certificate) + ", not " + he.Host,
-			Details: netCertDetails(he.Certificate)}
-	case errors.As(err, &ci):
-		f := netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the certificate is invalid: " + ci.Error(), Details: netCertDetails(ci.Cert)}
-		if ci.Reason == x509.Expired {
-			f.Summary = fmt.Sprintf("the certificate expired on %s (or this machine's clock is wrong)", ci.Cert.NotAfter.Format("2006-01-02"))
-		}
-		return f
-	case errors.As(err, &ua):
-		return netUnknownAuthority(ua.Cert)
-	case errors.As(err, &cve):
-		if len(cve.UnverifiedCertificates) > 0 {
-			f := netUnknownAuthority(cve.UnverifiedCertificates[0])
-			f.Summary = "the certificate was refused: " + netShortErr(cve.Err)
-			return f
-		}
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the certificate was refused: " + netShortErr(cve.Err)}
-	case errors.As(err, &ae):
-		return netFailure{Layer: "tls", Cause: "tls-failure", Summary: "the server refused the TLS handshake: " + ae.Error()}
-	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return netFailure{Layer: "http", Summary: "the server closed the connection without answering"}
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return netFailure{Layer: "tcp", Cause: "timeout", Summary: "no answer: " + netShortErr(err)}
-	}
-	return netFailure{Summary: netShortErr(err)}
-}
-
-// netStepLayer maps a client step to its layer.
-func netStepLayer(step string) string {
-	switch {
-	case strings.Contains(step, "looking up"):
-		return "dns"
-	case strings.Contains(step, "connecting"):
-		return "tcp"
-	case strings.Contains(step, "TLS"):
-		return "tls"
-	}
-	return "http"
-}
-
-func netUnknownAuthority(cert *x509.Certificate) netFailure {
-	f := netFailure{Layer: "tls", Cause: "tls-failure"}
-	if cert == nil {
-		f.Summary = "the certificate is signed by an authority this machine does not trust"
-		return f
-	}
-	f.Details = netCertDetails(cert)
-	if cert.Subject.String() == cert.Issuer.String() && cert.CheckSignatureFrom(cert) == nil {
-		f.Summary = "the server's certificate is self-signed: this machine does not trust it"
-	} else {
-		f.Summary = "the certificate is signed by " + netCertIssuer(cert) + ", an authority this machine does not trust"
-	}
-	f.Details = append(f.Details,
-		"A company proxy or antivirus that inspects TLS shows its own certificate: if the issuer is your company's or a security product's, install its root certificate.",
-		"Clients take extra roots from SSL_CERT_FILE (Go, OpenSSL), REQUESTS_CA_BUNDLE (Python requests), NODE_EXTRA_CA_CERTS (Node).")
-	return f
-}
-
-func netCertIssuer(c *x509.Certificate) string {
-	if c == nil {
-		return "an unknown issuer"
-	}
-	if c.Issuer.CommonName != "" {
-		return c.Issuer.CommonName
-	}
-	if len(c.Issuer.Organization) > 0 {
-		return c.Issuer.Organization[0]
-	}
-	return c.Issuer.String()
-}
-
-func netCertNames(c *x509.Certificate) string {
-	if c == nil {
-		return "another name"
-	}
-	var names []string
-	names = append(names, c.DNSNames...)
-	for _, ip := range c.IPAddresses {
-		names = append(names, ip.String())
-	}
-	if len(names) == 0 && c.Subject.CommonName != "" {
-		names = append(names, c.Subject.CommonName)
-	}
-	if len(names) > 6 {
-		names = append(names[:6], "…")
-	}
-	return strings.Join(names, ", ")
-}
-
-// netCertDetails is what the user (or IT) needs to recognise a certificate.
-func netCertDetails(c *x509.Certificate) []string {
-	if c == nil {
-		return nil
-	}
-	return []string{
-		"certificate subject: " + c.Subject.String(),
-		"issued by: " + c.Issuer.String(),
-		"names: " + netCertNames(c),
-		"valid: " + c.NotBefore.Format("2006-01-02") + " to " + c.NotAfter.Format("2006-01-02"),
-	}
-}
-
-func netOpAddr(err error) string {
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Addr != nil {
-		return " by " + oe.Addr.String()
-	}
-	return ""
-}
-
-// netShortErr is an error's last, most specific part.
-func netShortErr(err error) string {
-	if err == nil {
-		return ""
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Err != nil {
-		err = oe.Err
-	}
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 && i < len(s)-2 && !strings.Contains(s[i:], "→") {
-		s = s[i+2:]
-	}
-	return s
 }

@@ -52,7 +52,7 @@ func netTLSServer(t *testing.T) *httptest.Server {
 func TestLadderHealthyTLS(t *testing.T) {
 	srv := netTLSServer(t)
 	// The test certificate is for example.com and *.example.com.
-	s := netSetup(t, "openai", netAt(srv, "api.example.com")+"/v1", netHooks{roots: netRoots(srv)})
+	s := netSetup(t, "openai", netAt(srv, "api.example.com")+"/v1", hooks{roots: netRoots(srv)})
 	m := netRungs(t, s)
 	netExpect(t, m, checks.CheckProxy, checks.Skip, "")
 	netExpect(t, m, checks.CheckDNS, checks.Pass, "")
@@ -65,13 +65,13 @@ func TestLadderHealthyTLS(t *testing.T) {
 
 func TestLadderPlainHTTPSkipsTLS(t *testing.T) {
 	srv := netServe(t, newNetOpenAI())
-	m := netRungs(t, netSetup(t, "openai", netAt(srv, "api.test")+"/v1", netHooks{}))
+	m := netRungs(t, netSetup(t, "openai", netAt(srv, "api.test")+"/v1", hooks{}))
 	netExpect(t, m, checks.CheckTCP, checks.Pass, "")
 	netExpect(t, m, checks.CheckTLS, checks.Skip, "")
 }
 
 func TestLadderDNSFailure(t *testing.T) {
-	m := netRungs(t, netSetup(t, "openai", "https://api.nothing-here.invalid/v1", netHooks{}))
+	m := netRungs(t, netSetup(t, "openai", "https://api.nothing-here.invalid/v1", hooks{}))
 	netExpect(t, m, checks.CheckProxy, checks.Skip, "")
 	netExpect(t, m, checks.CheckDNS, checks.Fail, "dns-failure")
 	netExpect(t, m, checks.CheckTCP, checks.Skip, "")
@@ -86,7 +86,7 @@ func TestLadderDNSFailure(t *testing.T) {
 
 func TestLadderConnectionRefused(t *testing.T) {
 	addr := netClosedPort(t)
-	m := netRungs(t, netSetup(t, "openai", "https://"+addr+"/v1", netHooks{}))
+	m := netRungs(t, netSetup(t, "openai", "https://"+addr+"/v1", hooks{}))
 	netExpect(t, m, checks.CheckDNS, checks.Skip, "") // an IP: nothing to resolve
 	netExpect(t, m, checks.CheckTCP, checks.Fail, "connection-refused")
 	netExpect(t, m, checks.CheckTLS, checks.Skip, "")
@@ -94,7 +94,7 @@ func TestLadderConnectionRefused(t *testing.T) {
 
 func TestLadderCertificateForAnotherName(t *testing.T) {
 	srv := netTLSServer(t)
-	m := netRungs(t, netSetup(t, "openai", netAt(srv, "wrong.test")+"/v1", netHooks{roots: netRoots(srv)}))
+	m := netRungs(t, netSetup(t, "openai", netAt(srv, "wrong.test")+"/v1", hooks{roots: netRoots(srv)}))
 	netExpect(t, m, checks.CheckTCP, checks.Pass, "")
 	netExpect(t, m, checks.CheckTLS, checks.Fail, "tls-failure")
 	r := m[checks.CheckTLS]
@@ -110,7 +110,7 @@ func TestLadderUntrustedCertificate(t *testing.T) {
 	srv := netTLSServer(t)
 	// No injected roots: the system pool does not trust the test CA, as a
 	// machine does not trust an intercepting proxy's own certificate.
-	m := netRungs(t, netSetup(t, "openai", netAt(srv, "api.example.com")+"/v1", netHooks{}))
+	m := netRungs(t, netSetup(t, "openai", netAt(srv, "api.example.com")+"/v1", hooks{}))
 	netExpect(t, m, checks.CheckTLS, checks.Fail, "tls-failure")
 	if s := m[checks.CheckTLS].Summary; !strings.Contains(s, "self-signed") && !strings.Contains(s, "does not trust") {
 		t.Errorf("summary %q", s)
@@ -119,7 +119,7 @@ func TestLadderUntrustedCertificate(t *testing.T) {
 
 func TestLadderHTTPSToPlainPort(t *testing.T) {
 	srv := netServe(t, newNetOpenAI())
-	m := netRungs(t, netSetup(t, "openai", "https://"+strings.TrimPrefix(srv.URL, "http://")+"/v1", netHooks{}))
+	m := netRungs(t, netSetup(t, "openai", "https://"+strings.TrimPrefix(srv.URL, "http://")+"/v1", hooks{}))
 	netExpect(t, m, checks.CheckTLS, checks.Fail, "tls-failure")
 	if !strings.Contains(m[checks.CheckTLS].Summary, "plain HTTP") {
 		t.Errorf("summary %q", m[checks.CheckTLS].Summary)
@@ -128,7 +128,7 @@ func TestLadderHTTPSToPlainPort(t *testing.T) {
 
 func TestLadderProxyUnreachable(t *testing.T) {
 	closed := netClosedPort(t)
-	s := netSetup(t, "openai", "https://api.example.com/v1", netHooks{}, func(s *checks.Setup) {
+	s := netSetup(t, "openai", "https://api.example.com/v1", hooks{}, func(s *checks.Setup) {
 		s.Config.Env = checks.Env{"HTTPS_PROXY": "http://127.0.0.1:" + strings.Split(closed, ":")[1]}
 	})
 	m := netRungs(t, s)
@@ -149,7 +149,7 @@ func TestLadderThroughProxy(t *testing.T) {
 	api := netTLSServer(t)
 	px := &netConnectProxy{dialTo: strings.TrimPrefix(api.URL, "https://")}
 	proxySrv := netServe(t, px)
-	s := netSetup(t, "openai", "https://api.example.com/v1", netHooks{roots: netRoots(api)}, func(s *checks.Setup) {
+	s := netSetup(t, "openai", "https://api.example.com/v1", hooks{roots: netRoots(api)}, func(s *checks.Setup) {
 		s.Config.Env = checks.Env{"HTTPS_PROXY": proxySrv.URL}
 	})
 	m := netRungs(t, s)
@@ -188,7 +188,7 @@ func TestLadderThroughProxy(t *testing.T) {
 func TestLadderProxyWantsCredentials(t *testing.T) {
 	px := &netConnectProxy{refuse: http.StatusProxyAuthRequired}
 	proxySrv := netServe(t, px)
-	s := netSetup(t, "openai", "https://api.example.com/v1", netHooks{}, func(s *checks.Setup) {
+	s := netSetup(t, "openai", "https://api.example.com/v1", hooks{}, func(s *checks.Setup) {
 		s.Config.Env = checks.Env{"https_proxy": proxySrv.URL}
 	})
 	m := netRungs(t, s)
@@ -204,7 +204,7 @@ func TestLadderProxyWantsCredentials(t *testing.T) {
 
 func TestLadderProxyCredentialsNeverShown(t *testing.T) {
 	closed := netClosedPort(t)
-	s := netSetup(t, "openai", "https://api.example.com/v1", netHooks{}, func(s *checks.Setup) {
+	s := netSetup(t, "openai", "https://api.example.com/v1", hooks{}, func(s *checks.Setup) {
 		s.Config.Env = checks.Env{"HTTPS_PROXY": "http://alice:proxy-pass-9f8e7d@" + closed}
 	})
 	for _, r := range netRungs(t, s) {
@@ -217,7 +217,7 @@ func TestLadderProxyCredentialsNeverShown(t *testing.T) {
 
 func TestLadderNoProxyAndAllProxy(t *testing.T) {
 	srv := netServe(t, newNetOpenAI())
-	s := netSetup(t, "openai", netAt(srv, "api.test")+"/v1", netHooks{}, func(s *checks.Setup) {
+	s := netSetup(t, "openai", netAt(srv, "api.test")+"/v1", hooks{}, func(s *checks.Setup) {
 		s.Config.Env = checks.Env{"HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "api.test", "ALL_PROXY": "socks5://127.0.0.1:9"}
 	})
 	m := netRungs(t, s)
@@ -230,14 +230,17 @@ func TestLadderNoProxyAndAllProxy(t *testing.T) {
 
 func TestLadderSilentTLSServerTimesOut(t *testing.T) {
 	addr := netSilent(t)
-	s := netSetup(t, "openai", "https://"+addr+"/v1", netHooks{}, netTimeout(200*time.Millisecond))
+	s := netSetup(t, "openai", "https://"+addr+"/v1", hooks{}, netTimeout(200*time.Millisecond))
 	m := netRungs(t, s)
 	netExpect(t, m, checks.CheckTCP, checks.Pass, "")
 	netExpect(t, m, checks.CheckTLS, checks.Fail, "timeout")
+	if got := m[checks.CheckTLS].Evidence.FailedLayer; got != checks.CheckTLS {
+		t.Errorf("failed layer %q, want tls", got)
+	}
 }
 
 func TestLadderWithoutBaseURL(t *testing.T) {
-	s := netSetup(t, "openai", "", netHooks{}, func(s *checks.Setup) { s.Endpoint, s.ModelsURL = "", "" })
+	s := netSetup(t, "openai", "", hooks{}, func(s *checks.Setup) { s.Endpoint, s.ModelsURL = "", "" })
 	for _, r := range netRungs(t, s) {
 		if r.Status != checks.Skip {
 			t.Errorf("%s: %s, want skip", r.ID, r.Status)

@@ -21,7 +21,7 @@ func MCP(ctx context.Context, s *checks.Setup) checks.Result {
 	r := checks.Result{ID: checks.CheckMCP, Title: "The MCP server answers", Facts: map[string]string{}}
 	done := func() checks.Result {
 		r.Duration = time.Since(start)
-		return netRedact(s, r)
+		return redact(s, r)
 	}
 	raw := strings.TrimSpace(s.Config.MCPURL)
 	if raw == "" {
@@ -37,15 +37,15 @@ func MCP(ctx context.Context, s *checks.Setup) checks.Result {
 		r.Summary = "the MCP server URL cannot be used: it must be an http:// or https:// URL with a host"
 		return done()
 	}
-	rep, err := netSessionFor(s).client.Open(ctx, Call{
+	rep, err := sessionFor(s).client.Open(ctx, Call{
 		Method: http.MethodPost,
 		URL:    raw,
-		Body:   netMCPInitialize,
+		Body:   mcpInitialize,
 		Accept: "application/json, text/event-stream",
 		Auth:   AuthNone,
 	})
 	if err != nil {
-		netTransportFail(&r, rep, err, "the MCP server cannot be reached")
+		transportFail(&r, rep, err, "the MCP server cannot be reached")
 		r.Cause = "mcp-server-disconnected"
 		return done()
 	}
@@ -69,5 +69,5 @@ func MCP(ctx context.Context, s *checks.Setup) checks.Result {
 	return done()
 }
 
-// netMCPInitialize is the initialize request of the MCP protocol.
-var netMCPInitialize = []byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"unstuck","version":"1"}}}`)
+// mcpInitialize is the initialize request of the MCP protocol.
+var mcpInitialize = []byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"unstuck","version":"1"}}}`)

@@ -11,7 +11,7 @@ import (
 func netMCP(t *testing.T, url string, opts ...func(*checks.Setup)) checks.Result {
 	t.Helper()
 	opts = append(opts, func(s *checks.Setup) { s.Config.MCPURL = url })
-	s := netSetup(t, "openai", "https://api.example.com/v1", netHooks{}, opts...)
+	s := netSetup(t, "openai", "https://api.example.com/v1", hooks{}, opts...)
 	return netCheck(t, s, checks.CheckMCP, MCP)
 }
 

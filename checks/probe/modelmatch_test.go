@@ -79,8 +79,8 @@ func TestHasModelAcceptsUndatedAliases(t *testing.T) {
 		"gpt-4":                      false,
 		"claude-sonnet":              false,
 	} {
-		if got := netHasModel(ids, want); got != has {
-			t.Errorf("netHasModel(%q) = %v, want %v", want, got, has)
+		if got := hasModel(ids, want); got != has {
+			t.Errorf("hasModel(%q) = %v, want %v", want, got, has)
 		}
 	}
 }

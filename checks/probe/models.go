@@ -32,12 +32,12 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 	r.Evidence.Model = s.Model
 	done := func() checks.Result {
 		r.Duration = time.Since(start)
-		return netRedact(s, r)
+		return redact(s, r)
 	}
 	switch {
 	case s.ModelsURL == "":
 		r.Status = checks.Skip
-		r.Summary = "not asked: " + netSystemName(s) + " has no models list to ask"
+		r.Summary = "not asked: " + systemName(s) + " has no models list to ask"
 		return done()
 	case s.Key.Empty():
 		r.Status = checks.Skip
@@ -45,23 +45,23 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 		return done()
 	}
 
-	f := netSessionFor(s).fetchModels(ctx)
+	f := sessionFor(s).fetchModels(ctx)
 	if f.err != nil {
-		netTransportFail(&r, f.reply, f.err, "the models list could not be fetched")
+		transportFail(&r, f.reply, f.err, "the models list could not be fetched")
 		return done()
 	}
 	rep := f.reply
-	netReplyEvidence(&r, s, rep)
+	replyEvidence(&r, s, rep)
 	r.Facts["models.http"] = strconv.Itoa(rep.Status)
 
 	switch st := rep.Status; {
 	case st >= 200 && st < 300:
-		netModelsListed(&r, s, rep)
+		modelsListed(&r, s, rep)
 	case st == http.StatusNotFound || st == http.StatusMethodNotAllowed || st == http.StatusNotImplemented:
 		// Many gateways simply have no models endpoint; that must not make a
 		// healthy setup look broken. The request check decides.
 		cl := classify.Classify(st, rep.Header, rep.Body, nil)
-		netMergeEvidence(&r.Evidence, cl.Evidence)
+		mergeEvidence(&r.Evidence, cl.Evidence)
 		r.Status = checks.Warn
 		r.Summary = fmt.Sprintf("no models list here (%d %s): this server may not offer one", st, http.StatusText(st))
 		r.Details = append(r.Details, "Not every gateway lists its models; the request check shows whether the base URL is right.")
@@ -70,29 +70,29 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 		}
 	default:
 		cl := classify.Classify(st, rep.Header, rep.Body, nil)
-		netMergeEvidence(&r.Evidence, cl.Evidence)
+		mergeEvidence(&r.Evidence, cl.Evidence)
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
-		r.Summary = netStatusSummary("the models list", rep, cl)
+		r.Summary = statusSummary("the models list", rep, cl)
 	}
 	return done()
 }
 
 // fetchModels gets the models list once per Setup with the user's own auth
 // header; Models and AuthHeader share the answer.
-func (ns *netSession) fetchModels(ctx context.Context) netFetch {
+func (ns *session) fetchModels(ctx context.Context) fetchResult {
 	ns.modelsOnce.Do(func() {
 		s := ns.client.setup
-		rep, err := ns.client.Do(ctx, Call{URL: netModelsURL(s)})
-		ns.models = netFetch{reply: rep, err: err}
+		rep, err := ns.client.Do(ctx, Call{URL: modelsURL(s)})
+		ns.models = fetchResult{reply: rep, err: err}
 	})
 	return ns.models
 }
 
-// netModelsURL is the models URL; for Anthropic-style servers it asks for the
+// modelsURL is the models URL; for Anthropic-style servers it asks for the
 // largest page, since their list is paginated (20 by default).
-func netModelsURL(s *checks.Setup) string {
-	if netProtocol(s) != "anthropic" {
+func modelsURL(s *checks.Setup) string {
+	if protocolOf(s) != "anthropic" {
 		return s.ModelsURL
 	}
 	u, err := url.Parse(s.ModelsURL)
@@ -105,8 +105,8 @@ func netModelsURL(s *checks.Setup) string {
 	return u.String()
 }
 
-// netModelsListed reads a 2xx models list.
-func netModelsListed(r *checks.Result, s *checks.Setup, rep *Reply) {
+// modelsListed reads a 2xx models list.
+func modelsListed(r *checks.Result, s *checks.Setup, rep *Reply) {
 	ids, partial, ok := parseModelList(rep.Body)
 	if rep.Truncated {
 		partial = true
@@ -115,17 +115,17 @@ func netModelsListed(r *checks.Result, s *checks.Setup, rep *Reply) {
 		// A 200 that is not a list: often a website or single-page app at
 		// this URL rather than the API.
 		cl := classify.Classify(rep.Status, rep.Header, rep.Body, nil)
-		netMergeEvidence(&r.Evidence, cl.Evidence)
+		mergeEvidence(&r.Evidence, cl.Evidence)
 		r.Status = checks.Warn
 		r.Cause = cl.Cause
-		r.Summary = fmt.Sprintf("the models URL answered %d with %s, not a models list", rep.Status, netContentKind(rep))
+		r.Summary = fmt.Sprintf("the models URL answered %d with %s, not a models list", rep.Status, contentKind(rep))
 		if cl.Reason != "" {
 			r.Details = append(r.Details, cl.Reason)
 		}
 		return
 	}
 	want := s.Model
-	r.Evidence.Models = netModelSample(want, ids, 10)
+	r.Evidence.Models = modelSample(want, ids, 10)
 	count := fmt.Sprintf("%d models", len(ids))
 	if partial {
 		count = fmt.Sprintf("%d models (the list was cut short)", len(ids))
@@ -138,7 +138,7 @@ func netModelsListed(r *checks.Result, s *checks.Setup, rep *Reply) {
 	case want == "":
 		r.Status = checks.Pass
 		r.Summary = "the key works: " + count + " available"
-	case netHasModel(ids, want):
+	case hasModel(ids, want):
 		r.Status = checks.Pass
 		r.Summary = fmt.Sprintf("the key works and %s is among its %s", want, count)
 		r.Facts["models.has_model"] = "yes"
@@ -161,22 +161,22 @@ func netModelsListed(r *checks.Result, s *checks.Setup, rep *Reply) {
 	}
 }
 
-// netHasModel: the exact ID, or the same with Google's "models/" namespace.
-func netHasModel(ids []string, want string) bool {
+// hasModel: the exact ID, or the same with Google's "models/" namespace.
+func hasModel(ids []string, want string) bool {
 	want = strings.TrimPrefix(want, "models/")
 	for _, id := range ids {
 		id = strings.TrimPrefix(id, "models/")
-		if id == want || netIsAliasOf(want, id) {
+		if id == want || isAliasOf(want, id) {
 			return true
 		}
 	}
 	return false
 }
 
-// netIsAliasOf reports whether want is the undated alias of a dated snapshot
+// isAliasOf reports whether want is the undated alias of a dated snapshot
 // in the list: providers list "claude-sonnet-4-5-20250929" or
 // "gpt-4o-2024-08-06" and still accept "claude-sonnet-4-5" and "gpt-4o".
-func netIsAliasOf(want, id string) bool {
+func isAliasOf(want, id string) bool {
 	rest, ok := strings.CutPrefix(id, want+"-")
 	if !ok {
 		return false
@@ -193,9 +193,9 @@ func netIsAliasOf(want, id string) bool {
 	return true
 }
 
-// netModelSample picks up to n IDs to show: the nearest to what the user
+// modelSample picks up to n IDs to show: the nearest to what the user
 // wants first, then the list's own order.
-func netModelSample(want string, ids []string, n int) []string {
+func modelSample(want string, ids []string, n int) []string {
 	out := NearestModels(want, ids, n)
 	seen := map[string]bool{}
 	for _, id := range out {
@@ -221,7 +221,7 @@ func netModelSample(want string, ids []string, n int) []string {
 func parseModelList(body []byte) (ids []string, partial bool, ok bool) {
 	var top any
 	if err := json.Unmarshal(body, &top); err != nil {
-		return netScanIDs(body)
+		return scanIDs(body)
 	}
 	var list []any
 	switch v := top.(type) {
@@ -263,17 +263,17 @@ func parseModelList(body []byte) (ids []string, partial bool, ok bool) {
 	return ids, partial, true
 }
 
-var netIDField = regexp.MustCompile(`"id"\s*:\s*"([^"\\]{1,200})"`)
+var idField = regexp.MustCompile(`"id"\s*:\s*"([^"\\]{1,200})"`)
 
-// netScanIDs salvages IDs from a JSON list cut at the size cap.
-func netScanIDs(body []byte) ([]string, bool, bool) {
+// scanIDs salvages IDs from a JSON list cut at the size cap.
+func scanIDs(body []byte) ([]string, bool, bool) {
 	t := strings.TrimSpace(string(body))
 	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") {
 		return nil, false, false
 	}
 	var ids []string
-	for _, m := range netIDField.FindAllStringSubmatch(t, -1) {
-		ids = append(ids, netClip(m[1], 200))
+	for _, m := range idField.FindAllStringSubmatch(t, -1) {
+		ids = append(ids, clip(m[1], 200))
 	}
 	if len(ids) == 0 {
 		return nil, false, false
@@ -281,8 +281,8 @@ func netScanIDs(body []byte) ([]string, bool, bool) {
 	return ids, true, true
 }
 
-// netSystemName is the provider as the user knows it.
-func netSystemName(s *checks.Setup) string {
+// systemName is the provider as the user knows it.
+func systemName(s *checks.Setup) string {
 	if s.Profile.Title != "" {
 		return s.Profile.Title
 	}
@@ -292,8 +292,8 @@ func netSystemName(s *checks.Setup) string {
 	return "this server"
 }
 
-// netContentKind names a body's type for a summary: "text/html", "an empty body".
-func netContentKind(rep *Reply) string {
+// contentKind names a body's type for a summary: "text/html", "an empty body".
+func contentKind(rep *Reply) string {
 	if len(strings.TrimSpace(string(rep.Body))) == 0 {
 		return "an empty body"
 	}
@@ -307,37 +307,37 @@ func netContentKind(rep *Reply) string {
 	return ct
 }
 
-// netReplyEvidence records what every answer shows: status, content type,
+// replyEvidence records what every answer shows: status, content type,
 // truncation, request IDs, proxy and redirects.
-func netReplyEvidence(r *checks.Result, s *checks.Setup, rep *Reply) {
+func replyEvidence(r *checks.Result, s *checks.Setup, rep *Reply) {
 	e := &r.Evidence
 	e.Status = rep.Status
 	e.ContentType = strings.ToValidUTF8(rep.ContentType, "?")
 	e.Truncated = e.Truncated || rep.Truncated
 	e.Proxy = rep.Proxy
-	e.RequestID, e.RequestIDs = netRequestIDs(s, rep.Header)
+	e.RequestID, e.RequestIDs = requestIDs(s, rep.Header)
 	for _, to := range rep.Redirects {
 		r.Details = append(r.Details, "redirected to "+to)
 	}
 }
 
-// netRequestIDHeaders are where servers put the ID support asks for.
-var netRequestIDHeaders = []string{"x-request-id", "request-id", "X-LK-Request-ID", "X-Inferoute-Request-Id",
+// requestIDHeaders are where servers put the ID support asks for.
+var requestIDHeaders = []string{"x-request-id", "request-id", "X-LK-Request-ID", "X-Inferoute-Request-Id",
 	"X-Oneapi-Request-Id", "x-generation-id", "apim-request-id", "x-amzn-RequestId", "cf-ray"}
 
-// netRequestIDs returns the first request ID (the profile's own header first)
+// requestIDs returns the first request ID (the profile's own header first)
 // and every one seen as "name: value".
-func netRequestIDs(s *checks.Setup, h http.Header) (string, []string) {
+func requestIDs(s *checks.Setup, h http.Header) (string, []string) {
 	var first string
 	var all []string
 	seen := map[string]bool{}
-	for _, name := range append(append([]string{}, s.Profile.RequestIDHeaders...), netRequestIDHeaders...) {
+	for _, name := range append(append([]string{}, s.Profile.RequestIDHeaders...), requestIDHeaders...) {
 		k := http.CanonicalHeaderKey(name)
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		if v := netClip(h.Get(k), 200); v != "" {
+		if v := clip(h.Get(k), 200); v != "" {
 			if first == "" {
 				first = v
 			}
@@ -347,9 +347,9 @@ func netRequestIDs(s *checks.Setup, h http.Header) (string, []string) {
 	return first, all
 }
 
-// netMergeEvidence copies what the classifier found into the result's
+// mergeEvidence copies what the classifier found into the result's
 // evidence, keeping what the check already knew when the classifier is silent.
-func netMergeEvidence(e *checks.Evidence, c checks.Evidence) {
+func mergeEvidence(e *checks.Evidence, c checks.Evidence) {
 	set := func(dst *string, v string) {
 		if v != "" {
 			*dst = v
@@ -375,9 +375,9 @@ func netMergeEvidence(e *checks.Evidence, c checks.Evidence) {
 	e.Truncated = e.Truncated || c.Truncated
 }
 
-// netStatusSummary is one line for a refused call: what answered, the
+// statusSummary is one line for a refused call: what answered, the
 // status, and the classifier's reason or the server's own message.
-func netStatusSummary(what string, rep *Reply, cl classify.Classification) string {
+func statusSummary(what string, rep *Reply, cl classify.Classification) string {
 	s := fmt.Sprintf("%s got %d", what, rep.Status)
 	if t := http.StatusText(rep.Status); t != "" {
 		s += " " + t
@@ -386,31 +386,22 @@ func netStatusSummary(what string, rep *Reply, cl classify.Classification) strin
 	case cl.Reason != "":
 		s += ": " + cl.Reason
 	case cl.Evidence.ErrorMessage != "":
-		s += ": " + netClip(cl.Evidence.ErrorMessage, 200)
+		s += ": " + clip(cl.Evidence.ErrorMessage, 200)
 	default:
-		s += " (" + netContentKind(rep) + ")"
+		s += " (" + contentKind(rep) + ")"
 	}
 	return s
 }
 
-// netTransportFail fills a result for a call that got no answer.
-func netTransportFail(r *checks.Result, rep *Reply, err error, what string) {
-	viaProxy := rep != nil && rep.Proxy != ""
-	f := netExplain(err, viaProxy)
-	if f.Cause == "" {
-		if cl := classify.Classify(0, nil, nil, err); cl.Recognized {
-			f.Cause = cl.Cause
-			if f.Layer == "" {
-				f.Layer = cl.Evidence.FailedLayer
-			}
-		}
-	}
+// transportFail fills a result for a call that got no answer.
+func transportFail(r *checks.Result, rep *Reply, err error, what string) {
+	v := classify.Transport(err)
 	r.Status = checks.Fail
-	r.Cause = f.Cause
-	r.Summary = what + ": " + f.Summary
-	r.Details = append(r.Details, f.Details...)
-	r.Evidence.FailedLayer = f.Layer
-	r.Evidence.ErrorMessage = netClip(err.Error(), 300)
+	r.Cause = v.Cause
+	r.Summary = what + ": " + v.Reason
+	r.Details = append(r.Details, v.Details...)
+	r.Evidence.FailedLayer = v.Layer
+	r.Evidence.ErrorMessage = clip(err.Error(), 300)
 	if rep != nil {
 		r.Evidence.Proxy = rep.Proxy
 		for _, to := range rep.Redirects {
@@ -419,9 +410,9 @@ func netTransportFail(r *checks.Result, rep *Reply, err error, what string) {
 	}
 }
 
-// netClip makes server text safe to show: valid UTF-8, no control
+// clip makes server text safe to show: valid UTF-8, no control
 // characters, at most n runes.
-func netClip(s string, n int) string {
+func clip(s string, n int) string {
 	s = strings.ToValidUTF8(s, "�")
 	s = strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' || r == '\r' {

@@ -45,7 +45,7 @@ func netValidText(t *testing.T, r checks.Result) {
 func TestModelsOpenAIHasModel(t *testing.T) {
 	o := newNetOpenAI()
 	srv := netServe(t, o)
-	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}))
+	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}))
 	if r.Status != checks.Pass || r.Cause != "" {
 		t.Fatalf("%s/%q: %s", r.Status, r.Cause, r.Summary)
 	}
@@ -71,7 +71,7 @@ func TestModelsMissingModelSuggestsNearest(t *testing.T) {
 	srv := netServe(t, o)
 	for want, suggest := range cases {
 		t.Run(want, func(t *testing.T) {
-			r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Model = want }))
+			r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Model = want }))
 			if r.Status != checks.Fail || r.Cause != "model-not-found" {
 				t.Fatalf("%s/%q: %s", r.Status, r.Cause, r.Summary)
 			}
@@ -90,7 +90,7 @@ func TestModelsMissingModelSuggestsNearest(t *testing.T) {
 
 func TestModelsNoModelGiven(t *testing.T) {
 	srv := netServe(t, newNetOpenAI())
-	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Model = "" }))
+	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Model = "" }))
 	if r.Status != checks.Pass || netFact(r, "models.has_model") != "unknown" {
 		t.Errorf("%s %v", r.Status, r.Facts)
 	}
@@ -98,7 +98,7 @@ func TestModelsNoModelGiven(t *testing.T) {
 
 func TestModelsKeyRejected(t *testing.T) {
 	srv := netServe(t, newNetOpenAI())
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret("unit-TEST-other-key-000000") })
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret("unit-TEST-other-key-000000") })
 	r := netModels(t, s)
 	if r.Status != checks.Fail || netFact(r, "models.http") != "401" {
 		t.Fatalf("%s %v: %s", r.Status, r.Facts, r.Summary)
@@ -114,7 +114,7 @@ func TestModelsKeyRejected(t *testing.T) {
 func TestModelsAnthropic(t *testing.T) {
 	a := &netAnthropic{}
 	srv := netServe(t, a)
-	r := netModels(t, netSetup(t, "anthropic", srv.URL, netHooks{}))
+	r := netModels(t, netSetup(t, "anthropic", srv.URL, hooks{}))
 	if r.Status != checks.Pass || netFact(r, "models.has_model") != "yes" {
 		t.Fatalf("%s %v: %s", r.Status, r.Facts, r.Summary)
 	}
@@ -125,7 +125,7 @@ func TestModelsAnthropic(t *testing.T) {
 
 func TestModelsGatewayWithoutModelsList(t *testing.T) {
 	srv := netServe(t, netGatewayNoModels(newNetOpenAI()))
-	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}))
+	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}))
 	if r.Status != checks.Warn || r.Cause != "" {
 		t.Errorf("%s/%q: %s — a gateway without /models must not look broken", r.Status, r.Cause, r.Summary)
 	}
@@ -136,7 +136,7 @@ func TestModelsGatewayWithoutModelsList(t *testing.T) {
 	srv2 := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		netJSON(w, 405, map[string]any{"detail": "Method Not Allowed"})
 	}))
-	r = netModels(t, netSetup(t, "openai", srv2.URL+"/v1", netHooks{}))
+	r = netModels(t, netSetup(t, "openai", srv2.URL+"/v1", hooks{}))
 	if r.Status != checks.Warn || r.Cause != "" {
 		t.Errorf("405: %s/%q: %s", r.Status, r.Cause, r.Summary)
 	}
@@ -145,7 +145,7 @@ func TestModelsGatewayWithoutModelsList(t *testing.T) {
 func TestModelsProfileWithoutList(t *testing.T) {
 	var hits netHits
 	srv := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.record(r) }))
-	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) {
+	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) {
 		s.Profile.HasModelsList, s.ModelsURL = false, ""
 	}))
 	if r.Status != checks.Skip || hits.n.Load() != 0 {
@@ -156,7 +156,7 @@ func TestModelsProfileWithoutList(t *testing.T) {
 func TestModelsWithoutKeySendsNothing(t *testing.T) {
 	var hits netHits
 	srv := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.record(r) }))
-	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Key = checks.Secret{} }))
+	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Key = checks.Secret{} }))
 	if r.Status != checks.Skip || hits.n.Load() != 0 {
 		t.Errorf("%s, %d requests", r.Status, hits.n.Load())
 	}
@@ -165,7 +165,7 @@ func TestModelsWithoutKeySendsNothing(t *testing.T) {
 func TestModelsKeyWithNewline(t *testing.T) {
 	var hits netHits
 	srv := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.record(r) }))
-	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret(netTestKey + "\n") }))
+	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Key = checks.NewSecret(netTestKey + "\n") }))
 	if r.Status != checks.Fail || r.Cause != "key-whitespace" || hits.n.Load() != 0 {
 		t.Errorf("%s/%q, %d requests: %s", r.Status, r.Cause, hits.n.Load(), r.Summary)
 	}
@@ -173,7 +173,7 @@ func TestModelsKeyWithNewline(t *testing.T) {
 
 func TestModelsHTMLRelay(t *testing.T) {
 	srv := netServe(t, http.HandlerFunc(netHTMLRelay))
-	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}))
+	r := netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}))
 	if r.Status != checks.Warn {
 		t.Errorf("%s: %s", r.Status, r.Summary)
 	}
@@ -267,14 +267,14 @@ func TestModelsHostileServers(t *testing.T) {
 				// -race it can take longer than the hostile-server bound.
 				timeout = netTimeout(5 * time.Second)
 			}
-			tc.check(t, netModels(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, timeout)))
+			tc.check(t, netModels(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, timeout)))
 		})
 	}
 }
 
 func TestModelsSilentServer(t *testing.T) {
 	addr := netSilent(t)
-	r := netModels(t, netSetup(t, "openai", "http://"+addr+"/v1", netHooks{}, netTimeout(200*time.Millisecond)))
+	r := netModels(t, netSetup(t, "openai", "http://"+addr+"/v1", hooks{}, netTimeout(200*time.Millisecond)))
 	if r.Status != checks.Fail || r.Cause != "timeout" {
 		t.Errorf("%s/%q: %s", r.Status, r.Cause, r.Summary)
 	}
@@ -292,7 +292,7 @@ func TestModelsTransportFailures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := netModels(t, netSetup(t, "openai", tc.base, netHooks{roots: netRoots(srv)}))
+			r := netModels(t, netSetup(t, "openai", tc.base, hooks{roots: netRoots(srv)}))
 			if r.Status != checks.Fail || r.Cause != tc.cause {
 				t.Errorf("%s/%q: %s", r.Status, r.Cause, r.Summary)
 			}
@@ -334,11 +334,11 @@ func TestParseModelList(t *testing.T) {
 
 func TestModelsURLAsksAnthropicForOnePage(t *testing.T) {
 	s := &checks.Setup{Protocol: "anthropic", ModelsURL: "https://api.anthropic.com/v1/models"}
-	if got := netModelsURL(s); got != "https://api.anthropic.com/v1/models?limit=1000" {
+	if got := modelsURL(s); got != "https://api.anthropic.com/v1/models?limit=1000" {
 		t.Errorf("%q", got)
 	}
 	s = &checks.Setup{Protocol: "openai", ModelsURL: "https://api.openai.com/v1/models"}
-	if got := netModelsURL(s); got != s.ModelsURL {
+	if got := modelsURL(s); got != s.ModelsURL {
 		t.Errorf("%q", got)
 	}
 }

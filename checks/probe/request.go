@@ -1,8 +1,6 @@
 package probe
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,9 +14,9 @@ import (
 	"github.com/unstuck-dev/unstuck/checks/classify"
 )
 
-// netSlowAfter is when an answer counts as slow (slow-response). Tests lower
-// it through netHooks rather than sleeping.
-var netSlowAfter = 10 * time.Second
+// defaultSlowAfter is when an answer counts as slow (slow-response). Tests lower
+// it through hooks rather than sleeping.
+var defaultSlowAfter = 10 * time.Second
 
 // Request sends one minimal streamed request in the user's protocol — the
 // smallest billable call there is (max_tokens 1) — and reads the stream to
@@ -29,12 +27,12 @@ var netSlowAfter = 10 * time.Second
 // request.stream (done, error, incomplete, stalled), request.slow and
 // request.wrong_provider (yes, when seen).
 func Request(ctx context.Context, s *checks.Setup) checks.Result {
-	ns := netSessionFor(s)
+	ns := sessionFor(s)
 	ns.requestOnce.Do(func() {
 		start := time.Now()
 		r := sendRequest(ctx, s, ns.client)
 		r.Duration = time.Since(start)
-		ns.request = netRedact(s, r)
+		ns.request = redact(s, r)
 	})
 	return ns.request
 }
@@ -54,13 +52,13 @@ func sendRequest(ctx context.Context, s *checks.Setup, c *Client) checks.Result 
 		return r
 	}
 	model := s.Model
-	if model == "" && !netModelFromRoute(s) {
+	if model == "" && !modelFromRoute(s) {
 		// No model given: borrow the smallest chat model the key's own
 		// models list offers, so the probe still proves key, URL and
 		// stream. Say so: the user's app asks for its own model.
-		model = netProbeModel(netSessionFor(s).listedIDs(ctx))
+		model = probeModel(sessionFor(s).listedIDs(ctx))
 		if model == "" {
-			r.Status, r.Summary = checks.Skip, "not sent: no model given (use --model"+netModelEnvHint(s)+")"
+			r.Status, r.Summary = checks.Skip, "not sent: no model given (use --model"+modelEnvHint(s)+")"
 			return r
 		}
 		r.Evidence.Model = model
@@ -68,54 +66,54 @@ func sendRequest(ctx context.Context, s *checks.Setup, c *Client) checks.Result 
 		r.Details = append(r.Details, "no model was given, so the probe used "+model+" from your models list")
 	}
 
-	rep, err := c.Open(ctx, Call{Method: "POST", URL: s.Endpoint, Body: netRequestBodyFor(s, model), Accept: "text/event-stream"})
+	rep, err := c.Open(ctx, Call{Method: "POST", URL: s.Endpoint, Body: requestBodyFor(s, model), Accept: "text/event-stream"})
 	if err != nil {
-		netTransportFail(&r, rep, err, "the request got no answer")
+		transportFail(&r, rep, err, "the request got no answer")
 		if rep != nil {
-			r.Evidence.TotalMs = netMs(rep.Timing.Total)
+			r.Evidence.TotalMs = millis(rep.Timing.Total)
 		}
 		return r
 	}
 	defer rep.Close()
-	netReplyEvidence(&r, s, rep)
+	replyEvidence(&r, s, rep)
 	r.Facts["request.http"] = strconv.Itoa(rep.Status)
-	r.Evidence.TTFBMs = netMs(rep.Timing.TTFB)
+	r.Evidence.TTFBMs = millis(rep.Timing.TTFB)
 
 	if rep.Status < 200 || rep.Status > 299 {
 		body, _ := io.ReadAll(rep)
 		rep.Body = body
 		r.Evidence.Truncated = rep.Truncated
-		r.Evidence.TotalMs = netMs(time.Since(rep.call.start))
-		netRefused(&r, s, rep)
+		r.Evidence.TotalMs = millis(time.Since(rep.call.start))
+		refused(&r, s, rep)
 		return r
 	}
 
-	var st netStream
-	if netLooksLikeSSE(rep) {
+	var st stream
+	if looksLikeSSE(rep) {
 		st = readStream(rep)
 	} else {
 		st = readWhole(rep)
 	}
-	r.Evidence.TotalMs = netMs(time.Since(rep.call.start))
+	r.Evidence.TotalMs = millis(time.Since(rep.call.start))
 	r.Evidence.Truncated = r.Evidence.Truncated || rep.Truncated
-	netJudgeStream(&r, s, c, rep, st)
+	judgeStream(&r, s, c, rep, st)
 	return r
 }
 
-// netModelFromRoute: gateways where the route, not the request, picks the
+// modelFromRoute: gateways where the route, not the request, picks the
 // model (LatentKit's SDK even refuses a model field).
-func netModelFromRoute(s *checks.Setup) bool { return s.Profile.Name == "latentkit" }
+func modelFromRoute(s *checks.Setup) bool { return s.Profile.Name == "latentkit" }
 
-func netModelEnvHint(s *checks.Setup) string {
+func modelEnvHint(s *checks.Setup) string {
 	if len(s.Profile.ModelEnvs) == 0 {
 		return ""
 	}
 	return " or set " + strings.Join(s.Profile.ModelEnvs, " / ")
 }
 
-// netRequestBody is the smallest request each protocol accepts: one short
+// requestBodyFor is the smallest request each protocol accepts: one short
 // user message, one output token, streamed.
-func netRequestBodyFor(s *checks.Setup, model string) []byte {
+func requestBodyFor(s *checks.Setup, model string) []byte {
 	type msg struct {
 		Role    string `json:"role"`
 		Content string `json:"content"`
@@ -130,14 +128,14 @@ func netRequestBodyFor(s *checks.Setup, model string) []byte {
 	return b
 }
 
-// netRefused fills the result for a non-2xx answer.
-func netRefused(r *checks.Result, s *checks.Setup, rep *Reply) {
+// refused fills the result for a non-2xx answer.
+func refused(r *checks.Result, s *checks.Setup, rep *Reply) {
 	cl := classify.Classify(rep.Status, rep.Header, rep.Body, nil)
-	netMergeEvidence(&r.Evidence, cl.Evidence)
+	mergeEvidence(&r.Evidence, cl.Evidence)
 	r.Status = checks.Fail
 	r.Cause = cl.Cause
-	r.Summary = netStatusSummary("the request", rep, cl)
-	if netMaxTokensQuirk(rep.Body) {
+	r.Summary = statusSummary("the request", rep, cl)
+	if maxTokensQuirk(rep.Body) {
 		// Newer OpenAI models refuse max_tokens and want
 		// max_completion_tokens. That is this probe's choice of field, not
 		// the user's mistake, so it is explained and not retried.
@@ -151,176 +149,18 @@ func netRefused(r *checks.Result, s *checks.Setup, rep *Reply) {
 	}
 }
 
-func netMaxTokensQuirk(body []byte) bool {
+func maxTokensQuirk(body []byte) bool {
 	b := strings.ToLower(string(body))
 	return strings.Contains(b, "max_tokens") && strings.Contains(b, "max_completion_tokens")
 }
 
-// netStream is what reading the answer found.
-type netStream struct {
-	events   int
-	done     bool   // the protocol's end marker arrived ([DONE], message_stop)
-	finished bool   // a finish_reason / stop_reason arrived
-	errData  []byte // an error the server sent inside the 200
-	model    string // the model the answer names
-	provider string // the provider the answer names (OpenRouter)
-	readErr  error  // why reading stopped early
-	whole    bool   // the answer came as one JSON object, not a stream
-	kind     string // for a body that is neither: its content type
-}
-
-func netLooksLikeSSE(rep *Reply) bool {
-	return strings.Contains(strings.ToLower(rep.ContentType), "text/event-stream")
-}
-
-// readStream reads Server-Sent Events to the end marker, an error, the end
-// of the body, the size cap or the step timeout, whichever comes first.
-func readStream(rep *Reply) netStream {
-	var st netStream
-	sc := bufio.NewScanner(rep)
-	sc.Buffer(make([]byte, 0, 64<<10), netMaxBody+1)
-	var event string
-	var data [][]byte
-	dispatch := func() bool {
-		if len(data) == 0 && event == "" {
-			return true
-		}
-		payload := bytes.Join(data, []byte("\n"))
-		ev := event
-		event, data = "", nil
-		st.events++
-		return st.onEvent(ev, payload)
-	}
-	for sc.Scan() {
-		line := sc.Bytes()
-		if len(line) == 0 {
-			if !dispatch() {
-				return st
-			}
-			continue
-		}
-		if line[0] == ':' {
-			continue // comment, e.g. OpenRouter's ": OPENROUTER PROCESSING"
-		}
-		field, value, _ := bytes.Cut(line, []byte(":"))
-		value = bytes.TrimPrefix(value, []byte(" "))
-		switch string(field) {
-		case "event":
-			event = string(value)
-		case "data":
-			data = append(data, append([]byte(nil), value...))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		st.readErr = err
-		return st
-	}
-	dispatch()
-	return st
-}
-
-// onEvent reads one event; false stops reading.
-func (st *netStream) onEvent(event string, data []byte) bool {
-	if string(bytes.TrimSpace(data)) == "[DONE]" {
-		st.done = true
-		return false
-	}
-	if event == "error" {
-		st.errData = data
-		return false
-	}
-	if event == "message_stop" {
-		st.done = true
-		return false
-	}
-	var m map[string]any
-	if json.Unmarshal(data, &m) != nil {
-		return true
-	}
-	if e, ok := m["error"]; ok && e != nil {
-		st.errData = data
-		return false
-	}
-	typ, _ := m["type"].(string)
-	switch typ {
-	case "error":
-		st.errData = data
-		return false
-	case "message_stop":
-		st.done = true
-		return false
-	case "message_start":
-		if msg, ok := m["message"].(map[string]any); ok {
-			st.noteModel(msg)
-		}
-	case "message_delta":
-		if d, ok := m["delta"].(map[string]any); ok && d["stop_reason"] != nil {
-			st.finished = true
-		}
-	}
-	st.noteModel(m)
-	if choices, ok := m["choices"].([]any); ok {
-		for _, c := range choices {
-			if cm, ok := c.(map[string]any); ok && cm["finish_reason"] != nil {
-				st.finished = true
-			}
-		}
-	}
-	return true
-}
-
-func (st *netStream) noteModel(m map[string]any) {
-	if v, ok := m["model"].(string); ok && v != "" && st.model == "" {
-		st.model = netClip(v, 100)
-	}
-	if v, ok := m["provider"].(string); ok && v != "" && st.provider == "" {
-		st.provider = netClip(v, 100)
-	}
-}
-
-// readWhole reads a 2xx answer that is not a stream: a server that ignored
-// stream:true answers with one JSON object; anything else is not an answer.
-func readWhole(rep *Reply) netStream {
-	var st netStream
-	body, err := io.ReadAll(rep)
-	rep.Body = body
-	if err != nil && !errors.Is(err, errNetTruncated) {
-		st.readErr = err
-		return st
-	}
-	var m map[string]any
-	if json.Unmarshal(body, &m) != nil {
-		// Some servers stream without saying so.
-		if t := bytes.TrimSpace(body); bytes.HasPrefix(t, []byte("data:")) || bytes.HasPrefix(t, []byte("event:")) {
-			return readStream(&Reply{body: &netBody{raw: io.NopCloser(bytes.NewReader(body)), left: netMaxBody, done: func() {}}})
-		}
-		st.kind = netContentKind(rep)
-		return st
-	}
-	if e, ok := m["error"]; ok && e != nil {
-		st.errData = body
-		return st
-	}
-	if t, _ := m["type"].(string); t == "error" {
-		st.errData = body
-		return st
-	}
-	if m["choices"] != nil || m["content"] != nil {
-		st.whole, st.done, st.events = true, true, 1
-		st.noteModel(m)
-		return st
-	}
-	st.kind = "JSON that is not an answer"
-	return st
-}
-
-// netJudgeStream turns what the stream showed into the result.
-func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st netStream) {
-	var te *TimeoutError
+// judgeStream turns what the stream showed into the result.
+func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st stream) {
+	var te *checks.TimeoutError
 	switch {
 	case st.errData != nil:
 		cl := classify.Classify(rep.Status, rep.Header, st.errData, nil)
-		netMergeEvidence(&r.Evidence, cl.Evidence)
+		mergeEvidence(&r.Evidence, cl.Evidence)
 		r.Evidence.Status = rep.Status
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
@@ -330,7 +170,7 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 		r.Facts["request.stream"] = "error"
 		msg := cl.Reason
 		if msg == "" {
-			msg = netClip(cl.Evidence.ErrorMessage, 200)
+			msg = clip(cl.Evidence.ErrorMessage, 200)
 		}
 		r.Summary = "the server answered 200, then sent an error in the stream"
 		if msg != "" {
@@ -339,7 +179,7 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 		return
 	case st.kind != "":
 		cl := classify.Classify(rep.Status, rep.Header, rep.Body, nil)
-		netMergeEvidence(&r.Evidence, cl.Evidence)
+		mergeEvidence(&r.Evidence, cl.Evidence)
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
 		r.Summary = fmt.Sprintf("the endpoint answered %d with %s instead of a model's answer", rep.Status, st.kind)
@@ -352,7 +192,7 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 		r.Facts["request.stream"] = "stalled"
 		r.Summary = fmt.Sprintf("the stream started but did not finish: nothing ended it within %s (%d events received)", te.After, st.events)
 		return
-	case errors.Is(st.readErr, errNetTruncated):
+	case errors.Is(st.readErr, errTruncated):
 		r.Status, r.Cause = checks.Fail, "stream-error"
 		r.Facts["request.stream"] = "incomplete"
 		r.Summary = "the stream ran past 1 MiB without ending, for a one-token answer"
@@ -360,12 +200,12 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 	case st.readErr != nil:
 		r.Status, r.Cause = checks.Fail, "stream-error"
 		r.Facts["request.stream"] = "incomplete"
-		r.Summary = "the stream broke off: " + netExplain(st.readErr, false).Summary
+		r.Summary = "the stream broke off: " + classify.Transport(st.readErr).Reason
 		return
 	case !st.done && st.finished:
 		r.Status, r.Cause = checks.Warn, "stream-error"
 		r.Facts["request.stream"] = "incomplete"
-		r.Summary = "the answer finished, but the stream ended without its end marker (" + netEndMarker(s) + ")"
+		r.Summary = "the answer finished, but the stream ended without its end marker (" + endMarker(s) + ")"
 		r.Details = append(r.Details, "Most SDKs tolerate this; strict stream parsers report a broken stream.")
 		return
 	case !st.done:
@@ -374,7 +214,7 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 		if st.events == 0 {
 			r.Summary = "the server answered 200 with an empty stream"
 		} else {
-			r.Summary = fmt.Sprintf("the stream ended after %d events without finishing (no %s)", st.events, netEndMarker(s))
+			r.Summary = fmt.Sprintf("the stream ended after %d events without finishing (no %s)", st.events, endMarker(s))
 		}
 		return
 	}
@@ -385,7 +225,7 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 	if st.whole {
 		r.Details = append(r.Details, "The server ignored stream:true and answered in one piece.")
 	}
-	served := netServedBy(s, rep, st)
+	served := servedBy(s, rep, st)
 	r.Evidence.ServedBy = served
 	if served != "" {
 		r.Summary += " (served by " + served + ")"
@@ -400,7 +240,7 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 	if isSlow {
 		r.Facts["request.slow"] = "yes"
 	}
-	if who := netWrongProvider(s.Model, served, st.model); who != "" {
+	if who := wrongProvider(s.Model, served, st.model); who != "" {
 		r.Facts["request.wrong_provider"] = "yes"
 		r.Status, r.Cause = checks.Warn, "wrong-provider"
 		r.Summary = fmt.Sprintf("the model answered, but %s served it although you asked for %s", who, s.Model)
@@ -415,48 +255,41 @@ func netJudgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st
 	}
 }
 
-func netEndMarker(s *checks.Setup) string {
-	if netProtocol(s) == "anthropic" {
-		return "event: message_stop"
-	}
-	return "data: [DONE]"
-}
-
-// netServedBy is the provider that served the request: the router's header
+// servedBy is the provider that served the request: the router's header
 // (X-Inferoute-Provider, the profile's provider header) or the provider the
 // answer itself names (OpenRouter).
-func netServedBy(s *checks.Setup, rep *Reply, st netStream) string {
+func servedBy(s *checks.Setup, rep *Reply, st stream) string {
 	for _, h := range []string{s.Profile.ProviderHeader, "X-Inferoute-Provider", "X-Provider", "X-LiteLLM-Model-Provider"} {
 		if h == "" {
 			continue
 		}
-		if v := netClip(rep.Header.Get(h), 100); v != "" {
+		if v := clip(rep.Header.Get(h), 100); v != "" {
 			return v
 		}
 	}
 	return st.provider
 }
 
-// netWrongProvider returns who served the request when the user asked for a
+// wrongProvider returns who served the request when the user asked for a
 // provider-prefixed model ("openai/gpt-4o") and another provider served it.
 // Without a prefix the user chose no provider, so no provider is wrong.
-func netWrongProvider(asked, served, answeredModel string) string {
+func wrongProvider(asked, served, answeredModel string) string {
 	want, _, ok := strings.Cut(asked, "/")
 	if !ok || want == "" {
 		return ""
 	}
-	if served != "" && !netSameProvider(want, served) {
+	if served != "" && !sameProvider(want, served) {
 		return served
 	}
-	if p, _, ok := strings.Cut(answeredModel, "/"); ok && p != "" && !netSameProvider(want, p) {
+	if p, _, ok := strings.Cut(answeredModel, "/"); ok && p != "" && !sameProvider(want, p) {
 		return p
 	}
 	return ""
 }
 
-// netSameProvider compares names loosely: "openai" matches "OpenAI" and
+// sameProvider compares names loosely: "openai" matches "OpenAI" and
 // "openai-us"; "azure" does not match "openai".
-func netSameProvider(a, b string) bool {
+func sameProvider(a, b string) bool {
 	na, nb := mmNorm(a), mmNorm(b)
 	if na == "" || nb == "" {
 		return true
@@ -464,8 +297,8 @@ func netSameProvider(a, b string) bool {
 	return na == nb || strings.HasPrefix(nb, na) || strings.HasPrefix(na, nb)
 }
 
-// netMs rounds up, so that a measured time is never shown as 0.
-func netMs(d time.Duration) int64 {
+// millis rounds up, so that a measured time is never shown as 0.
+func millis(d time.Duration) int64 {
 	if d <= 0 {
 		return 0
 	}
@@ -474,7 +307,7 @@ func netMs(d time.Duration) int64 {
 
 // listedIDs is the models list's IDs (fetched once per Setup, shared with
 // the models check), or nil when there is none.
-func (ns *netSession) listedIDs(ctx context.Context) []string {
+func (ns *session) listedIDs(ctx context.Context) []string {
 	f := ns.fetchModels(ctx)
 	if f.err != nil || f.reply == nil || f.reply.Status < 200 || f.reply.Status > 299 {
 		return nil
@@ -483,11 +316,11 @@ func (ns *netSession) listedIDs(ctx context.Context) []string {
 	return ids
 }
 
-// netProbeModel picks the model a probe costs least with: a small chat model
+// probeModel picks the model a probe costs least with: a small chat model
 // (mini, nano, haiku, flash, small) when the list has one, else the first
 // chat model. Embedding, audio, image and moderation models cannot answer a
 // chat request at all.
-func netProbeModel(ids []string) string {
+func probeModel(ids []string) string {
 	notChat := []string{"embed", "tts", "whisper", "dall-e", "image", "moderation", "audio", "realtime", "transcribe", "search", "rerank", "vision-preview", "davinci", "babbage"}
 	small := []string{"mini", "nano", "haiku", "flash", "small", "lite"}
 	first := ""

@@ -27,7 +27,7 @@ func netWant(t *testing.T, r checks.Result, st checks.Status, cause string) {
 func TestRequestOpenAIStream(t *testing.T) {
 	o := newNetOpenAI()
 	srv := netServe(t, o)
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}))
 	netWant(t, r, checks.Pass, "")
 	if netFact(r, "request.http") != "200" || netFact(r, "request.stream") != "done" {
 		t.Errorf("facts %v", r.Facts)
@@ -50,7 +50,7 @@ func TestRequestOpenAIStream(t *testing.T) {
 func TestRequestAnthropicStream(t *testing.T) {
 	a := &netAnthropic{}
 	srv := netServe(t, a)
-	r := netRequest(t, netSetup(t, "anthropic", srv.URL, netHooks{}))
+	r := netRequest(t, netSetup(t, "anthropic", srv.URL, hooks{}))
 	netWant(t, r, checks.Pass, "")
 	if r.Evidence.RequestID != "req_011CTest" {
 		t.Errorf("request ID %q", r.Evidence.RequestID)
@@ -59,7 +59,7 @@ func TestRequestAnthropicStream(t *testing.T) {
 
 func TestRequestAnthropicOverloaded(t *testing.T) {
 	srv := netServe(t, &netAnthropic{overloaded: true})
-	r := netRequest(t, netSetup(t, "anthropic", srv.URL, netHooks{}))
+	r := netRequest(t, netSetup(t, "anthropic", srv.URL, hooks{}))
 	netWant(t, r, checks.Fail, "upstream-unavailable")
 	if netFact(r, "request.http") != "529" || r.Evidence.ErrorType != "overloaded_error" {
 		t.Errorf("facts %v evidence %+v", r.Facts, r.Evidence)
@@ -70,7 +70,7 @@ func TestRequestRateLimited(t *testing.T) {
 	o := newNetOpenAI()
 	o.rateLimited = true
 	srv := netServe(t, o)
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}))
 	netWant(t, r, checks.Fail, "rate-limited")
 	if r.Evidence.RateLimit == nil {
 		t.Error("no rate-limit evidence from the x-ratelimit-* headers")
@@ -82,13 +82,13 @@ func TestRequestRateLimited(t *testing.T) {
 
 func TestRequestModelNotFound(t *testing.T) {
 	srv := netServe(t, newNetOpenAI())
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Model = "gpt4" }))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Model = "gpt4" }))
 	netWant(t, r, checks.Fail, "model-not-found")
 }
 
 func TestRequestOpenRouterErrorMidStream(t *testing.T) {
 	srv := netServe(t, http.HandlerFunc(netOpenRouterMidStreamError))
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/api/v1", netHooks{}, func(s *checks.Setup) { s.Model = "openai/gpt-4o" }))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/api/v1", hooks{}, func(s *checks.Setup) { s.Model = "openai/gpt-4o" }))
 	if r.Status != checks.Fail || netFact(r, "request.stream") != "error" {
 		t.Fatalf("%s %v: %s", r.Status, r.Facts, r.Summary)
 	}
@@ -110,7 +110,7 @@ func TestRequestStreamErrorEvent(t *testing.T) {
 		netSSE(w, `data: {"id":"1","choices":[{"index":0,"delta":{"content":""}}]}`,
 			"event: error\ndata: {\"error\":{\"message\":\"route has no eligible provider\",\"code\":\"all_providers_exhausted\"}}")
 	}))
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}))
 	if r.Status != checks.Fail || netFact(r, "request.stream") != "error" || r.Cause == "" {
 		t.Errorf("%s/%q %v: %s", r.Status, r.Cause, r.Facts, r.Summary)
 	}
@@ -180,7 +180,7 @@ func TestRequestStreamProblems(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := netServe(t, tc.h)
-			r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, short))
+			r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, short))
 			netWant(t, r, tc.status, tc.cause)
 			if tc.stream != "" && netFact(r, "request.stream") != tc.stream {
 				t.Errorf("request.stream %q, want %q", netFact(r, "request.stream"), tc.stream)
@@ -200,7 +200,7 @@ func TestRequestHugeStreamIsCapped(t *testing.T) {
 			}
 		}
 	}))
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, netTimeout(5*time.Second)))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, netTimeout(5*time.Second)))
 	netWant(t, r, checks.Fail, "stream-error")
 	if !r.Evidence.Truncated {
 		t.Error("Truncated not set")
@@ -209,13 +209,13 @@ func TestRequestHugeStreamIsCapped(t *testing.T) {
 
 func TestRequestHTMLRelay(t *testing.T) {
 	srv := netServe(t, http.HandlerFunc(netHTMLRelay))
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}))
 	netWant(t, r, checks.Fail, "base-url-path")
 }
 
 func TestRequestGatewayWithoutModelsList(t *testing.T) {
 	srv := netServe(t, netGatewayNoModels(newNetOpenAI()))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
 	m := netModels(t, s)
 	r := netRequest(t, s)
 	if m.Status != checks.Warn || r.Status != checks.Pass {
@@ -226,7 +226,7 @@ func TestRequestGatewayWithoutModelsList(t *testing.T) {
 func TestRequestNoRequestSendsNothing(t *testing.T) {
 	o := newNetOpenAI()
 	srv := netServe(t, o)
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Config.NoRequest = true }))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Config.NoRequest = true }))
 	netWant(t, r, checks.Skip, "")
 	if o.hits.n.Load() != 0 {
 		t.Errorf("%d requests sent with --no-request", o.hits.n.Load())
@@ -236,7 +236,7 @@ func TestRequestNoRequestSendsNothing(t *testing.T) {
 func TestRequestSentAtMostOnce(t *testing.T) {
 	o := newNetOpenAI()
 	srv := netServe(t, o)
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
 	first := netRequest(t, s)
 	second := netRequest(t, s)
 	if o.chatHits.Load() != 1 {
@@ -256,7 +256,7 @@ func TestRequestMaxTokensQuirkIsNotRetried(t *testing.T) {
 			"message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
 			"type":    "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}})
 	}))
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Model = "o3-mini" }))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Model = "o3-mini" }))
 	netWant(t, r, checks.Warn, "")
 	if netFact(r, "request.quirk") != "max_completion_tokens" {
 		t.Errorf("facts %v", r.Facts)
@@ -269,12 +269,12 @@ func TestRequestMaxTokensQuirkIsNotRetried(t *testing.T) {
 func TestRequestSlowResponse(t *testing.T) {
 	srv := netServe(t, newNetOpenAI())
 	// A threshold of 1ns makes any answer slow, without sleeping.
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{slowAfter: time.Nanosecond}))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{slowAfter: time.Nanosecond}))
 	netWant(t, r, checks.Warn, "slow-response")
 	if netFact(r, "request.slow") != "yes" {
 		t.Errorf("facts %v", r.Facts)
 	}
-	fast := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{slowAfter: time.Hour}))
+	fast := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{slowAfter: time.Hour}))
 	netWant(t, fast, checks.Pass, "")
 }
 
@@ -293,14 +293,14 @@ func TestRequestWrongProvider(t *testing.T) {
 			RequestIDHeaders: []string{"X-Inferoute-Request-Id"}, ProviderHeader: "X-Inferoute-Provider", HasModelsList: true}
 	}
 	srv := netServe(t, serve("azure"))
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, tokenhub))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, tokenhub))
 	netWant(t, r, checks.Warn, "wrong-provider")
 	if r.Evidence.ServedBy != "azure" || r.Evidence.RequestID != "ir-123" {
 		t.Errorf("evidence %+v", r.Evidence)
 	}
 
 	srv = netServe(t, serve("OpenAI"))
-	r = netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, tokenhub))
+	r = netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, tokenhub))
 	netWant(t, r, checks.Pass, "")
 	if r.Evidence.ServedBy != "OpenAI" {
 		t.Errorf("served by %q", r.Evidence.ServedBy)
@@ -308,13 +308,13 @@ func TestRequestWrongProvider(t *testing.T) {
 
 	// Without a provider prefix the user chose no provider: nothing is wrong.
 	srv = netServe(t, serve("azure"))
-	r = netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, tokenhub, func(s *checks.Setup) { s.Model = "gpt-4o" }))
+	r = netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, tokenhub, func(s *checks.Setup) { s.Model = "gpt-4o" }))
 	netWant(t, r, checks.Pass, "")
 }
 
 func TestRequestSilentServer(t *testing.T) {
 	addr := netSilent(t)
-	r := netRequest(t, netSetup(t, "openai", "http://"+addr+"/v1", netHooks{}, netTimeout(200*time.Millisecond)))
+	r := netRequest(t, netSetup(t, "openai", "http://"+addr+"/v1", hooks{}, netTimeout(200*time.Millisecond)))
 	netWant(t, r, checks.Fail, "timeout")
 }
 
@@ -323,7 +323,7 @@ func TestRequestSilentServer(t *testing.T) {
 func TestRequestWithoutModel(t *testing.T) {
 	o := newNetOpenAI()
 	srv := netServe(t, o)
-	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Model = "" }))
+	r := netRequest(t, netSetup(t, "openai", srv.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Model = "" }))
 	netWant(t, r, checks.Pass, "")
 	if r.Facts["request.model_guessed"] != "yes" || r.Evidence.Model == "" {
 		t.Errorf("the borrowed model is not reported: facts %v, model %q", r.Facts, r.Evidence.Model)
@@ -336,7 +336,7 @@ func TestRequestWithoutModel(t *testing.T) {
 		}
 		http.NotFound(w, r)
 	}))
-	r = netRequest(t, netSetup(t, "openai", bare.URL+"/v1", netHooks{}, func(s *checks.Setup) { s.Model = "" }))
+	r = netRequest(t, netSetup(t, "openai", bare.URL+"/v1", hooks{}, func(s *checks.Setup) { s.Model = "" }))
 	netWant(t, r, checks.Skip, "")
 }
 
@@ -348,7 +348,7 @@ func TestRequestKeyEchoedNeverShown(t *testing.T) {
 			"message": "Invalid API key: " + netTestKey + " (header " + r.Header.Get("Authorization") + ")",
 			"type":    "invalid_request_error", "code": "invalid_api_key"}})
 	}))
-	s := netSetup(t, "openai", srv.URL+"/v1", netHooks{})
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{})
 	r := netRequest(t, s)
 	if r.Status != checks.Fail {
 		t.Errorf("%s", r.Status)
@@ -371,8 +371,8 @@ func TestProbeModelPicksASmallChatModel(t *testing.T) {
 		{nil, ""},
 	}
 	for _, c := range cases {
-		if got := netProbeModel(c.ids); got != c.want {
-			t.Errorf("netProbeModel(%v) = %q, want %q", c.ids, got, c.want)
+		if got := probeModel(c.ids); got != c.want {
+			t.Errorf("probeModel(%v) = %q, want %q", c.ids, got, c.want)
 		}
 	}
 }

@@ -48,7 +48,7 @@ func (netTestResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAdd
 // netSetup builds a Setup by hand for a server at base (an OpenAI-style base
 // ends in /v1; an Anthropic-style one has none). opts run before the client
 // is built, so they may change the timeout and the environment.
-func netSetup(t *testing.T, protocol, base string, h netHooks, opts ...func(*checks.Setup)) *checks.Setup {
+func netSetup(t *testing.T, protocol, base string, h hooks, opts ...func(*checks.Setup)) *checks.Setup {
 	t.Helper()
 	s := &checks.Setup{
 		Config:   checks.Config{Timeout: 2 * time.Second, Env: checks.Env{}},
@@ -76,7 +76,7 @@ func netSetup(t *testing.T, protocol, base string, h netHooks, opts ...func(*che
 	if h.resolver == nil {
 		h.resolver = netTestResolver{}
 	}
-	netUseHooks(s, h)
+	useHooks(s, h)
 	return s
 }
 
