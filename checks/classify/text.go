@@ -598,6 +598,10 @@ func clsLineAt(t string, i int) string {
 	return strings.TrimSpace(t[start:end])
 }
 
+// PasteSpec is what the paste check may tell the tree: any cause the
+// classifier names in the text, and whether it recognised one.
+var PasteSpec = checks.Spec{ID: checks.CheckPaste, AnyCause: true, Facts: []string{"paste.recognized", "paste.http"}}
+
 // Paste classifies the error the user pasted (Config.Pasted): the check
 // behind `explain` and the wizard's "paste the error" step. Facts:
 // paste.recognized (yes|no) and paste.http (the status found, if any).

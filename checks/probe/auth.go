@@ -35,7 +35,7 @@ func (f AuthForm) Header() string {
 // profile says the server reads only another form (Azure's api-key).
 func AuthFormFor(s *checks.Setup) AuthForm {
 	natural := AuthBearer
-	if protocolOf(s) == "anthropic" && s.KeyEnv != "ANTHROPIC_AUTH_TOKEN" {
+	if protocolOf(s) == checks.ProtocolAnthropic && s.KeyEnv != "ANTHROPIC_AUTH_TOKEN" {
 		natural = AuthXAPIKey
 	}
 	reads := s.Profile.AuthHeaders

@@ -276,7 +276,7 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	for k, v := range s.Profile.ExtraHeaders {
 		req.Header.Set(k, v)
 	}
-	if protocolOf(s) == "anthropic" && req.Header.Get("anthropic-version") == "" {
+	if protocolOf(s) == checks.ProtocolAnthropic && req.Header.Get("anthropic-version") == "" {
 		// The Anthropic SDKs always send it; the API refuses requests without.
 		req.Header.Set("anthropic-version", "2023-06-01")
 	}

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/classify"
@@ -23,17 +22,13 @@ import (
 // Facts: models.http (the status code, when the server answered) and
 // models.has_model (yes, no or unknown).
 func Models(ctx context.Context, s *checks.Setup) checks.Result {
-	start := time.Now()
 	r := checks.Result{
 		ID:    checks.CheckModels,
 		Title: "The models list answers with your key",
 		Facts: map[string]string{"models.has_model": "unknown"},
 	}
 	r.Evidence.Model = s.Model
-	done := func() checks.Result {
-		r.Duration = time.Since(start)
-		return redact(s, r)
-	}
+	done := func() checks.Result { return r }
 	switch {
 	case s.ModelsURL == "":
 		r.Status = checks.Skip
@@ -61,7 +56,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 		// Many gateways simply have no models endpoint; that must not make a
 		// healthy setup look broken. The request check decides.
 		cl := classify.Classify(st, rep.Header, rep.Body, nil)
-		mergeEvidence(&r.Evidence, cl.Evidence)
+		r.Evidence = checks.MergeEvidence(r.Evidence, cl.Evidence)
 		r.Status = checks.Warn
 		r.Summary = fmt.Sprintf("no models list here (%d %s): this server may not offer one", st, http.StatusText(st))
 		r.Details = append(r.Details, "Not every gateway lists its models; the request check shows whether the base URL is right.")
@@ -70,7 +65,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 		}
 	default:
 		cl := classify.Classify(st, rep.Header, rep.Body, nil)
-		mergeEvidence(&r.Evidence, cl.Evidence)
+		r.Evidence = checks.MergeEvidence(r.Evidence, cl.Evidence)
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
 		r.Summary = statusSummary("the models list", rep, cl)
@@ -92,7 +87,7 @@ func (ns *session) fetchModels(ctx context.Context) fetchResult {
 // modelsURL is the models URL; for Anthropic-style servers it asks for the
 // largest page, since their list is paginated (20 by default).
 func modelsURL(s *checks.Setup) string {
-	if protocolOf(s) != "anthropic" {
+	if protocolOf(s) != checks.ProtocolAnthropic {
 		return s.ModelsURL
 	}
 	u, err := url.Parse(s.ModelsURL)
@@ -115,7 +110,7 @@ func modelsListed(r *checks.Result, s *checks.Setup, rep *Reply) {
 		// A 200 that is not a list: often a website or single-page app at
 		// this URL rather than the API.
 		cl := classify.Classify(rep.Status, rep.Header, rep.Body, nil)
-		mergeEvidence(&r.Evidence, cl.Evidence)
+		r.Evidence = checks.MergeEvidence(r.Evidence, cl.Evidence)
 		r.Status = checks.Warn
 		r.Cause = cl.Cause
 		r.Summary = fmt.Sprintf("the models URL answered %d with %s, not a models list", rep.Status, contentKind(rep))
@@ -345,34 +340,6 @@ func requestIDs(s *checks.Setup, h http.Header) (string, []string) {
 		}
 	}
 	return first, all
-}
-
-// mergeEvidence copies what the classifier found into the result's
-// evidence, keeping what the check already knew when the classifier is silent.
-func mergeEvidence(e *checks.Evidence, c checks.Evidence) {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	if c.Status != 0 {
-		e.Status = c.Status
-	}
-	set(&e.ErrorType, c.ErrorType)
-	set(&e.ErrorCode, c.ErrorCode)
-	set(&e.ErrorMessage, c.ErrorMessage)
-	set(&e.RequestID, c.RequestID)
-	set(&e.ServedBy, c.ServedBy)
-	set(&e.ContentType, c.ContentType)
-	set(&e.FailedLayer, c.FailedLayer)
-	set(&e.SuggestedModel, c.SuggestedModel)
-	if c.RateLimit != nil {
-		e.RateLimit = c.RateLimit
-	}
-	if len(c.RequestIDs) > 0 {
-		e.RequestIDs = c.RequestIDs
-	}
-	e.Truncated = e.Truncated || c.Truncated
 }
 
 // statusSummary is one line for a refused call: what answered, the

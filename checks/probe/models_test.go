@@ -13,11 +13,26 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// netCheck runs one network check, failing if it hangs, answers under
-// another ID, leaks the key or writes text that is not one clean line.
+// netCheck runs one network check through a runner, as the wizard and
+// diagnose do (the runner redacts and keeps the declared facts), failing if
+// it hangs, answers under another ID, leaks the key or writes text that is
+// not one clean line.
 func netCheck(t *testing.T, s *checks.Setup, id string, f checks.CheckFunc) checks.Result {
 	t.Helper()
-	r := netWithin(t, func() checks.Result { return f(context.Background(), s) })
+	var spec checks.Spec
+	for _, sp := range []checks.Spec{ModelsSpec, AuthHeaderSpec, RequestSpec, MCPSpec} {
+		if sp.ID == id {
+			spec = sp
+		}
+	}
+	if spec.ID == "" {
+		t.Fatalf("no spec for %s", id)
+	}
+	run := checks.NewRunner(s.Config, checks.Suite{
+		Groups:  []checks.Group{checks.Single(spec, f)},
+		Resolve: func(checks.Config) *checks.Setup { return s },
+	})
+	r := netWithin(t, func() checks.Result { return run.Run(context.Background(), id) })
 	if r.ID != id {
 		t.Errorf("ID %q, want %q", r.ID, id)
 	}

@@ -28,12 +28,7 @@ var defaultSlowAfter = 10 * time.Second
 // request.wrong_provider (yes, when seen).
 func Request(ctx context.Context, s *checks.Setup) checks.Result {
 	ns := sessionFor(s)
-	ns.requestOnce.Do(func() {
-		start := time.Now()
-		r := sendRequest(ctx, s, ns.client)
-		r.Duration = time.Since(start)
-		ns.request = redact(s, r)
-	})
+	ns.requestOnce.Do(func() { ns.request = sendRequest(ctx, s, ns.client) })
 	return ns.request
 }
 
@@ -101,8 +96,9 @@ func sendRequest(ctx context.Context, s *checks.Setup, c *Client) checks.Result 
 }
 
 // modelFromRoute: gateways where the route, not the request, picks the
-// model (LatentKit's SDK even refuses a model field).
-func modelFromRoute(s *checks.Setup) bool { return s.Profile.Name == "latentkit" }
+// model (the profile's model_from_route; LatentKit's SDK even refuses a
+// model field).
+func modelFromRoute(s *checks.Setup) bool { return s.Profile.ModelFromRoute }
 
 func modelEnvHint(s *checks.Setup) string {
 	if len(s.Profile.ModelEnvs) == 0 {
@@ -131,7 +127,7 @@ func requestBodyFor(s *checks.Setup, model string) []byte {
 // refused fills the result for a non-2xx answer.
 func refused(r *checks.Result, s *checks.Setup, rep *Reply) {
 	cl := classify.Classify(rep.Status, rep.Header, rep.Body, nil)
-	mergeEvidence(&r.Evidence, cl.Evidence)
+	r.Evidence = checks.MergeEvidence(r.Evidence, cl.Evidence)
 	r.Status = checks.Fail
 	r.Cause = cl.Cause
 	r.Summary = statusSummary("the request", rep, cl)
@@ -160,7 +156,7 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 	switch {
 	case st.errData != nil:
 		cl := classify.Classify(rep.Status, rep.Header, st.errData, nil)
-		mergeEvidence(&r.Evidence, cl.Evidence)
+		r.Evidence = checks.MergeEvidence(r.Evidence, cl.Evidence)
 		r.Evidence.Status = rep.Status
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
@@ -179,7 +175,7 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 		return
 	case st.kind != "":
 		cl := classify.Classify(rep.Status, rep.Header, rep.Body, nil)
-		mergeEvidence(&r.Evidence, cl.Evidence)
+		r.Evidence = checks.MergeEvidence(r.Evidence, cl.Evidence)
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
 		r.Summary = fmt.Sprintf("the endpoint answered %d with %s instead of a model's answer", rep.Status, st.kind)

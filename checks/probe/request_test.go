@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -356,7 +355,7 @@ func TestRequestKeyEchoedNeverShown(t *testing.T) {
 	if !strings.Contains(r.Evidence.ErrorMessage+r.Summary, "redacted") {
 		t.Errorf("the echoed key was not visibly masked: %q / %q", r.Summary, r.Evidence.ErrorMessage)
 	}
-	netNoKey(t, Models(context.Background(), s), AuthHeader(context.Background(), s))
+	netNoKey(t, netModels(t, s), netAuthHeader(t, s))
 }
 
 func TestProbeModelPicksASmallChatModel(t *testing.T) {

@@ -170,7 +170,7 @@ func readWhole(rep *Reply) stream {
 }
 
 func endMarker(s *checks.Setup) string {
-	if protocolOf(s) == "anthropic" {
+	if protocolOf(s) == checks.ProtocolAnthropic {
 		return "event: message_stop"
 	}
 	return "data: [DONE]"

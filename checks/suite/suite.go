@@ -14,40 +14,28 @@ import (
 	"github.com/unstuck-dev/unstuck/checks/setup"
 )
 
-// netCauses are what a step of the network ladder can prove: the typed
-// transport errors of checks/classify, read at whichever layer failed.
-var netCauses = []string{"proxy-failure", "dns-failure", "connection-refused", "network-unreachable", "tls-failure", "timeout"}
-
 // groups is the table of every check the runner can run, in display order:
 // configuration first (instant, no network), then the network ladder, then
-// the API. Only "request" can cost money. Each spec says what the check may
-// tell the tree (checks.Spec); content's tests validate the tree against it.
+// the API. Only "request" can cost money. Each check's spec (what it may
+// tell the tree) stands next to its code.
 func groups() []checks.Group {
-	spec := func(id string, proves ...string) checks.Spec { return checks.Spec{ID: id, Proves: proves} }
 	return []checks.Group{
-		checks.Single(spec(checks.CheckKeyPresent, "key-missing", "env-file-not-loaded"), setup.KeyPresent),
-		checks.Single(spec(checks.CheckKeySources, "key-shadowed"), setup.KeySources),
-		checks.Single(spec(checks.CheckEnvFile, "env-file-syntax"), setup.EnvFile),
-		checks.Single(spec(checks.CheckKeyHygiene, "key-whitespace", "key-quoted", "key-url-encoded", "key-has-scheme", "key-wrong-platform"), setup.KeyHygiene),
-		checks.Single(checks.Spec{ID: checks.CheckKeyPlatform, Proves: []string{"key-wrong-platform"}, Facts: []string{"key-platform.platform"}}, setup.KeyPlatform),
-		checks.Single(spec(checks.CheckFrontendEnv, "key-in-frontend-env"), setup.FrontendEnv),
-		checks.Single(spec(checks.CheckBaseURL, "base-url-malformed", "base-url-path"), setup.BaseURL),
-		checks.Single(spec(checks.CheckContainer, "localhost-in-container"), setup.Container),
-		{Checks: []checks.Spec{
-			{ID: checks.CheckProxy, Proves: netCauses, Facts: []string{"proxy.all_proxy"}},
-			{ID: checks.CheckDNS, Proves: netCauses},
-			{ID: checks.CheckTCP, Proves: netCauses},
-			{ID: checks.CheckTLS, Proves: netCauses},
-		}, Run: probe.Ladder},
-		checks.Single(checks.Spec{ID: checks.CheckModels, AnyCause: true, Facts: []string{"models.http", "models.has_model"}}, probe.Models),
-		checks.Single(checks.Spec{ID: checks.CheckAuthHeader, Proves: []string{"auth-header-format"}, Facts: []string{"auth-header.http"}}, probe.AuthHeader),
-		{Checks: []checks.Spec{{ID: checks.CheckRequest, AnyCause: true, Facts: []string{
-			"request.http", "request.stream", "request.slow", "request.quirk", "request.model_guessed", "request.wrong_provider"}}},
-			Billable: true, Run: func(ctx context.Context, s *checks.Setup) []checks.Result {
-				return []checks.Result{probe.Request(ctx, s)}
-			}},
-		checks.Single(checks.Spec{ID: checks.CheckMCP, Proves: []string{"mcp-server-disconnected"}, Facts: []string{"mcp.http"}}, probe.MCP),
-		checks.Single(checks.Spec{ID: checks.CheckPaste, AnyCause: true, Facts: []string{"paste.recognized", "paste.http"}}, classify.Paste),
+		checks.Single(setup.KeyPresentSpec, setup.KeyPresent),
+		checks.Single(setup.KeySourcesSpec, setup.KeySources),
+		checks.Single(setup.EnvFileSpec, setup.EnvFile),
+		checks.Single(setup.KeyHygieneSpec, setup.KeyHygiene),
+		checks.Single(setup.KeyPlatformSpec, setup.KeyPlatform),
+		checks.Single(setup.FrontendEnvSpec, setup.FrontendEnv),
+		checks.Single(setup.BaseURLSpec, setup.BaseURL),
+		checks.Single(setup.ContainerSpec, setup.Container),
+		{Checks: []checks.Spec{probe.ProxySpec, probe.DNSSpec, probe.TCPSpec, probe.TLSSpec}, Run: probe.Ladder},
+		checks.Single(probe.ModelsSpec, probe.Models),
+		checks.Single(probe.AuthHeaderSpec, probe.AuthHeader),
+		{Checks: []checks.Spec{probe.RequestSpec}, Billable: true, Run: func(ctx context.Context, s *checks.Setup) []checks.Result {
+			return []checks.Result{probe.Request(ctx, s)}
+		}},
+		checks.Single(probe.MCPSpec, probe.MCP),
+		checks.Single(classify.PasteSpec, classify.Paste),
 	}
 }
 

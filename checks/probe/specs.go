@@ -1,0 +1,24 @@
+package probe
+
+import "github.com/unstuck-dev/unstuck/checks"
+
+// What each probe may tell the decision tree: the causes it can prove and
+// the facts it sets (checks.Spec). content's tests validate tree.yaml
+// against these, and the runner passes on only the facts declared here.
+var (
+	// The ladder's steps prove what the typed transport errors of
+	// checks/classify name, at whichever layer failed.
+	ladderCauses = []string{"proxy-failure", "dns-failure", "connection-refused", "network-unreachable", "tls-failure", "timeout"}
+
+	ProxySpec = checks.Spec{ID: checks.CheckProxy, Proves: ladderCauses, Facts: []string{"proxy.all_proxy"}}
+	DNSSpec   = checks.Spec{ID: checks.CheckDNS, Proves: ladderCauses}
+	TCPSpec   = checks.Spec{ID: checks.CheckTCP, Proves: ladderCauses}
+	TLSSpec   = checks.Spec{ID: checks.CheckTLS, Proves: ladderCauses}
+
+	// The API checks read the answer with the classifier: any cause.
+	ModelsSpec     = checks.Spec{ID: checks.CheckModels, AnyCause: true, Facts: []string{"models.http", "models.has_model"}}
+	AuthHeaderSpec = checks.Spec{ID: checks.CheckAuthHeader, Proves: []string{"auth-header-format"}, Facts: []string{"auth-header.http"}}
+	RequestSpec    = checks.Spec{ID: checks.CheckRequest, AnyCause: true, Facts: []string{
+		"request.http", "request.stream", "request.slow", "request.quirk", "request.model_guessed", "request.wrong_provider"}}
+	MCPSpec = checks.Spec{ID: checks.CheckMCP, Proves: []string{"mcp-server-disconnected"}, Facts: []string{"mcp.http"}}
+)
