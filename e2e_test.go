@@ -96,6 +96,7 @@ type e2eCmd struct {
 	stdin string
 	dir   string        // working directory; "" = a fresh empty one
 	limit time.Duration // hard bound; a hang fails the test (default 20 s)
+	bin   string        // another binary than the one under test ("" = that one)
 }
 
 type e2eOut struct {
@@ -124,6 +125,9 @@ func e2eRun(t *testing.T, c e2eCmd) e2eOut {
 	bin, err := e2eBuild()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.bin != "" {
+		bin = c.bin
 	}
 	if stray := e2eStrayEnv(); stray != "" {
 		t.Fatalf("%s exists: every run would read it; remove it or set TMPDIR elsewhere", stray)
