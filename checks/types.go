@@ -5,6 +5,7 @@
 package checks
 
 import (
+	"sync"
 	"time"
 )
 
@@ -143,4 +144,77 @@ type KeyIssuer struct {
 	Hosts     []string `yaml:"hosts"`       // host substrings this issuer serves
 	BareSK    bool     `yaml:"bare_sk"`     // its hosts also take keys that are just sk-…
 	NotAPIKey string   `yaml:"not_api_key"` // why this kind of key never works as an API key
+}
+
+// Setup is the user's configuration resolved the way their client would
+// resolve it: which profile, which key from which source, which base URL and
+// the exact request URL their SDK would build. Resolve never fails: problems
+// are for the checks to report.
+type Setup struct {
+	Config Config
+
+	Profile       Profile // the chosen or guessed profile
+	ProfileReason string  // why this profile: "--provider", "key prefix sk-ant-", "host api.anthropic.com", …
+	Protocol      string  // openai | anthropic
+
+	Key       Secret      // the key as the client would send it (raw, not cleaned)
+	KeyEnv    string      // the variable the client reads, e.g. OPENAI_API_KEY
+	KeySource string      // where the winning value came from: "environment", ".env (/path/.env:3)"
+	Sources   []KeySource // every place a key for this profile was found
+
+	EnvFilePath string            // the .env inspected ("" when none found)
+	EnvFileVars map[string]string // its variables as a loader would read them (values are secrets: never print)
+
+	BaseURL       string // effective base URL, as written
+	BaseURLSource string // "--base-url", "OPENAI_BASE_URL", "profile default"
+	Endpoint      string // the full request URL the SDK would build ("" when the base URL does not parse)
+	ModelsURL     string // the models-list URL ("" when the profile has none)
+	Model         string // effective model ID
+	ModelSource   string
+	Headers       []Header // extra headers (from --header)
+
+	Redactor *Redactor // knows the key and its variants and credential header values
+
+	// shared holds what the checks of this Setup share (the probe's HTTP
+	// session: one client, the models list fetched once, the billable
+	// request sent at most once). See Shared.
+	shared map[any]any
+}
+
+var sharedMu sync.Mutex
+
+// Shared returns the value this Setup keeps under key, calling make on
+// first use. Checks that run concurrently against one Setup use it to share
+// one value (one HTTP client, a call made once); a new Setup starts empty,
+// so nothing is shared across configurations.
+func (s *Setup) Shared(key any, make func() any) any {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if v, ok := s.shared[key]; ok {
+		return v
+	}
+	if s.shared == nil {
+		s.shared = map[any]any{}
+	}
+	v := make()
+	s.shared[key] = v
+	return v
+}
+
+// SetShared replaces the value kept under key (tests: a client with hooks).
+func (s *Setup) SetShared(key, v any) {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if s.shared == nil {
+		s.shared = map[any]any{}
+	}
+	s.shared[key] = v
+}
+
+// KeySource is one place a key was found.
+type KeySource struct {
+	Where string // "environment", ".env", "shell profile ~/.zshrc"
+	Name  string // variable name
+	Value Secret
+	Line  int // line in a file, 0 for the environment
 }
