@@ -18,8 +18,7 @@ import (
 // of each other.
 var layers = [][]string{
 	{"checks", "decisiontree"},
-	{"checks/classify"},
-	{"checks/setup"},
+	{"checks/classify", "checks/setup"},
 	{"checks/probe"},
 	{"checks/suite"},
 	{"content", "report"},
