@@ -224,38 +224,6 @@ func TestRulesLint(t *testing.T) {
 	}
 }
 
-func TestParseRulesRejects(t *testing.T) {
-	const ok = "errors:\n  - {id: a, cause: x, priority: 1, reason: r, status: [400]}\n"
-	if _, err := classify.ParseRules([]byte(ok)); err != nil {
-		t.Fatalf("a minimal file: %v", err)
-	}
-	bad := map[string]string{
-		"unknown field":       "errors:\n  - {id: a, cause: x, priority: 1, reason: r, statuz: [400]}\n",
-		"unknown section":     "errorz:\n  - {id: a, cause: x, priority: 1, reason: r, status: [400]}\n",
-		"unknown predicate":   "errors:\n  - {id: a, cause: x, priority: 1, reason: r, when: is_bad}\n",
-		"unknown sign":        "errors:\n  - {id: a, cause: x, priority: 1, reason: r, sign: nope}\n",
-		"unknown list":        "errors:\n  - {id: a, cause: x, priority: 1, reason: r, says: [$nope]}\n",
-		"unused list":         "lists: {l: [x]}\n" + ok,
-		"upper-case phrase":   "errors:\n  - {id: a, cause: x, priority: 1, reason: r, says: [Invalid]}\n",
-		"bad regexp":          "errors:\n  - {id: a, cause: x, priority: 1, reason: r, says: ['/(/']}\n",
-		"bad status":          "errors:\n  - {id: a, cause: x, priority: 1, reason: r, status: [4000]}\n",
-		"tied priority":       "errors:\n  - {id: a, cause: x, priority: 1, reason: r, status: [400]}\n  - {id: b, cause: x, priority: 1, reason: r, status: [401]}\n",
-		"duplicate id":        "errors:\n  - {id: a, cause: x, priority: 1, reason: r, status: [400]}\npages:\n  - {id: a, cause: x, priority: 2, reason: r, status: [401]}\n",
-		"matches nothing":     "errors:\n  - {id: a, cause: x, priority: 1, reason: r}\n",
-		"no cause":            "errors:\n  - {id: a, priority: 1, reason: r, status: [400]}\n",
-		"bad placeholder":     "errors:\n  - {id: a, cause: x, priority: 1, reason: 'r {nope}', status: [400]}\n",
-		"layer outside":       "errors:\n  - {id: a, cause: x, priority: 1, reason: r, layer: dns, status: [400]}\n",
-		"unknown body flag":   "errors:\n  - {id: a, cause: x, priority: 1, reason: r, body: [json5]}\n",
-		"match outside":       "errors:\n  - {id: a, cause: x, priority: 1, reason: r, match: [x]}\n",
-		"texts/transport tie": "texts:\n  - {id: a, cause: x, priority: 1, reason: r, says: [x]}\ntransport:\n  - {id: b, cause: x, priority: 1, reason: r, says: [y]}\n",
-	}
-	for name, in := range bad {
-		if _, err := classify.ParseRules([]byte(in)); err == nil {
-			t.Errorf("%s: ParseRules accepted\n%s", name, in)
-		}
-	}
-}
-
 func TestRulesExampleFilesAreNamedByCause(t *testing.T) {
 	causes, err := Causes()
 	if err != nil {
