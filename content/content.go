@@ -1,7 +1,7 @@
 // Package content holds the wizard's data: the decision tree, the cause
-// catalogue, the provider profiles and one guidance page per cause. It is
-// embedded in the binary; support engineers edit the YAML and markdown
-// files without reading Go (see README.md here).
+// catalogue, the provider profiles, the error rules and one guidance page
+// per cause. It is embedded in the binary; support engineers edit the YAML
+// and markdown files without reading Go (see README.md here).
 package content
 
 import (
@@ -16,13 +16,35 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/classify"
 	"github.com/unstuck-dev/unstuck/checks/setup"
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
-//go:embed tree.yaml causes.yaml profiles.yaml keys.yaml pages/*.md
+//go:embed tree.yaml causes.yaml profiles.yaml keys.yaml rules.yaml pages/*.md
 var files embed.FS
+
+// The classifier reads its rules from here, without importing this package:
+// installing them costs a function pointer; rules.yaml is parsed on the
+// first classification, off the start-up path.
+func init() { classify.SetDefault(Rules) }
+
+var loadRules = sync.OnceValues(func() (*classify.Rules, error) { return parseRules(files) })
+
+func parseRules(fsys fs.FS) (*classify.Rules, error) {
+	data, err := fs.ReadFile(fsys, "rules.yaml")
+	if err == nil {
+		var r *classify.Rules
+		if r, err = classify.ParseRules(data); err == nil {
+			return r, nil
+		}
+	}
+	return nil, fmt.Errorf("rules.yaml: %w", err)
+}
+
+// Rules are the error rules (rules.yaml) the classifier applies.
+func Rules() (*classify.Rules, error) { return loadRules() }
 
 // Cause is one entry of the catalogue (causes.yaml).
 type Cause struct {
@@ -152,10 +174,21 @@ func Catalogue() decisiontree.Catalogue {
 	return cat
 }
 
-// Validate loads everything and validates the tree against the catalogue.
+// Validate loads everything and validates the tree against the catalogue,
+// and the rules' causes too.
 func Validate() error {
-	if err := loadCatalogue().err; err != nil {
+	l0 := loadCatalogue()
+	if l0.err != nil {
+		return l0.err
+	}
+	rules, err := Rules()
+	if err != nil {
 		return err
+	}
+	for _, id := range rules.Causes() {
+		if _, ok := l0.byID[id]; !ok {
+			return fmt.Errorf("rules.yaml: cause %q is not in causes.yaml", id)
+		}
 	}
 	l := loadSetup()
 	if l.err != nil {

@@ -14,91 +14,91 @@ import (
 // be the whole body (DashScope, Azure APIM, FastAPI's "detail"), arrive as
 // the first element of an array (Google's OpenAI-compatible endpoint), as a
 // JSON string inside a JSON string, as an SSE "event: error", or as an HTML
-// page from whatever stands in front of the API. clsParseBody flattens all
-// of these into one clsBody so the rules never care about the shape.
+// page from whatever stands in front of the API. parseBody flattens all
+// of these into one parsedBody so the rules never care about the shape.
 
-// clsMaxBody caps how much of a body is parsed: error bodies are small, and
+// maxBody caps how much of a body is parsed: error bodies are small, and
 // a hostile or broken server must not make us parse more.
-const clsMaxBody = 1 << 20
+const maxBody = 1 << 20
 
-// clsMaxHay caps how much text the keyword rules search.
-const clsMaxHay = 256 << 10
+// maxHay caps how much text the keyword rules search.
+const maxHay = 256 << 10
 
-type clsKind int
+type bodyKind int
 
 const (
-	clsEmpty clsKind = iota
-	clsJSON
-	clsHTML
-	clsText
+	kindEmpty bodyKind = iota
+	kindJSON
+	kindHTML
+	kindText
 )
 
-// clsBody is an error body with its shape taken away.
-type clsBody struct {
-	kind         clsKind
-	isError      bool     // an error object or message was found
-	errType      string   // error.type ("" when absent or the string "None")
-	code         string   // error.code, numbers as text
-	message      string   // error.message, without one-api's "(request id: …)"
-	param        string   // error.param
-	gStatus      string   // Google's error.status, e.g. INVALID_ARGUMENT
-	reasons      []string // Google's error.details[].reason, e.g. API_KEY_INVALID
-	innerStatus  int      // an HTTP status carried in the body (numeric code, "401")
-	requestID    string   // request_id in the body
-	msgRequestID string   // one-api's "(request id: …)" in the message
-	provider     string   // OpenRouter's metadata.provider_name, or a top-level provider
-	raw          *clsBody // OpenRouter's metadata.raw: the upstream's own error
-	title        string   // an HTML page's <title>
-	text         string   // visible text of an HTML or plain-text body (capped)
-	sse          bool     // the body was an event stream
-	sseError     bool     // … carrying an "event: error"
-	truncated    bool     // the body was longer than clsMaxBody
-	pasted       bool     // the text is a person's paste, not a server's body
+// parsedBody is an error body with its shape taken away.
+type parsedBody struct {
+	kind         bodyKind
+	isError      bool        // an error object or message was found
+	errType      string      // error.type ("" when absent or the string "None")
+	code         string      // error.code, numbers as text
+	message      string      // error.message, without one-api's "(request id: …)"
+	param        string      // error.param
+	gStatus      string      // Google's error.status, e.g. INVALID_ARGUMENT
+	reasons      []string    // Google's error.details[].reason, e.g. API_KEY_INVALID
+	innerStatus  int         // an HTTP status carried in the body (numeric code, "401")
+	requestID    string      // request_id in the body
+	msgRequestID string      // one-api's "(request id: …)" in the message
+	provider     string      // OpenRouter's metadata.provider_name, or a top-level provider
+	raw          *parsedBody // OpenRouter's metadata.raw: the upstream's own error
+	title        string      // an HTML page's <title>
+	text         string      // visible text of an HTML or plain-text body (capped)
+	sse          bool        // the body was an event stream
+	sseError     bool        // … carrying an "event: error"
+	truncated    bool        // the body was longer than maxBody
+	pasted       bool        // the text is a person's paste, not a server's body
 }
 
-// clsParseBody reads any error body. It never fails: what it cannot read as
+// parseBody reads any error body. It never fails: what it cannot read as
 // JSON it keeps as text.
-func clsParseBody(body []byte, contentType string) *clsBody {
-	b := &clsBody{}
-	if len(body) > clsMaxBody {
-		body, b.truncated = body[:clsMaxBody], true
+func parseBody(body []byte, contentType string) *parsedBody {
+	b := &parsedBody{}
+	if len(body) > maxBody {
+		body, b.truncated = body[:maxBody], true
 	}
 	body = bytes.TrimPrefix(bytes.TrimSpace(body), []byte("\xef\xbb\xbf"))
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return b
 	}
-	if v, ok := clsDecodeJSON(body); ok {
-		b.kind = clsJSON
-		clsFromJSON(b, v, 0)
+	if v, ok := decodeJSON(body); ok {
+		b.kind = kindJSON
+		fromJSON(b, v, 0)
 		if !b.isError {
-			b.text = clsCollapse(clsValidUTF8(body), clsMaxHay)
+			b.text = collapse(validUTF8(body), maxHay)
 		}
 		return b
 	}
-	if clsLooksSSE(body) {
-		clsFromSSE(b, body)
+	if looksSSE(body) {
+		fromSSE(b, body)
 		return b
 	}
-	if clsLooksHTML(body, contentType) {
-		b.kind = clsHTML
-		b.title = clsCollapse(clsHTMLTitle(body), 200)
-		b.text = clsCollapse(clsHTMLText(body), clsMaxHay)
+	if looksHTML(body, contentType) {
+		b.kind = kindHTML
+		b.title = collapse(htmlTitle(body), 200)
+		b.text = collapse(htmlText(body), maxHay)
 		return b
 	}
-	b.kind = clsText
-	b.text = clsCollapse(clsValidUTF8(body), clsMaxHay)
-	if m := clsOneAPIRequestID.FindStringSubmatchIndex(b.text); m != nil {
+	b.kind = kindText
+	b.text = collapse(validUTF8(body), maxHay)
+	if m := oneAPIRequestID.FindStringSubmatchIndex(b.text); m != nil {
 		b.msgRequestID = b.text[m[2]:m[3]]
 		b.text = strings.TrimSpace(b.text[:m[0]] + b.text[m[1]:])
 	}
 	return b
 }
 
-// clsDecodeJSON decodes the first JSON value of data, keeping numbers as
+// decodeJSON decodes the first JSON value of data, keeping numbers as
 // written. Trailing bytes are ignored: some relays append a newline and a
 // second object.
-func clsDecodeJSON(data []byte) (any, bool) {
+func decodeJSON(data []byte) (any, bool) {
 	if len(data) == 0 || (data[0] != '{' && data[0] != '[' && data[0] != '"') {
 		return nil, false
 	}
@@ -111,8 +111,8 @@ func clsDecodeJSON(data []byte) (any, bool) {
 	return v, true
 }
 
-// clsFromJSON finds the error in a decoded body of any known shape.
-func clsFromJSON(b *clsBody, v any, depth int) {
+// fromJSON finds the error in a decoded body of any known shape.
+func fromJSON(b *parsedBody, v any, depth int) {
 	if depth > 4 {
 		return
 	}
@@ -122,90 +122,90 @@ func clsFromJSON(b *clsBody, v any, depth int) {
 			if i >= 8 || b.isError {
 				break
 			}
-			clsFromJSON(b, e, depth+1)
+			fromJSON(b, e, depth+1)
 		}
 	case string: // a JSON document sent as a JSON string
 		t := strings.TrimSpace(x)
-		if inner, ok := clsDecodeJSON([]byte(t)); ok {
-			clsFromJSON(b, inner, depth+1)
+		if inner, ok := decodeJSON([]byte(t)); ok {
+			fromJSON(b, inner, depth+1)
 		} else if t != "" && depth > 0 {
 			b.isError, b.message = true, t
 		}
 	case map[string]any:
-		if id := clsString(x["request_id"]); id != "" {
+		if id := stringOf(x["request_id"]); id != "" {
 			b.requestID = id
-		} else if id := clsString(x["requestId"]); id != "" {
+		} else if id := stringOf(x["requestId"]); id != "" {
 			b.requestID = id
 		}
-		if p := clsString(x["provider"]); p != "" && b.provider == "" {
+		if p := stringOf(x["provider"]); p != "" && b.provider == "" {
 			b.provider = p
 		}
 		switch e := x["error"].(type) {
 		case map[string]any:
-			clsFromErrorObject(b, e, depth)
+			fromErrorObject(b, e, depth)
 			return
 		case string:
 			if strings.TrimSpace(e) != "" {
 				b.isError = true
 				b.message = e
 				// Spring-style {"error":"Not Found","message":"…"}.
-				if m := clsString(x["message"]); m != "" && m != e {
+				if m := stringOf(x["message"]); m != "" && m != e {
 					b.message = e + ": " + m
 				}
-				b.code = clsScalar(x["code"])
-				b.errType = clsScalar(x["type"])
-				clsSetInnerStatus(b, x["status"], x["code"], x["statusCode"])
-				clsTakeRequestID(b)
+				b.code = scalar(x["code"])
+				b.errType = scalar(x["type"])
+				setInnerStatus(b, x["status"], x["code"], x["statusCode"])
+				takeRequestID(b)
 				return
 			}
 		}
-		clsFromFlat(b, x, depth)
+		fromFlat(b, x, depth)
 	}
 }
 
-// clsFromErrorObject reads {"message","type","param","code",…} wherever it sits.
-func clsFromErrorObject(b *clsBody, e map[string]any, depth int) {
+// fromErrorObject reads {"message","type","param","code",…} wherever it sits.
+func fromErrorObject(b *parsedBody, e map[string]any, depth int) {
 	b.isError = true
-	b.errType = clsScalar(e["type"])
-	b.code = clsScalar(e["code"])
-	b.param = clsScalar(e["param"])
-	b.message = clsMessage(e["message"])
+	b.errType = scalar(e["type"])
+	b.code = scalar(e["code"])
+	b.param = scalar(e["param"])
+	b.message = messageOf(e["message"])
 	for _, alt := range []string{"msg", "detail", "error", "description"} {
 		if b.message != "" {
 			break
 		}
-		b.message = clsMessage(e[alt])
+		b.message = messageOf(e[alt])
 	}
 	if s, ok := e["status"].(string); ok {
 		b.gStatus = s
 	}
-	clsSetInnerStatus(b, e["code"], e["status"], e["statusCode"])
+	setInnerStatus(b, e["code"], e["status"], e["statusCode"])
 	if d, ok := e["details"].([]any); ok {
 		for i, item := range d {
 			if i >= 16 {
 				break
 			}
 			if m, ok := item.(map[string]any); ok {
-				if r := clsString(m["reason"]); r != "" {
+				if r := stringOf(m["reason"]); r != "" {
 					b.reasons = append(b.reasons, r)
 				}
 			}
 		}
 	}
-	if id := clsString(e["request_id"]); id != "" && b.requestID == "" {
+	if id := stringOf(e["request_id"]); id != "" && b.requestID == "" {
 		b.requestID = id
 	}
 	if md, ok := e["metadata"].(map[string]any); ok {
-		if p := clsString(md["provider_name"]); p != "" {
+		if p := stringOf(md["provider_name"]); p != "" {
 			b.provider = p
 		}
 		if raw, ok := md["raw"]; ok && raw != nil {
-			in := &clsBody{kind: clsJSON}
-			clsFromJSON(in, raw, depth+1)
+			in := &parsedBody{kind: kindJSON}
+			fromJSON(in, raw, depth+1)
 			if !in.isError {
 				// A raw that is plain text is still the upstream's words.
-				if s := strings.TrimSpace(clsMessage(raw)); s != "" {
-					in.isError, in.message, in.kind = true, s, clsText
+				if s := strings.TrimSpace(messageOf(raw)); s != "" {
+					in.isError, in.message, in.kind = true, s, kindText
 				}
 			}
 			if in.isError {
@@ -213,38 +213,38 @@ func clsFromErrorObject(b *clsBody, e map[string]any, depth int) {
 			}
 		}
 	}
-	clsTakeRequestID(b)
+	takeRequestID(b)
 }
 
-// clsFromFlat reads bodies that are themselves the error object: DashScope
+// fromFlat reads bodies that are themselves the error object: DashScope
 // {"code","message","request_id"}, Azure APIM {"statusCode","message"},
 // FastAPI {"detail"}, Baidu {"error_code","error_msg"}, {"errors":[…]}.
-func clsFromFlat(b *clsBody, x map[string]any, depth int) {
+func fromFlat(b *parsedBody, x map[string]any, depth int) {
 	if d, ok := x["detail"]; ok && d != nil {
 		if m, ok := d.(map[string]any); ok {
 			if e, ok := m["error"].(map[string]any); ok {
-				clsFromErrorObject(b, e, depth)
+				fromErrorObject(b, e, depth)
 				return
 			}
 		}
-		if msg := clsMessage(d); msg != "" {
+		if msg := messageOf(d); msg != "" {
 			b.isError, b.message = true, msg
-			clsTakeRequestID(b)
+			takeRequestID(b)
 			return
 		}
 	}
 	if list, ok := x["errors"].([]any); ok && len(list) > 0 {
 		if m, ok := list[0].(map[string]any); ok {
-			clsFromErrorObject(b, m, depth)
+			fromErrorObject(b, m, depth)
 			return
 		}
 	}
-	msg := clsMessage(x["message"])
+	msg := messageOf(x["message"])
 	if msg == "" {
-		msg = clsMessage(x["error_msg"])
+		msg = messageOf(x["error_msg"])
 	}
 	if msg == "" {
-		msg = clsMessage(x["msg"])
+		msg = messageOf(x["msg"])
 	}
 	if msg == "" {
 		return
@@ -260,25 +260,25 @@ func clsFromFlat(b *clsBody, x map[string]any, depth int) {
 	}
 	b.isError = true
 	b.message = msg
-	b.errType = clsScalar(x["type"])
-	b.code = clsScalar(x["code"])
+	b.errType = scalar(x["type"])
+	b.code = scalar(x["code"])
 	if b.code == "" {
-		b.code = clsScalar(x["error_code"])
+		b.code = scalar(x["error_code"])
 	}
 	if s, ok := x["status"].(string); ok {
 		b.gStatus = s
 	}
-	clsSetInnerStatus(b, x["statusCode"], x["status"], x["code"])
-	clsTakeRequestID(b)
+	setInnerStatus(b, x["statusCode"], x["status"], x["code"])
+	takeRequestID(b)
 }
 
-// clsSetInnerStatus keeps the first value that is an HTTP error status.
-func clsSetInnerStatus(b *clsBody, vals ...any) {
+// setInnerStatus keeps the first value that is an HTTP error status.
+func setInnerStatus(b *parsedBody, vals ...any) {
 	if b.innerStatus != 0 {
 		return
 	}
 	for _, v := range vals {
-		s := clsScalar(v)
+		s := scalar(v)
 		if len(s) != 3 {
 			continue
 		}
@@ -297,25 +297,25 @@ func clsSetInnerStatus(b *clsBody, vals ...any) {
 	}
 }
 
-// clsOneAPIRequestID matches the "(request id: …)" one-api and new-api append.
-var clsOneAPIRequestID = regexp.MustCompile(`\s*[(（]\s*request id:\s*([A-Za-z0-9._:\-]{4,128})\s*[)）]`)
+// oneAPIRequestID matches the "(request id: …)" one-api and new-api append.
+var oneAPIRequestID = regexp.MustCompile(`\s*[(（]\s*request id:\s*([A-Za-z0-9._:\-]{4,128})\s*[)）]`)
 
-func clsTakeRequestID(b *clsBody) {
-	if m := clsOneAPIRequestID.FindStringSubmatchIndex(b.message); m != nil {
+func takeRequestID(b *parsedBody) {
+	if m := oneAPIRequestID.FindStringSubmatchIndex(b.message); m != nil {
 		b.msgRequestID = b.message[m[2]:m[3]]
 		b.message = strings.TrimSpace(b.message[:m[0]] + b.message[m[1]:])
 	}
 }
 
-// clsString is v when it is a non-empty string, else "".
-func clsString(v any) string {
+// stringOf is v when it is a non-empty string, else "".
+func stringOf(v any) string {
 	s, _ := v.(string)
 	return strings.TrimSpace(s)
 }
 
-// clsScalar turns a code or type into text: numbers as written, the strings
+// scalar turns a code or type into text: numbers as written, the strings
 // "None" and "null" (LiteLLM) and JSON null as "".
-func clsScalar(v any) string {
+func scalar(v any) string {
 	switch x := v.(type) {
 	case string:
 		s := strings.TrimSpace(x)
@@ -323,7 +323,7 @@ func clsScalar(v any) string {
 		case "none", "null", "undefined":
 			return ""
 		}
-		return clsCap(s, 120)
+		return capText(s, 120)
 	case json.Number:
 		return x.String()
 	case float64:
@@ -338,15 +338,15 @@ func clsScalar(v any) string {
 	return ""
 }
 
-// clsMessage reads a message that may be a string or, in LiteLLM and a few
+// messageOf reads a message that may be a string or, in LiteLLM and a few
 // relays, an object holding the real message.
-func clsMessage(v any) string {
+func messageOf(v any) string {
 	switch x := v.(type) {
 	case string:
 		return strings.TrimSpace(x)
 	case map[string]any:
 		for _, k := range []string{"message", "error", "detail", "msg"} {
-			if s := clsMessage(x[k]); s != "" {
+			if s := messageOf(x[k]); s != "" {
 				return s
 			}
 		}
@@ -354,29 +354,29 @@ func clsMessage(v any) string {
 		if err != nil {
 			return ""
 		}
-		return clsCap(string(b), 2000)
+		return capText(string(b), 2000)
 	case []any:
 		if len(x) > 0 {
-			return clsMessage(x[0])
+			return messageOf(x[0])
 		}
 	}
 	return ""
 }
 
-// clsLooksSSE reports whether a body is an event stream.
-func clsLooksSSE(body []byte) bool {
+// looksSSE reports whether a body is an event stream.
+func looksSSE(body []byte) bool {
 	return bytes.HasPrefix(body, []byte("event:")) || bytes.HasPrefix(body, []byte("data:")) ||
 		(bytes.HasPrefix(body, []byte(":")) && bytes.Contains(body, []byte("\ndata:"))) ||
 		bytes.Contains(body, []byte("\nevent: error")) || bytes.Contains(body, []byte("\nevent:error"))
 }
 
-// clsFromSSE finds the error in an event stream: the data of an "error"
+// fromSSE finds the error in an event stream: the data of an "error"
 // event, or else the first data line holding an error object (OpenAI and
 // OpenRouter send errors after the stream started as plain data lines).
-func clsFromSSE(b *clsBody, body []byte) {
-	var found *clsBody
+func fromSSE(b *parsedBody, body []byte) {
+	var found *parsedBody
 	event, sawErrorEvent, fromErrorEvent := "", false, false
-	for _, line := range strings.Split(clsValidUTF8(body), "\n") {
+	for _, line := range strings.Split(validUTF8(body), "\n") {
 		line = strings.TrimRight(line, "\r")
 		switch {
 		case line == "":
@@ -389,11 +389,11 @@ func clsFromSSE(b *clsBody, body []byte) {
 			if data == "" || data == "[DONE]" {
 				continue
 			}
-			probe := &clsBody{kind: clsJSON}
-			if v, ok := clsDecodeJSON([]byte(data)); ok {
-				clsFromJSON(probe, v, 0)
+			probe := &parsedBody{kind: kindJSON}
+			if v, ok := decodeJSON([]byte(data)); ok {
+				fromJSON(probe, v, 0)
 			} else if event == "error" {
-				probe.kind, probe.isError, probe.message = clsText, true, data
+				probe.kind, probe.isError, probe.message = kindText, true, data
 			}
 			if !probe.isError {
 				continue
@@ -412,66 +412,23 @@ func clsFromSSE(b *clsBody, body []byte) {
 	if found != nil {
 		*b = *found
 	} else {
-		b.kind = clsText
-		b.text = clsCollapse(clsValidUTF8(body), clsMaxHay)
+		b.kind = kindText
+		b.text = collapse(validUTF8(body), maxHay)
 	}
 	b.sse, b.sseError, b.truncated = true, sawErrorEvent, truncated
 }
 
-// clsLooksHTML reports whether a body is a web page rather than an API answer.
-func clsLooksHTML(body []byte, contentType string) bool {
-	ct := strings.ToLower(contentType)
-	if strings.Contains(ct, "html") {
-		return true
-	}
-	head := body
-	if len(head) > 1024 {
-		head = head[:1024]
-	}
-	l := bytes.ToLower(head)
-	return bytes.HasPrefix(l, []byte("<!doctype html")) || bytes.Contains(l, []byte("<html")) ||
-		bytes.Contains(l, []byte("<head")) || bytes.Contains(l, []byte("<body")) || bytes.Contains(l, []byte("<title"))
-}
-
-var (
-	clsTitleRE  = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
-	clsScriptRE = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
-	clsTagRE    = regexp.MustCompile(`(?s)<[^>]*>`)
-)
-
-func clsHTMLTitle(body []byte) string {
-	if m := clsTitleRE.FindSubmatch(body); m != nil {
-		return clsUnescapeHTML(clsValidUTF8(m[1]))
-	}
-	return ""
-}
-
-// clsHTMLText is a page's visible text, roughly: good enough to find
-// "Sorry, you have been blocked" or "502 Bad Gateway".
-func clsHTMLText(body []byte) string {
-	if len(body) > clsMaxHay {
-		body = body[:clsMaxHay]
-	}
-	s := clsScriptRE.ReplaceAll(body, []byte(" "))
-	s = clsTagRE.ReplaceAll(s, []byte(" "))
-	return clsUnescapeHTML(clsValidUTF8(s))
-}
-
-var clsHTMLEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'", "&nbsp;", " ", "&#x27;", "'")
-
-func clsUnescapeHTML(s string) string { return clsHTMLEntities.Replace(s) }
-
-// clsValidUTF8 turns bytes into text that is safe to print and to search.
-func clsValidUTF8(b []byte) string {
+// validUTF8 turns bytes into text that is safe to print and to search.
+func validUTF8(b []byte) string {
 	if utf8.Valid(b) {
 		return string(b)
 	}
 	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
-// clsCollapse folds runs of white space (and control characters) into one
+// collapse folds runs of white space (and control characters) into one
 // space and caps the result at max bytes, on a rune boundary.
-func clsCollapse(s string, max int) string {
+func collapse(s string, max int) string {
 	var sb strings.Builder
 	space := false
 	for _, r := range s {
@@ -488,11 +445,11 @@ func clsCollapse(s string, max int) string {
 			break
 		}
 	}
-	return clsCap(sb.String(), max)
+	return capText(sb.String(), max)
 }
 
-// clsCap cuts s to at most max bytes on a rune boundary, marking the cut.
-func clsCap(s string, max int) string {
+// capText cuts s to at most max bytes on a rune boundary, marking the cut.
+func capText(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}

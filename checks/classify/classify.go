@@ -14,10 +14,11 @@ type Classification struct {
 	Evidence   checks.Evidence // status, error type/code/message, request IDs, rate limit, served_by
 	Recognized bool
 	Reason     string // one line, our words: why this cause ("429 with code insufficient_quota: money, not speed")
+	Rule       string // the rule of content/rules.yaml that decided, "" when Go did (a typed transport error, a relay's rewrite)
 }
 
-// clsMaxMessage caps the error message kept as evidence.
-const clsMaxMessage = 300
+// maxMessage caps the error message kept as evidence.
+const maxMessage = 300
 
 // Classify says what a failed call means: the HTTP status, headers and body
 // of the answer, or the transport error when there was no answer. The live
@@ -27,18 +28,25 @@ const clsMaxMessage = 300
 // It matches on status, error type, code and message together, never on one
 // field alone and never on exact sentences: wording drifts between versions
 // and white-label relays rename types. It never panics, whatever the input.
+// The rules are the default ones (SetDefault; content installs its
+// rules.yaml).
 func Classify(status int, header http.Header, body []byte, err error) Classification {
-	return clsClassify(status, header, body, err, time.Now())
+	return defaultRules().Classify(status, header, body, err)
 }
 
-func clsClassify(status int, h http.Header, body []byte, err error, now time.Time) Classification {
-	return clsClassifyPasted(status, h, body, err, now, false)
+// Classify is the package's Classify with these rules.
+func (r *Rules) Classify(status int, header http.Header, body []byte, err error) Classification {
+	return r.classifyAt(status, header, body, err, time.Now())
 }
 
-// clsClassifyPasted is Classify for a body that may be a person's pasted
+func (r *Rules) classifyAt(status int, h http.Header, body []byte, err error, now time.Time) Classification {
+	return r.classifyPasted(status, h, body, err, now, false)
+}
+
+// classifyPasted is Classify for a body that may be a person's pasted
 // error line rather than a server's body (pasted=true): then a plain-text
 // "body" says nothing about who answered, and the status alone decides.
-func clsClassifyPasted(status int, h http.Header, body []byte, err error, now time.Time, pasted bool) Classification {
+func (r *Rules) classifyPasted(status int, h http.Header, body []byte, err error, now time.Time, pasted bool) Classification {
 	if status < 100 || status > 999 {
 		status = 0
 	}
@@ -53,42 +61,43 @@ func clsClassifyPasted(status int, h http.Header, body []byte, err error, now ti
 		cause, layer, reason := clsTransport(err)
 		ev.ErrorMessage = clsEvidenceText(err.Error())
 		ev.FailedLayer = layer
-		return clsDone(c, cause, reason)
+		return done(c, cause, reason, "")
 	}
 
-	b := clsParseBody(body, h.Get("Content-Type"))
-	b.pasted = pasted && b.kind == clsText
+	b := parseBody(body, h.Get("Content-Type"))
+	b.pasted = pasted && b.kind == kindText
 	if status == 0 {
 		// No status given (a pasted body): the body may carry one.
 		switch {
 		case b.isError && b.innerStatus != 0:
 			status = b.innerStatus
-		case b.kind == clsHTML:
-			status = clsStatusFromTitle(b.title)
+		case b.kind == kindHTML:
+			status = statusFromTitle(b.title)
 		}
 		ev.Status = status
 	}
-	clsFillEvidence(ev, h, b, now)
-	cause, reason := clsDecide(status, h, b)
-	if cause == "rate-limited" && ev.RateLimit != nil {
-		reason += clsRateLimitTail(ev.RateLimit)
+	fillEvidence(ev, h, b, now)
+	v := r.decide(status, h, b)
+	if v.cause == "rate-limited" && ev.RateLimit != nil {
+		v.reason += rateLimitTail(ev.RateLimit)
 	}
-	return clsDone(c, cause, reason)
+	return done(c, v.cause, v.reason, v.rule)
 }
 
-func clsDone(c Classification, cause, reason string) Classification {
+func done(c Classification, cause, reason, rule string) Classification {
 	c.Cause = cause
 	c.Recognized = cause != ""
 	if c.Recognized {
 		c.Reason = clsEvidenceText(reason)
+		c.Rule = rule
 	}
 	return c
 }
 
-// clsFillEvidence copies what the body and headers say into the evidence,
+// fillEvidence copies what the body and headers say into the evidence,
 // masked and capped.
-func clsFillEvidence(ev *checks.Evidence, h http.Header, b *clsBody, now time.Time) {
-	ev.ContentType = clsHeaderValue(h.Get("Content-Type"), 100)
+func fillEvidence(ev *checks.Evidence, h http.Header, b *parsedBody, now time.Time) {
+	ev.ContentType = headerValue(h.Get("Content-Type"), 100)
 	ev.Truncated = b.truncated
 	src := b
 	// For OpenRouter's "Provider returned error", the upstream's own error
@@ -110,21 +119,21 @@ func clsFillEvidence(ev *checks.Evidence, h http.Header, b *clsBody, now time.Ti
 		if src != b && b.message != "" {
 			ev.ErrorMessage = clsEvidenceText(b.message + ": " + src.message)
 		}
-	case b.kind == clsHTML:
+	case b.kind == kindHTML:
 		msg := b.title
 		if msg == "" {
 			msg = b.text
 		}
 		ev.ErrorMessage = clsEvidenceText("HTML page: " + msg)
-	case b.kind == clsText || b.kind == clsJSON:
+	case b.kind == kindText || b.kind == kindJSON:
 		ev.ErrorMessage = clsEvidenceText(b.text)
 	}
-	ev.RequestIDs = clsRequestIDs(h, b)
+	ev.RequestIDs = requestIDs(h, b)
 	if len(ev.RequestIDs) > 0 {
 		first := ev.RequestIDs[0]
 		ev.RequestID = strings.TrimSpace(first[strings.Index(first, ":")+1:])
 	}
-	ev.ServedBy = clsServedBy(h, b)
+	ev.ServedBy = servedBy(h, b)
 	ev.RateLimit = ParseRateLimit(h, now)
 }
 
@@ -137,15 +146,15 @@ func clsEvidenceText(s string) string {
 	if s == "" {
 		return ""
 	}
-	s = clsCollapse(s, clsMaxMessage+clsKeyRoom)
-	return clsCap((*checks.Redactor)(nil).Redact(s), clsMaxMessage)
+	s = collapse(s, maxMessage+keyRoom)
+	return capText((*checks.Redactor)(nil).Redact(s), maxMessage)
 }
 
-// clsKeyRoom is how far past the cut masking reads, longer than any key.
-const clsKeyRoom = 256
+// keyRoom is how far past the cut masking reads, longer than any key.
+const keyRoom = 256
 
-// clsRateLimitTail adds when to try again to a rate-limit reason.
-func clsRateLimitTail(rl *checks.RateLimit) string {
+// rateLimitTail adds when to try again to a rate-limit reason.
+func rateLimitTail(rl *checks.RateLimit) string {
 	switch {
 	case rl.RetryAfter != "":
 		return "; retry after " + rl.RetryAfter

@@ -9,9 +9,9 @@ import (
 	"unicode/utf8"
 )
 
-// clsCatalogue is every cause ID in CAUSES.md: whatever the input, the
+// catalogueIDs is every cause ID in CAUSES.md: whatever the input, the
 // classifier answers one of these or "".
-var clsCatalogue = map[string]bool{}
+var catalogueIDs = map[string]bool{}
 
 func init() {
 	for _, id := range []string{"healthy", "key-missing", "env-file-not-loaded", "env-file-syntax", "key-shadowed",
@@ -24,16 +24,16 @@ func init() {
 		"stream-error", "slow-response", "wrong-provider", "output-truncated", "structured-output-mismatch",
 		"tool-use-not-handled", "mcp-server-disconnected", "mcp-tool-error", "sdk-outdated", "sdk-missing",
 		"wrong-sdk-for-model", "config-cache-stale", "client-not-closed"} {
-		clsCatalogue[id] = true
+		catalogueIDs[id] = true
 	}
 }
 
-// clsFuzzKey is planted in every fuzz input; it must never come back whole.
-const clsFuzzKey = "sk-proj-FuzzKey7Hq2Lm9Xc4Vb1Nz8Rt5Ws3Yk6Pa0"
+// fuzzKey is planted in every fuzz input; it must never come back whole.
+const fuzzKey = "sk-proj-FuzzKey7Hq2Lm9Xc4Vb1Nz8Rt5Ws3Yk6Pa0"
 
-func clsCheckInvariants(t *testing.T, c Classification) {
+func checkInvariants(t *testing.T, c Classification) {
 	t.Helper()
-	if c.Cause != "" && !clsCatalogue[c.Cause] {
+	if c.Cause != "" && !catalogueIDs[c.Cause] {
 		t.Fatalf("cause %q is not in the catalogue", c.Cause)
 	}
 	if c.Recognized != (c.Cause != "") {
@@ -52,13 +52,13 @@ func clsCheckInvariants(t *testing.T, c Classification) {
 			t.Fatalf("%s is not one line: %q", name, s)
 		}
 	}
-	if len(ev.ErrorMessage) > clsMaxMessage+len("…") {
+	if len(ev.ErrorMessage) > maxMessage+len("…") {
 		t.Fatalf("message is %d bytes", len(ev.ErrorMessage))
 	}
-	clsAssertNoKey(t, c, clsFuzzKey)
+	assertNoKey(t, c, fuzzKey)
 }
 
-func clsFuzzSeeds(f *testing.F) [][]byte {
+func fuzzSeeds(f *testing.F) [][]byte {
 	f.Helper()
 	var seeds [][]byte
 	entries, err := os.ReadDir(filepath.Join("testdata", "bodies"))
@@ -76,15 +76,15 @@ func clsFuzzSeeds(f *testing.F) [][]byte {
 }
 
 func FuzzClassify(f *testing.F) {
-	for _, tc := range clsBodyCases {
-		f.Add(tc.status, clsReadFixture(f, tc.file))
+	for _, tc := range bodyCases {
+		f.Add(tc.status, readFixture(f, tc.file))
 	}
 	f.Add(0, []byte(nil))
 	f.Add(200, []byte("[[[[[[[[[[{"))
 	f.Add(429, []byte(`{"error":{"message":{"error":{"message":7}},"code":[1,2],"type":{"a":null},"metadata":{"raw":"\"{\\\"error\\\":\\\"x\\\"}\""}}}`))
 	hdr := http.Header{
 		"Content-Type":                     {"application/json"},
-		"X-Request-Id":                     {"req_" + clsFuzzKey},
+		"X-Request-Id":                     {"req_" + fuzzKey},
 		"X-Ratelimit-Reset-Requests":       {"6m0s"},
 		"Anthropic-Ratelimit-Tokens-Reset": {"2025-06-12T14:02:11Z"},
 		"X-Ratelimit-Reset":                {"1749736931"},
@@ -92,12 +92,12 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		c := Classify(status, hdr, body, nil)
-		clsCheckInvariants(t, c)
+		checkInvariants(t, c)
 		// With a key planted in the body, it stays masked.
-		planted := append(append([]byte(nil), body...), []byte(` {"error":{"message":"Incorrect API key provided: `+clsFuzzKey+` "}}`)...)
-		clsCheckInvariants(t, Classify(status, hdr, planted, nil))
+		planted := append(append([]byte(nil), body...), []byte(` {"error":{"message":"Incorrect API key provided: `+fuzzKey+` "}}`)...)
+		checkInvariants(t, Classify(status, hdr, planted, nil))
 		// The same bytes pasted into explain.
-		clsCheckInvariants(t, ClassifyText(string(planted)))
+		checkInvariants(t, ClassifyText(string(planted)))
 	})
 }
 
@@ -107,18 +107,18 @@ func FuzzClassify(f *testing.F) {
 // refuse to run ("matches more than one fuzz test"). FuzzClassify feeds its
 // bodies to ClassifyText too, so that command fuzzes both.
 func FuzzPastedText(f *testing.F) {
-	for _, tc := range clsTextCases {
+	for _, tc := range textCases {
 		f.Add(tc.text)
 	}
-	for _, b := range clsFuzzSeeds(f) {
+	for _, b := range fuzzSeeds(f) {
 		f.Add(string(b))
 	}
 	f.Add("Error code: 401 - {'error': {'message': 'x\\")
 	f.Add("event: error\ndata: {\"error\":")
 	f.Add("{'a': '\\U0010ffff\\x" + "'}")
 	f.Fuzz(func(t *testing.T, text string) {
-		clsCheckInvariants(t, ClassifyText(text))
-		clsCheckInvariants(t, ClassifyText(text+" api_key=\""+clsFuzzKey+"\" "))
-		clsCheckInvariants(t, ClassifyText("Error code: 400 - {'error': {'message': '"+clsFuzzKey+" "+text+"'}}"))
+		checkInvariants(t, ClassifyText(text))
+		checkInvariants(t, ClassifyText(text+" api_key=\""+fuzzKey+"\" "))
+		checkInvariants(t, ClassifyText("Error code: 400 - {'error': {'message': '"+fuzzKey+" "+text+"'}}"))
 	})
 }

@@ -21,10 +21,10 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// clsBodyCase is one real-world error body (a file under testdata/bodies)
+// bodyCase is one real-world error body (a file under testdata/bodies)
 // with the status and headers the provider sends with it, and what the
 // classifier must make of it.
-type clsBodyCase struct {
+type bodyCase struct {
 	file      string
 	status    int
 	headers   string // "Name: value" lines
@@ -36,70 +36,70 @@ type clsBodyCase struct {
 }
 
 const (
-	clsOpenAIHeaders = "Content-Type: application/json; charset=utf-8\nServer: cloudflare\nCF-RAY: 8f2a7c1e3b9d4a51-FRA\nStrict-Transport-Security: max-age=31536000; includeSubDomains; preload\n"
-	clsAnthropicJSON = "Content-Type: application/json\nServer: cloudflare\nCF-RAY: 8f2a7d2f4c0e5b62-AMS\nX-Should-Retry: false\n"
-	clsOneAPIJSON    = "Content-Type: application/json; charset=utf-8\nServer: nginx\n"
+	openAIHeaders = "Content-Type: application/json; charset=utf-8\nServer: cloudflare\nCF-RAY: 8f2a7c1e3b9d4a51-FRA\nStrict-Transport-Security: max-age=31536000; includeSubDomains; preload\n"
+	anthropicJSON = "Content-Type: application/json\nServer: cloudflare\nCF-RAY: 8f2a7d2f4c0e5b62-AMS\nX-Should-Retry: false\n"
+	oneAPIJSON    = "Content-Type: application/json; charset=utf-8\nServer: nginx\n"
 )
 
-var clsBodyCases = []clsBodyCase{
+var bodyCases = []bodyCase{
 	// OpenAI.
-	{file: "openai_401_invalid_api_key.json", status: 401, headers: clsOpenAIHeaders + "x-request-id: req_7f3a9c2e4b1d8f6a0c5e3b9d2a7f4c1e\n",
+	{file: "openai_401_invalid_api_key.json", status: 401, headers: openAIHeaders + "x-request-id: req_7f3a9c2e4b1d8f6a0c5e3b9d2a7f4c1e\n",
 		cause: "key-rejected", requestID: "req_7f3a9c2e4b1d8f6a0c5e3b9d2a7f4c1e", code: "invalid_api_key", reason: "code invalid_api_key"},
-	{file: "openai_401_no_key.json", status: 401, headers: clsOpenAIHeaders + "x-request-id: req_0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e\n",
+	{file: "openai_401_no_key.json", status: 401, headers: openAIHeaders + "x-request-id: req_0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e\n",
 		cause: "key-missing", requestID: "req_0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"},
-	{file: "openai_401_missing_scopes.json", status: 401, headers: clsOpenAIHeaders + "x-request-id: req_c4e1b7d3a6f9c2e5b8d1a4f7c0e3b6d9\n",
+	{file: "openai_401_missing_scopes.json", status: 401, headers: openAIHeaders + "x-request-id: req_c4e1b7d3a6f9c2e5b8d1a4f7c0e3b6d9\n",
 		cause: "key-scope-missing", requestID: "req_c4e1b7d3a6f9c2e5b8d1a4f7c0e3b6d9", reason: "missing scopes"},
-	{file: "openai_403_region.json", status: 403, headers: clsOpenAIHeaders + "x-request-id: req_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d\n",
+	{file: "openai_403_region.json", status: 403, headers: openAIHeaders + "x-request-id: req_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d\n",
 		cause: "region-blocked", code: "unsupported_country_region_territory"},
-	{file: "openai_403_project_model_access.json", status: 403, headers: clsOpenAIHeaders + "x-request-id: req_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b\n",
+	{file: "openai_403_project_model_access.json", status: 403, headers: openAIHeaders + "x-request-id: req_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b\n",
 		cause: "model-access-denied", code: "model_not_found"},
-	{file: "openai_404_model_not_found.json", status: 404, headers: clsOpenAIHeaders + "x-request-id: req_5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a\n",
+	{file: "openai_404_model_not_found.json", status: 404, headers: openAIHeaders + "x-request-id: req_5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a\n",
 		cause: "model-not-found", code: "model_not_found"},
-	{file: "openai_404_invalid_url.json", status: 404, headers: clsOpenAIHeaders + "x-request-id: req_aa11bb22cc33dd44ee55ff6677889900\n",
+	{file: "openai_404_invalid_url.json", status: 404, headers: openAIHeaders + "x-request-id: req_aa11bb22cc33dd44ee55ff6677889900\n",
 		cause: "base-url-path", reason: "invalid url ("},
-	{file: "openai_404_unknown_url.json", status: 404, headers: clsOpenAIHeaders,
+	{file: "openai_404_unknown_url.json", status: 404, headers: openAIHeaders,
 		cause: "base-url-path", requestID: "8f2a7c1e3b9d4a51-FRA"},
-	{file: "openai_429_rate_limit.json", status: 429, headers: clsOpenAIHeaders + "x-request-id: req_3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f\nx-ratelimit-limit-requests: 3\nx-ratelimit-limit-tokens: 40000\nx-ratelimit-remaining-requests: 0\nx-ratelimit-remaining-tokens: 39985\nx-ratelimit-reset-requests: 20s\nx-ratelimit-reset-tokens: 22ms\nretry-after: 20\n",
+	{file: "openai_429_rate_limit.json", status: 429, headers: openAIHeaders + "x-request-id: req_3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f\nx-ratelimit-limit-requests: 3\nx-ratelimit-limit-tokens: 40000\nx-ratelimit-remaining-requests: 0\nx-ratelimit-remaining-tokens: 39985\nx-ratelimit-reset-requests: 20s\nx-ratelimit-reset-tokens: 22ms\nretry-after: 20\n",
 		cause: "rate-limited", code: "rate_limit_exceeded", reason: "retry after 20 s"},
-	{file: "openai_429_insufficient_quota.json", status: 429, headers: clsOpenAIHeaders + "x-request-id: req_6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c\n",
+	{file: "openai_429_insufficient_quota.json", status: 429, headers: openAIHeaders + "x-request-id: req_6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c\n",
 		cause: "insufficient-balance", code: "insufficient_quota", reason: "429 with code insufficient_quota: money, not speed"},
-	{file: "openai_429_request_too_large.json", status: 429, headers: clsOpenAIHeaders + "x-request-id: req_8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e\nx-ratelimit-limit-tokens: 30000\nx-ratelimit-remaining-tokens: 30000\nx-ratelimit-reset-tokens: 0s\n",
+	{file: "openai_429_request_too_large.json", status: 429, headers: openAIHeaders + "x-request-id: req_8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e\nx-ratelimit-limit-tokens: 30000\nx-ratelimit-remaining-tokens: 30000\nx-ratelimit-reset-tokens: 0s\n",
 		cause: "request-over-rate-budget", reason: "requested 41872"},
-	{file: "openai_400_context_length.json", status: 400, headers: clsOpenAIHeaders + "x-request-id: req_0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d\n",
+	{file: "openai_400_context_length.json", status: 400, headers: openAIHeaders + "x-request-id: req_0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d\n",
 		cause: "context-too-long", code: "context_length_exceeded"},
-	{file: "openai_400_missing_parameter.json", status: 400, headers: clsOpenAIHeaders,
+	{file: "openai_400_missing_parameter.json", status: 400, headers: openAIHeaders,
 		cause: "missing-parameter", code: "missing_required_parameter"},
-	{file: "openai_400_unrecognized_argument.json", status: 400, headers: clsOpenAIHeaders,
+	{file: "openai_400_unrecognized_argument.json", status: 400, headers: openAIHeaders,
 		cause: "bad-request", reason: "unrecognized request argument"},
-	{file: "openai_500_server_error.json", status: 500, headers: clsOpenAIHeaders + "x-request-id: req_f0e1d2c3b4a5968778695a4b3c2d1e0f\n",
+	{file: "openai_500_server_error.json", status: 500, headers: openAIHeaders + "x-request-id: req_f0e1d2c3b4a5968778695a4b3c2d1e0f\n",
 		cause: "upstream-error", requestID: "req_f0e1d2c3b4a5968778695a4b3c2d1e0f"},
-	{file: "openai_503_overloaded.json", status: 503, headers: clsOpenAIHeaders,
+	{file: "openai_503_overloaded.json", status: 503, headers: openAIHeaders,
 		cause: "upstream-unavailable"},
 
 	// Anthropic: request-id header and request_id in the body.
-	{file: "anthropic_401_authentication_error.json", status: 401, headers: clsAnthropicJSON + "request-id: req_011CRd4xkAq7Fz3Lw9mWpN2s\n",
+	{file: "anthropic_401_authentication_error.json", status: 401, headers: anthropicJSON + "request-id: req_011CRd4xkAq7Fz3Lw9mWpN2s\n",
 		cause: "key-rejected", requestID: "req_011CRd4xkAq7Fz3Lw9mWpN2s"},
-	{file: "anthropic_401_no_key.json", status: 401, headers: clsAnthropicJSON + "request-id: req_011CRd5Pq8Tn2Vx6Yb1cKjHe\n",
+	{file: "anthropic_401_no_key.json", status: 401, headers: anthropicJSON + "request-id: req_011CRd5Pq8Tn2Vx6Yb1cKjHe\n",
 		cause: "key-missing"},
-	{file: "anthropic_403_permission_error.json", status: 403, headers: clsAnthropicJSON + "request-id: req_011CRd6aBc3De4Fg5Hi6Jk7L\n",
+	{file: "anthropic_403_permission_error.json", status: 403, headers: anthropicJSON + "request-id: req_011CRd6aBc3De4Fg5Hi6Jk7L\n",
 		cause: "model-access-denied", reason: "type permission_error"},
-	{file: "anthropic_404_not_found_model.json", status: 404, headers: clsAnthropicJSON + "request-id: req_011CRd7mNo8Pq9Rs0Tu1Vw2X\n",
+	{file: "anthropic_404_not_found_model.json", status: 404, headers: anthropicJSON + "request-id: req_011CRd7mNo8Pq9Rs0Tu1Vw2X\n",
 		cause: "model-not-found"},
-	{file: "anthropic_429_rate_limit.json", status: 429, headers: clsAnthropicJSON + "request-id: req_011CRd8yZa3Bc4De5Fg6Hi7J\nretry-after: 37\nanthropic-ratelimit-requests-limit: 50\nanthropic-ratelimit-requests-remaining: 49\nanthropic-ratelimit-requests-reset: 2025-06-12T14:01:35Z\nanthropic-ratelimit-input-tokens-limit: 50000\nanthropic-ratelimit-input-tokens-remaining: 0\nanthropic-ratelimit-input-tokens-reset: 2025-06-12T14:02:11Z\n",
+	{file: "anthropic_429_rate_limit.json", status: 429, headers: anthropicJSON + "request-id: req_011CRd8yZa3Bc4De5Fg6Hi7J\nretry-after: 37\nanthropic-ratelimit-requests-limit: 50\nanthropic-ratelimit-requests-remaining: 49\nanthropic-ratelimit-requests-reset: 2025-06-12T14:01:35Z\nanthropic-ratelimit-input-tokens-limit: 50000\nanthropic-ratelimit-input-tokens-remaining: 0\nanthropic-ratelimit-input-tokens-reset: 2025-06-12T14:02:11Z\n",
 		cause: "rate-limited", requestID: "req_011CRd8yZa3Bc4De5Fg6Hi7J", reason: "rate_limit_error"},
-	{file: "anthropic_400_credit_balance.json", status: 400, headers: clsAnthropicJSON + "request-id: req_011CRd9kLm0No1Pq2Rs3Tu4V\n",
+	{file: "anthropic_400_credit_balance.json", status: 400, headers: anthropicJSON + "request-id: req_011CRd9kLm0No1Pq2Rs3Tu4V\n",
 		cause: "insufficient-balance", reason: "credit balance"},
-	{file: "anthropic_529_overloaded.json", status: 529, headers: clsAnthropicJSON + "request-id: req_011CRdAwXy5Za6Bc7De8Fg9H\nx-should-retry: true\n",
+	{file: "anthropic_529_overloaded.json", status: 529, headers: anthropicJSON + "request-id: req_011CRdAwXy5Za6Bc7De8Fg9H\nx-should-retry: true\n",
 		cause: "upstream-unavailable", reason: "overloaded_error"},
-	{file: "anthropic_500_api_error.json", status: 500, headers: clsAnthropicJSON + "request-id: req_011CRdBiJk1Lm2No3Pq4Rs5T\n",
+	{file: "anthropic_500_api_error.json", status: 500, headers: anthropicJSON + "request-id: req_011CRdBiJk1Lm2No3Pq4Rs5T\n",
 		cause: "upstream-error"},
-	{file: "anthropic_400_max_tokens_required.json", status: 400, headers: clsAnthropicJSON,
+	{file: "anthropic_400_max_tokens_required.json", status: 400, headers: anthropicJSON,
 		cause: "missing-parameter", reason: "field required"},
-	{file: "anthropic_413_request_too_large.json", status: 413, headers: clsAnthropicJSON,
+	{file: "anthropic_413_request_too_large.json", status: 413, headers: anthropicJSON,
 		cause: "context-too-long"},
-	{file: "anthropic_400_prompt_too_long.json", status: 400, headers: clsAnthropicJSON,
+	{file: "anthropic_400_prompt_too_long.json", status: 400, headers: anthropicJSON,
 		cause: "context-too-long"},
-	{file: "anthropic_400_extra_inputs.json", status: 400, headers: clsAnthropicJSON,
+	{file: "anthropic_400_extra_inputs.json", status: 400, headers: anthropicJSON,
 		cause: "bad-request", reason: "extra inputs are not permitted"},
 
 	// OpenRouter: numeric codes, the upstream's error inside metadata.raw.
@@ -137,19 +137,19 @@ var clsBodyCases = []clsBodyCase{
 		cause: "rate-limited", reason: "retry after 6 s"},
 
 	// one-api / new-api: Chinese messages, "(request id: …)", renamed types.
-	{file: "oneapi_401_invalid_token.json", status: 401, headers: clsOneAPIJSON + "X-Oneapi-Request-Id: 20250612153045123456789aBcDeFgH\n",
+	{file: "oneapi_401_invalid_token.json", status: 401, headers: oneAPIJSON + "X-Oneapi-Request-Id: 20250612153045123456789aBcDeFgH\n",
 		cause: "key-rejected", requestID: "20250612153045123456789aBcDeFgH", reason: "无效的令牌"},
-	{file: "newapi_503_no_channel.json", status: 503, headers: clsOneAPIJSON + "X-Oneapi-Request-Id: 20250612153112987654321xYzAbCdE\n",
+	{file: "newapi_503_no_channel.json", status: 503, headers: oneAPIJSON + "X-Oneapi-Request-Id: 20250612153112987654321xYzAbCdE\n",
 		cause: "no-eligible-provider", requestID: "20250612153112987654321xYzAbCdE"},
-	{file: "oneapi_403_user_quota.json", status: 403, headers: clsOneAPIJSON,
+	{file: "oneapi_403_user_quota.json", status: 403, headers: oneAPIJSON,
 		cause: "insufficient-balance", requestID: "2025061215320011223344qWeRtYu", code: "insufficient_user_quota"},
-	{file: "newapi_401_token_exhausted.json", status: 401, headers: clsOneAPIJSON,
+	{file: "newapi_401_token_exhausted.json", status: 401, headers: oneAPIJSON,
 		cause: "insufficient-balance", reason: "额度"},
-	{file: "oneapi_429_saturated.json", status: 429, headers: clsOneAPIJSON,
+	{file: "oneapi_429_saturated.json", status: 429, headers: oneAPIJSON,
 		cause: "upstream-unavailable", reason: "负载已饱和"},
-	{file: "oneapi_401_upstream_key.json", status: 401, headers: clsOneAPIJSON + "X-Oneapi-Request-Id: 2025061215324511223344pOiUyTr\n",
+	{file: "oneapi_401_upstream_key.json", status: 401, headers: oneAPIJSON + "X-Oneapi-Request-Id: 2025061215324511223344pOiUyTr\n",
 		cause: "upstream-auth-failed"},
-	{file: "oneapi_no_channel_english.json", status: 503, headers: clsOneAPIJSON,
+	{file: "oneapi_no_channel_english.json", status: 503, headers: oneAPIJSON,
 		cause: "no-eligible-provider", requestID: "2025061215330011223344mNbVcXz"},
 
 	// LiteLLM: code is the status as a string, type may be "None", message may be an object.
@@ -249,7 +249,7 @@ var clsBodyCases = []clsBodyCase{
 		cause: "base-url-path"},
 }
 
-func clsParseHeaders(t *testing.T, s string) http.Header {
+func parseHeaders(t *testing.T, s string) http.Header {
 	t.Helper()
 	h := http.Header{}
 	sc := bufio.NewScanner(strings.NewReader(s))
@@ -267,7 +267,7 @@ func clsParseHeaders(t *testing.T, s string) http.Header {
 	return h
 }
 
-func clsReadFixture(t testing.TB, name string) []byte {
+func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "bodies", name))
 	if err != nil {
@@ -277,10 +277,10 @@ func clsReadFixture(t testing.TB, name string) []byte {
 }
 
 func TestClassifyRealBodies(t *testing.T) {
-	for _, tc := range clsBodyCases {
+	for _, tc := range bodyCases {
 		t.Run(strings.TrimSuffix(tc.file, filepath.Ext(tc.file)), func(t *testing.T) {
-			body := clsReadFixture(t, tc.file)
-			h := clsParseHeaders(t, tc.headers)
+			body := readFixture(t, tc.file)
+			h := parseHeaders(t, tc.headers)
 			c := Classify(tc.status, h, body, nil)
 			if c.Cause != tc.cause {
 				t.Fatalf("cause = %q, want %q (reason: %s; evidence %+v)", c.Cause, tc.cause, c.Reason, c.Evidence)
@@ -306,7 +306,7 @@ func TestClassifyRealBodies(t *testing.T) {
 			if c.Evidence.ErrorMessage == "" {
 				t.Errorf("no ErrorMessage in evidence")
 			}
-			if len(c.Evidence.ErrorMessage) > clsMaxMessage+len("…") {
+			if len(c.Evidence.ErrorMessage) > maxMessage+len("…") {
 				t.Errorf("ErrorMessage is %d bytes, over the cap", len(c.Evidence.ErrorMessage))
 			}
 			if strings.Contains(c.Evidence.ErrorMessage, "(request id:") {
@@ -319,7 +319,7 @@ func TestClassifyRealBodies(t *testing.T) {
 // Every fixture is in the table, so none rots unread.
 func TestClassifyFixturesAllUsed(t *testing.T) {
 	used := map[string]bool{}
-	for _, tc := range clsBodyCases {
+	for _, tc := range bodyCases {
 		used[tc.file] = true
 	}
 	entries, err := os.ReadDir(filepath.Join("testdata", "bodies"))
@@ -352,13 +352,13 @@ func TestClassifyCausesInCatalogue(t *testing.T) {
 			t.Errorf("%s: cause %q is not in CAUSES.md", where, cause)
 		}
 	}
-	for _, tc := range clsBodyCases {
+	for _, tc := range bodyCases {
 		check(tc.file, tc.cause)
 	}
-	for _, tc := range clsTextCases {
+	for _, tc := range textCases {
 		check(tc.name, tc.cause)
 	}
-	for _, tc := range clsTransportCases {
+	for _, tc := range transportCases {
 		check(tc.name, tc.cause)
 	}
 	for st := 100; st < 600; st++ {
@@ -418,11 +418,11 @@ func TestClassifyMasksKeysInEvidence(t *testing.T) {
 	if c.Cause != "key-rejected" {
 		t.Fatalf("cause = %q", c.Cause)
 	}
-	clsAssertNoKey(t, c, key)
+	assertNoKey(t, c, key)
 }
 
-// clsAssertNoKey fails when the key appears whole in any evidence field.
-func clsAssertNoKey(t testing.TB, c Classification, key string) {
+// assertNoKey fails when the key appears whole in any evidence field.
+func assertNoKey(t testing.TB, c Classification, key string) {
 	t.Helper()
 	all := fmt.Sprintf("%s|%s|%+v|%v", c.Reason, c.Cause, c.Evidence, c.Evidence.RequestIDs)
 	if c.Evidence.RateLimit != nil {
@@ -443,7 +443,7 @@ func TestClassifyHugeAndBrokenBodies(t *testing.T) {
 	if c.Cause != "upstream-error" {
 		t.Errorf("huge 500: cause %q", c.Cause)
 	}
-	if len(c.Evidence.ErrorMessage) > clsMaxMessage+len("…") {
+	if len(c.Evidence.ErrorMessage) > maxMessage+len("…") {
 		t.Errorf("ErrorMessage is %d bytes", len(c.Evidence.ErrorMessage))
 	}
 	// Invalid UTF-8 comes out as valid text.
@@ -563,7 +563,7 @@ func TestParseRateLimit(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ParseRateLimit(clsParseHeaders(t, tc.headers), now)
+			got := ParseRateLimit(parseHeaders(t, tc.headers), now)
 			if tc.want == nil {
 				// Garbage limit values may still show what they are; garbage
 				// resets must not become times.
@@ -582,8 +582,8 @@ func TestParseRateLimit(t *testing.T) {
 	}
 }
 
-// clsTransportCases are transport errors as Go's net/http returns them.
-var clsTransportCases = []struct {
+// transportCases are transport errors as Go's net/http returns them.
+var transportCases = []struct {
 	name  string
 	err   error
 	cause string
@@ -605,7 +605,7 @@ var clsTransportCases = []struct {
 }
 
 func TestClassifyTransportErrors(t *testing.T) {
-	for _, tc := range clsTransportCases {
+	for _, tc := range transportCases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := Classify(0, nil, nil, tc.err)
 			if c.Cause != tc.cause {
@@ -645,7 +645,7 @@ func BenchmarkClassify(b *testing.B) {
 		h      http.Header
 		body   []byte
 	}{}
-	for _, tc := range clsBodyCases {
+	for _, tc := range bodyCases {
 		hb := http.Header{}
 		for _, line := range strings.Split(tc.headers, "\n") {
 			if name, value, ok := strings.Cut(line, ":"); ok {
@@ -656,7 +656,7 @@ func BenchmarkClassify(b *testing.B) {
 			status int
 			h      http.Header
 			body   []byte
-		}{tc.status, hb, clsReadFixture(b, tc.file)})
+		}{tc.status, hb, readFixture(b, tc.file)})
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

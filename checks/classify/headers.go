@@ -16,10 +16,10 @@ import (
 // ask for, the rate-limit state, and which provider behind a router served
 // (or failed) the request.
 
-// clsRequestIDHeaders are the headers that carry a request ID, in the order
+// requestIDHeaders are the headers that carry a request ID, in the order
 // we prefer to quote one: the ID of whoever answered (the gateway or relay)
 // comes before the upstream's, and the CDN's ray ID comes last.
-var clsRequestIDHeaders = []string{
+var requestIDHeaders = []string{
 	"X-LK-Request-ID",
 	"X-Inferoute-Request-Id",
 	"X-Oneapi-Request-Id",
@@ -36,14 +36,14 @@ var clsRequestIDHeaders = []string{
 // "name: value" (body IDs are named "body request_id" and "message request
 // id"), most useful first, without repeating a value.
 func RequestIDs(h http.Header, body []byte) []string {
-	return clsRequestIDs(h, clsParseBody(body, h.Get("Content-Type")))
+	return requestIDs(h, parseBody(body, h.Get("Content-Type")))
 }
 
-func clsRequestIDs(h http.Header, b *clsBody) []string {
+func requestIDs(h http.Header, b *parsedBody) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(name, v string) {
-		v = clsHeaderValue(v, 128)
+		v = headerValue(v, 128)
 		if v == "" || seen[v] {
 			return
 		}
@@ -61,7 +61,7 @@ func clsRequestIDs(h http.Header, b *clsBody) []string {
 			add("upstream message request id", b.raw.msgRequestID)
 		}
 	}
-	for _, name := range clsRequestIDHeaders {
+	for _, name := range requestIDHeaders {
 		if name == "x-generation-id" {
 			// IDs in the body come after the API's own request-id headers
 			// (Anthropic sends the same ID in both: the header's name is
@@ -75,14 +75,14 @@ func clsRequestIDs(h http.Header, b *clsBody) []string {
 	return out
 }
 
-// clsHeaderValue makes a header value safe to show: printable, one line,
+// headerValue makes a header value safe to show: printable, one line,
 // capped, and with anything key-like masked.
-func clsHeaderValue(v string, max int) string {
-	return clsCollapse((*checks.Redactor)(nil).Redact(strings.TrimSpace(v)), max)
+func headerValue(v string, max int) string {
+	return collapse((*checks.Redactor)(nil).Redact(strings.TrimSpace(v)), max)
 }
 
-// clsProviderHeaders name the provider that served a request behind a router.
-var clsProviderHeaders = []string{
+// providerHeaders name the provider that served a request behind a router.
+var providerHeaders = []string{
 	"X-Inferoute-Provider",
 	"X-LK-Provider",
 	"X-Provider",
@@ -96,37 +96,37 @@ var clsProviderHeaders = []string{
 // metadata.provider_name or top-level "provider", or LiteLLM's upstream API
 // base. CDN and cache node names (Fastly's x-served-by) are not providers.
 func ServedBy(h http.Header, body []byte) string {
-	return clsServedBy(h, clsParseBody(body, h.Get("Content-Type")))
+	return servedBy(h, parseBody(body, h.Get("Content-Type")))
 }
 
-func clsServedBy(h http.Header, b *clsBody) string {
-	for _, name := range clsProviderHeaders {
-		if v := clsHeaderValue(h.Get(name), 80); v != "" {
+func servedBy(h http.Header, b *parsedBody) string {
+	for _, name := range providerHeaders {
+		if v := headerValue(h.Get(name), 80); v != "" {
 			return v
 		}
 	}
 	if b != nil {
 		if b.provider != "" {
-			return clsHeaderValue(b.provider, 80)
+			return headerValue(b.provider, 80)
 		}
 		if b.raw != nil && b.raw.provider != "" {
-			return clsHeaderValue(b.raw.provider, 80)
+			return headerValue(b.raw.provider, 80)
 		}
 	}
 	if v := h.Get("x-litellm-model-api-base"); v != "" {
 		if u, err := url.Parse(strings.TrimSpace(v)); err == nil && u.Host != "" {
-			return clsHeaderValue(u.Host, 80)
+			return headerValue(u.Host, 80)
 		}
 	}
-	if v := strings.TrimSpace(h.Get("X-Served-By")); v != "" && !clsLooksLikeCDNNode(v) {
-		return clsHeaderValue(v, 80)
+	if v := strings.TrimSpace(h.Get("X-Served-By")); v != "" && !looksLikeCDNNode(v) {
+		return headerValue(v, 80)
 	}
 	return ""
 }
 
-// clsLooksLikeCDNNode recognises cache node names such as Fastly's
+// looksLikeCDNNode recognises cache node names such as Fastly's
 // "cache-fra-etou8220112-FRA, cache-ams21047-AMS".
-func clsLooksLikeCDNNode(v string) bool {
+func looksLikeCDNNode(v string) bool {
 	l := strings.ToLower(v)
 	if strings.HasPrefix(l, "cache-") || strings.Contains(l, ",") || strings.Contains(l, "fastly") ||
 		strings.Contains(l, "varnish") || strings.Contains(l, "cloudfront") || strings.Contains(l, "akamai") {
@@ -166,7 +166,7 @@ func ParseRateLimit(h http.Header, now time.Time) *checks.RateLimit {
 		reset               func(string) (time.Time, bool)
 	}
 	durationReset := func(v string) (time.Time, bool) {
-		d, ok := clsParseDuration(v)
+		d, ok := parseDuration(v)
 		return now.Add(d), ok
 	}
 	rfc3339Reset := func(v string) (time.Time, bool) {
@@ -176,7 +176,7 @@ func ParseRateLimit(h http.Header, now time.Time) *checks.RateLimit {
 		}
 		return t, true
 	}
-	epochReset := func(v string) (time.Time, bool) { return clsParseEpochOrDelta(v, now) }
+	epochReset := func(v string) (time.Time, bool) { return parseEpochOrDelta(v, now) }
 
 	var dims []dim
 	for _, kind := range []string{"requests", "tokens"} {
@@ -194,7 +194,7 @@ func ParseRateLimit(h http.Header, now time.Time) *checks.RateLimit {
 	var exhaustedAt, latestAt time.Time
 	exhausted := false
 	for _, d := range dims {
-		lim, rem, rst := clsHeaderValue(d.limit, 40), clsHeaderValue(d.remain, 40), strings.TrimSpace(d.rest)
+		lim, rem, rst := headerValue(d.limit, 40), headerValue(d.remain, 40), strings.TrimSpace(d.rest)
 		if lim == "" && rem == "" && rst == "" {
 			continue
 		}
@@ -254,19 +254,19 @@ func ParseRateLimit(h http.Header, now time.Time) *checks.RateLimit {
 	}
 	rl := &checks.RateLimit{Limit: strings.Join(limits, ", "), Remaining: strings.Join(remains, ", ")}
 	if hasRetry {
-		rl.RetryAfter = clsHumanDuration(retry)
+		rl.RetryAfter = humanDuration(retry)
 		if !anyReset {
 			resetAt, anyReset = now.Add(retry), true
 		}
 	}
 	if anyReset {
-		rl.Reset = clsHumanReset(resetAt, now)
+		rl.Reset = humanReset(resetAt, now)
 	}
 	return rl
 }
 
-// clsParseDuration reads "6m0s", "644ms", "2m59.56s", "1h" or bare seconds.
-func clsParseDuration(v string) (time.Duration, bool) {
+// parseDuration reads "6m0s", "644ms", "2m59.56s", "1h" or bare seconds.
+func parseDuration(v string) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
@@ -280,10 +280,10 @@ func clsParseDuration(v string) (time.Duration, bool) {
 	return 0, false
 }
 
-// clsParseEpochOrDelta reads X-RateLimit-Reset: epoch seconds (AgentRouter),
+// parseEpochOrDelta reads X-RateLimit-Reset: epoch seconds (AgentRouter),
 // epoch milliseconds (OpenRouter), seconds from now (GitHub-style gateways),
 // or an RFC 3339 time.
-func clsParseEpochOrDelta(v string, now time.Time) (time.Time, bool) {
+func parseEpochOrDelta(v string, now time.Time) (time.Time, bool) {
 	v = strings.TrimSpace(v)
 	n, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || n < 0 {
@@ -308,9 +308,9 @@ func clsParseEpochOrDelta(v string, now time.Time) (time.Time, bool) {
 	}
 }
 
-// clsHumanReset renders a reset time the way a person reads it:
+// humanReset renders a reset time the way a person reads it:
 // "in 37 s (at 14:02:11)".
-func clsHumanReset(t, now time.Time) string {
+func humanReset(t, now time.Time) string {
 	t = t.In(now.Location())
 	at := t.Format("15:04:05")
 	if t.Sub(now) >= 24*time.Hour || t.Sub(now) <= -24*time.Hour {
@@ -320,11 +320,11 @@ func clsHumanReset(t, now time.Time) string {
 	if d <= 0 {
 		return "now (at " + at + ")"
 	}
-	return "in " + clsHumanDuration(d) + " (at " + at + ")"
+	return "in " + humanDuration(d) + " (at " + at + ")"
 }
 
-// clsHumanDuration renders "644 ms", "37 s", "6 min", "2 min 59 s", "1 h 5 min".
-func clsHumanDuration(d time.Duration) string {
+// humanDuration renders "644 ms", "37 s", "6 min", "2 min 59 s", "1 h 5 min".
+func humanDuration(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return "0 s"
@@ -347,37 +347,4 @@ func clsHumanDuration(d time.Duration) string {
 		}
 		return fmt.Sprintf("%d h %d min", h, m)
 	}
-}
-
-// clsWAFSign names the header or page text that shows a refusal came from
-// a firewall, CDN or company proxy rather than from the API, or "".
-func clsWAFSign(h http.Header, b *clsBody) string {
-	for _, name := range []string{"cf-mitigated", "x-amzn-waf-action", "x-sucuri-id", "x-iinfo", "x-squid-error",
-		"x-zscaler-reason", "x-bluecoat-via", "x-deny-reason", "x-blocked-by", "x-fortigate", "x-akamai-reference"} {
-		if h.Get(name) != "" {
-			return "header " + name
-		}
-	}
-	server := strings.ToLower(h.Get("Server"))
-	via := strings.ToLower(strings.Join(h.Values("Via"), ","))
-	for _, w := range []string{"zscaler", "squid", "bluecoat", "fortigate", "akamaighost", "netskope", "forcepoint", "mcafee web gateway", "barracuda"} {
-		if strings.Contains(server, w) || strings.Contains(via, w) {
-			return "proxy " + w
-		}
-	}
-	if b != nil && (b.kind == clsHTML || b.kind == clsText) {
-		hay := strings.ToLower(b.title + " " + b.text)
-		for _, w := range []string{"attention required! | cloudflare", "sorry, you have been blocked", "cloudflare ray id",
-			"access denied | ", "error 1020", "request blocked", "the request could not be satisfied",
-			"web page blocked", "web application firewall", "blocked by", "forbidden by policy",
-			"zscaler", "fortiguard", "access to this site is blocked", "reference #", "just a moment..."} {
-			if strings.Contains(hay, w) {
-				return "page text \"" + strings.TrimSpace(w) + "\""
-			}
-		}
-	}
-	if strings.Contains(server, "cloudflare") && b != nil && b.kind == clsHTML {
-		return "a Cloudflare page"
-	}
-	return ""
 }

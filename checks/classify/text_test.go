@@ -9,12 +9,12 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
-// clsPastedKey is a realistic-looking OpenAI project key that must never
+// pastedKey is a realistic-looking OpenAI project key that must never
 // come back whole from ClassifyText.
-const clsPastedKey = "sk-proj-Qm7Xc2Lp9Vb4Nz6Rt1Ws8Yk3Hd5Jf0Ga" + "Ue2Io7Pa4Sd9Fg6Hj1Kl3Zx8Cv5Bn0Mq"
+const pastedKey = "sk-proj-Qm7Xc2Lp9Vb4Nz6Rt1Ws8Yk3Hd5Jf0Ga" + "Ue2Io7Pa4Sd9Fg6Hj1Kl3Zx8Cv5Bn0Mq"
 
-// clsTextCases are pastes as people paste them.
-var clsTextCases = []struct {
+// textCases are pastes as people paste them.
+var textCases = []struct {
 	name      string
 	text      string
 	cause     string
@@ -55,10 +55,10 @@ anthropic.AuthenticationError: Error code: 401 - {'type': 'error', 'error': {'ty
 		cause: "key-rejected", status: 401, requestID: "req_011CRdGq4Hr5Js6Kt7Lu8Mv9"},
 	{name: "python traceback with a key in the source line", text: `Traceback (most recent call last):
   File "/home/dev/app/main.py", line 5, in <module>
-    client = OpenAI(api_key="` + clsPastedKey + `")
+    client = OpenAI(api_key="` + pastedKey + `")
   File "/home/dev/app/main.py", line 9, in <module>
     client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
-openai.AuthenticationError: Error code: 401 - {'error': {'message': "Incorrect API key provided: ` + clsPastedKey + `. You can find your API key at https://platform.openai.com/account/api-keys.", 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`,
+openai.AuthenticationError: Error code: 401 - {'error': {'message': "Incorrect API key provided: ` + pastedKey + `. You can find your API key at https://platform.openai.com/account/api-keys.", 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`,
 		cause: "key-rejected", status: 401, code: "invalid_api_key"},
 	{name: "python invalid url", text: `openai.NotFoundError: Error code: 404 - {'error': {'message': 'Invalid URL (POST /v1/chat/completions/chat/completions)', 'type': 'invalid_request_error', 'param': None, 'code': None}}`,
 		cause: "base-url-path", status: 404},
@@ -183,7 +183,7 @@ anthropic.NotFoundError: Error code: 404 - {'error': {'message': 'model deepseek
 }
 
 func TestClassifyText(t *testing.T) {
-	for _, tc := range clsTextCases {
+	for _, tc := range textCases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := ClassifyText(tc.text)
 			if c.Cause != tc.cause {
@@ -210,7 +210,7 @@ func TestClassifyText(t *testing.T) {
 			if tc.cause != "" && c.Evidence.ErrorMessage == "" {
 				t.Errorf("no ErrorMessage: explain has nothing to quote")
 			}
-			clsAssertNoKey(t, c, clsPastedKey)
+			assertNoKey(t, c, pastedKey)
 		})
 	}
 }
@@ -218,12 +218,12 @@ func TestClassifyText(t *testing.T) {
 // The masked key still says which key it was (its fingerprint), so a person
 // can tell their key from another.
 func TestClassifyTextMasksKeyWithFingerprint(t *testing.T) {
-	text := `openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: ` + clsPastedKey + `.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`
+	text := `openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: ` + pastedKey + `.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`
 	c := ClassifyText(text)
 	if c.Cause != "key-rejected" {
 		t.Fatalf("cause %q", c.Cause)
 	}
-	clsAssertNoKey(t, c, clsPastedKey)
+	assertNoKey(t, c, pastedKey)
 	if !strings.Contains(c.Evidence.ErrorMessage, "[redacted sk-p…") {
 		t.Fatalf("ErrorMessage = %q, want a masked key with its fingerprint", c.Evidence.ErrorMessage)
 	}
@@ -231,7 +231,7 @@ func TestClassifyTextMasksKeyWithFingerprint(t *testing.T) {
 
 func TestClassifyTextCurlRateLimit(t *testing.T) {
 	text := "HTTP/1.1 429 Too Many Requests\r\nX-RateLimit-Limit: 100\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 1749736931\r\n\r\n{\"error\":{\"message\":\"Rate limit exceeded\",\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}"
-	c := clsClassifyText(text, time.Date(2025, 6, 12, 14, 1, 34, 0, time.UTC))
+	c := defaultRules().classifyText(text, time.Date(2025, 6, 12, 14, 1, 34, 0, time.UTC))
 	if c.Cause != "rate-limited" || c.Evidence.RateLimit == nil {
 		t.Fatalf("cause %q rate limit %+v", c.Cause, c.Evidence.RateLimit)
 	}
@@ -247,12 +247,12 @@ func TestLiteralToJSON(t *testing.T) {
 		`{'e': '\xe9\u00e9'}`: `{"e": "éé"}`,
 	}
 	for in, want := range cases {
-		got, ok := clsLiteralToJSON(in)
+		got, ok := literalToJSON(in)
 		if !ok || got != want {
-			t.Errorf("clsLiteralToJSON(%s) = %s, %v; want %s", in, got, ok, want)
+			t.Errorf("literalToJSON(%s) = %s, %v; want %s", in, got, ok, want)
 		}
 	}
-	if _, ok := clsLiteralToJSON(`{'unterminated: 1}`); ok {
+	if _, ok := literalToJSON(`{'unterminated: 1}`); ok {
 		t.Errorf("an unterminated string must fail")
 	}
 }
@@ -308,10 +308,10 @@ func TestPaste(t *testing.T) {
 
 func BenchmarkClassifyText(b *testing.B) {
 	var texts []string
-	for _, tc := range clsBodyCases {
-		texts = append(texts, string(clsReadFixture(b, tc.file)))
+	for _, tc := range bodyCases {
+		texts = append(texts, string(readFixture(b, tc.file)))
 	}
-	for _, tc := range clsTextCases {
+	for _, tc := range textCases {
 		texts = append(texts, tc.text)
 	}
 	b.ReportAllocs()
