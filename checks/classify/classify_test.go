@@ -591,13 +591,16 @@ var transportCases = []struct {
 }{
 	{"dns", &url.Error{Op: "Post", URL: "https://api.example.invalid/v1/chat/completions", Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "api.example.invalid", IsNotFound: true}}}, "dns-failure", "dns"},
 	{"refused", &url.Error{Op: "Post", URL: "http://127.0.0.1:9/v1", Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}, "connection-refused", "tcp"},
+	//lint:ignore ST1005 the text is net/http's own error, as it prints it
 	{"refused text", errors.New(`Post "http://127.0.0.1:11434/v1/chat/completions": dial tcp 127.0.0.1:11434: connect: connection refused`), "connection-refused", "tcp"},
 	{"x509 unknown authority", &url.Error{Op: "Get", URL: "https://relay.example/v1/models", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}, "tls-failure", "tls"},
 	{"tls record header", &url.Error{Op: "Get", URL: "https://127.0.0.1:8080/v1/models", Err: tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}}, "tls-failure", "tls"},
+	//lint:ignore ST1005 the text is net/http's own error, as it prints it
 	{"http to https client", errors.New(`Get "https://127.0.0.1:8080/v1/models": http: server gave HTTP response to HTTPS client`), "tls-failure", "tls"},
 	{"proxyconnect", &url.Error{Op: "Post", URL: "https://api.openai.com/v1/chat/completions", Err: &net.OpError{Op: "proxyconnect", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}, "proxy-failure", "proxy"},
 	{"proxy refused tunnel", errors.New("the proxy http://127.0.0.1:3128 refused to open a tunnel: 403 Forbidden"), "proxy-failure", "proxy"},
 	{"deadline", &url.Error{Op: "Post", URL: "https://api.openai.com/v1", Err: context.DeadlineExceeded}, "timeout", ""},
+	//lint:ignore ST1005 the text is net/http's own error, as it prints it
 	{"client timeout", errors.New(`Post "https://api.openai.com/v1/chat/completions": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`), "timeout", ""},
 	{"unsupported scheme", &url.Error{Op: "Post", URL: "api.openai.com/v1/chat/completions", Err: errors.New(`unsupported protocol scheme ""`)}, "base-url-malformed", ""},
 	{"key with a newline", &checks.KeyUnsendableError{Header: "Authorization: Bearer"}, "key-whitespace", ""},
