@@ -153,8 +153,9 @@ func KeyIssuers() ([]checks.KeyIssuer, error) { l := loadSetup(); return l.issue
 // a page, and what each check can tell the tree (its spec: the causes it
 // proves and the facts it sets), so that a misspelt fact or check in
 // tree.yaml fails validation.
-func Catalogue() decisiontree.Catalogue {
-	l := loadCatalogue()
+func Catalogue() decisiontree.Catalogue { return catalogueOf(loadCatalogue()) }
+
+func catalogueOf(l catalogue) decisiontree.Catalogue {
 	cat := decisiontree.Catalogue{Causes: map[string]bool{}, Checks: map[string]bool{},
 		Facts: map[string]bool{}, Proves: map[string][]string{}}
 	for _, c := range l.causes {
@@ -177,29 +178,33 @@ func Catalogue() decisiontree.Catalogue {
 // Validate loads everything and validates the tree against the catalogue,
 // and the rules' causes too.
 func Validate() error {
-	l0 := loadCatalogue()
-	if l0.err != nil {
-		return l0.err
-	}
 	rules, err := Rules()
-	if err != nil {
-		return err
+	return validate(loadCatalogue(), loadSetup(), rules, err)
+}
+
+// validate holds one set of files together: the catalogue, the rules'
+// causes and the tree. Tests run it on other sets (the recipe of README.md).
+func validate(cat catalogue, boot bootData, rules *classify.Rules, rulesErr error) error {
+	switch {
+	case cat.err != nil:
+		return cat.err
+	case rulesErr != nil:
+		return rulesErr
+	case boot.err != nil:
+		return boot.err
 	}
 	for _, id := range rules.Causes() {
-		if _, ok := l0.byID[id]; !ok {
+		if _, ok := cat.byID[id]; !ok {
 			return fmt.Errorf("rules.yaml: cause %q is not in causes.yaml", id)
 		}
 	}
-	l := loadSetup()
-	if l.err != nil {
-		return l.err
-	}
-	return l.tree.Validate(Catalogue())
+	return boot.tree.Validate(catalogueOf(cat))
 }
 
 // Guidance is a cause's page as markdown, filled with the evidence.
-func Guidance(id string, d PageData) (string, error) {
-	l := loadCatalogue()
+func Guidance(id string, d PageData) (string, error) { return loadCatalogue().guidance(id, d) }
+
+func (l catalogue) guidance(id string, d PageData) (string, error) {
 	if l.err != nil {
 		return "", l.err
 	}
