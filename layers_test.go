@@ -17,6 +17,7 @@ import (
 // below it. decisiontree and checks share the ground floor and know nothing
 // of each other.
 var layers = [][]string{
+	{"internal/typo"},
 	{"checks", "decisiontree"},
 	{"checks/classify", "checks/setup"},
 	{"checks/probe"},

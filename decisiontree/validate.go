@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/unstuck-dev/unstuck/internal/typo"
 )
 
 // Catalogue is what validation needs to know about the world outside the
@@ -290,7 +292,7 @@ func (t *Tree) knownFacts(cat Catalogue) map[string]bool {
 func suggest(f string, known map[string]bool) string {
 	best, bestD := "", 4 // farther than 3 edits is no suggestion
 	for k := range known {
-		if d := distance(f, k); d < bestD || d == bestD && k < best {
+		if d := typo.Distance(f, k); d < bestD || d == bestD && k < best {
 			best, bestD = k, d
 		}
 	}
@@ -298,25 +300,4 @@ func suggest(f string, known map[string]bool) string {
 		return ""
 	}
 	return " (did you mean " + best + "?)"
-}
-
-// distance is the Levenshtein distance between two short strings.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -1,0 +1,25 @@
+package typo
+
+import "testing"
+
+func TestDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"abc", "", 3}, {"kitten", "sitting", 3}, {"gpt4o", "gpt4", 1}, {"héllo", "hello", 1}, {"mnii", "mini", 1}, {"ab", "ba", 1}, {"ca", "abc", 3}} {
+		if got := Distance(c.a, c.b); got != c.d {
+			t.Errorf("Distance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}
+
+func FuzzNearestModels(f *testing.F) {
+	f.Add("gpt4", "gpt-4o")
+	f.Add("\xff", "")
+	f.Fuzz(func(t *testing.T, want, have string) {
+		got := NearestModels(want, []string{have, "gpt-4o"}, 2)
+		if len(got) > 2 {
+			t.Errorf("%d results", len(got))
+		}
+	})
+}
