@@ -12,14 +12,3 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
-
-func FuzzNearestModels(f *testing.F) {
-	f.Add("gpt4", "gpt-4o")
-	f.Add("\xff", "")
-	f.Fuzz(func(t *testing.T, want, have string) {
-		got := NearestModels(want, []string{have, "gpt-4o"}, 2)
-		if len(got) > 2 {
-			t.Errorf("%d results", len(got))
-		}
-	})
-}
