@@ -205,17 +205,35 @@ func e2eDecode(t *testing.T, out e2eOut) e2eResult {
 	if err := dec.Decode(&extra); err != io.EOF {
 		t.Fatalf("stdout holds more than one JSON value (next: %v %.200s)", err, extra)
 	}
-	for _, f := range []string{"cause", "checks", "evidence", "guidance"} {
-		if _, ok := raw[f]; !ok {
-			t.Errorf("JSON lacks %q", f)
-		}
-	}
 	if string(raw["checks"]) == "null" {
 		t.Errorf(`"checks" is null; the contract wants an array`)
 	}
 	var res e2eResult
 	if err := json.Unmarshal([]byte(out.stdout), &res); err != nil {
 		t.Fatalf("JSON does not fit the contract: %v", err)
+	}
+	if string(raw["recognized"]) == "false" {
+		// explain recognised nothing: no cause and no page pretending to
+		// explain it (INTERFACE.md), the rest as always.
+		for _, f := range []string{"checks", "evidence"} {
+			if _, ok := raw[f]; !ok {
+				t.Errorf("JSON lacks %q", f)
+			}
+		}
+		for _, f := range []string{"cause", "guidance", "quote"} {
+			if _, ok := raw[f]; ok {
+				t.Errorf("an unrecognised text has %q: %.200s", f, raw[f])
+			}
+		}
+		if out.code != 1 {
+			t.Errorf("recognized: false, exit %d, want 1", out.code)
+		}
+		return res
+	}
+	for _, f := range []string{"cause", "checks", "evidence", "guidance"} {
+		if _, ok := raw[f]; !ok {
+			t.Errorf("JSON lacks %q", f)
+		}
 	}
 	if !e2eIsCause(res.Cause.ID) {
 		t.Errorf("cause.id %q is not in the catalogue", res.Cause.ID)
@@ -1371,7 +1389,31 @@ func TestE2EExplainUnrecognised(t *testing.T) {
 	if out.code != 1 {
 		t.Errorf("unrecognised text (--json): exit %d, want 1", out.code)
 	}
+	if !strings.Contains(out.stdout, `"recognized": false`) {
+		t.Errorf("--json does not say recognized: false:\n%s", out.stdout)
+	}
 	e2eDecode(t, out)
+}
+
+// explain quotes the line of the paste its verdict rests on, in the JSON
+// and on the page, so a person sees why.
+func TestE2EExplainQuotesTheLine(t *testing.T) {
+	t.Parallel()
+	paste := "Traceback (most recent call last):\n  File \"app.py\", line 9, in <module>\n    r = client.chat.completions.create(model=\"gpt-4o\")\n" +
+		`openai.RateLimitError: Error code: 429 - {'error': {'message': 'You exceeded your current quota', 'type': 'insufficient_quota', 'code': 'insufficient_quota'}}` + "\n"
+	out := e2eRun(t, e2eCmd{args: []string{"explain", "--json", "-"}, stdin: paste})
+	res := e2eDecode(t, out)
+	var raw struct {
+		Quote string `json:"quote"`
+	}
+	_ = json.Unmarshal([]byte(out.stdout), &raw)
+	if res.Cause.ID != "insufficient-balance" || !strings.HasPrefix(raw.Quote, "openai.RateLimitError: Error code: 429") {
+		t.Fatalf("cause %s, quote %q", res.Cause.ID, raw.Quote)
+	}
+	page := e2eRun(t, e2eCmd{args: []string{"explain", "-"}, stdin: paste})
+	if !strings.Contains(page.stdout, "From what you pasted") || !strings.Contains(page.stdout, "openai.RateLimitError") {
+		t.Errorf("the page does not quote the line:\n%s", page.stdout)
+	}
 }
 
 // Without "-", a pipe on stdin is read too; the rendered page is plain.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/suite"
+	"github.com/unstuck-dev/unstuck/report"
 	"github.com/unstuck-dev/unstuck/verdict"
 )
 
@@ -47,7 +48,16 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	recognised := res.Cause != ""
 	rd := runner.Setup().Redactor
-	if !recognised && !jsonOut {
+	if !recognised && jsonOut {
+		// No cause and no page: the tree's fallback would be a guess
+		// dressed as a verdict. What was read is still evidence.
+		d := report.Diagnosis{Evidence: res.Evidence, Pasted: true}
+		if err := writeJSON(stdout, rd, d, "", &recognised); err != nil {
+			return 1, err
+		}
+		return 1, nil
+	}
+	if !recognised {
 		// No page: the tree's fallback is a guess, and a person reading
 		// "the server hit an internal error" about text we could not read
 		// would be misled. Say so and point at what can find out.

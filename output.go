@@ -40,11 +40,12 @@ func emit(w io.Writer, rd *checks.Redactor, s string) {
 
 // jsonOutput is the --json object of INTERFACE.md.
 type jsonOutput struct {
-	Cause      content.Cause   `json:"cause"`
+	Cause      *content.Cause  `json:"cause,omitempty"`      // left out when explain recognised nothing
 	Recognized *bool           `json:"recognized,omitempty"` // explain only: false when the text matched nothing
+	Quote      string          `json:"quote,omitempty"`      // explain: the line of the paste the verdict rests on
 	Checks     []jsonCheck     `json:"checks"`
 	Evidence   checks.Evidence `json:"evidence"`
-	Guidance   string          `json:"guidance"`
+	Guidance   string          `json:"guidance,omitempty"`
 }
 
 type jsonCheck struct {
@@ -57,10 +58,15 @@ type jsonCheck struct {
 func writeJSON(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance string, recognized *bool) error {
 	out := jsonOutput{
 		Recognized: recognized,
-		Cause:      content.Cause{ID: d.CauseID, Layer: d.Layer, Title: d.CauseTitle},
 		Checks:     []jsonCheck{},
 		Evidence:   d.Evidence,
 		Guidance:   guidance,
+	}
+	if d.CauseID != "" {
+		out.Cause = &content.Cause{ID: d.CauseID, Layer: d.Layer, Title: d.CauseTitle}
+	}
+	if d.Pasted {
+		out.Quote = d.Evidence.Quote
 	}
 	for _, r := range d.Results {
 		out.Checks = append(out.Checks, jsonCheck{ID: r.ID, Status: r.Status, Summary: r.Summary, MS: r.Duration.Milliseconds()})

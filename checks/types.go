@@ -61,6 +61,9 @@ type Evidence struct {
 	ContentType    string   `json:"content_type,omitempty"`
 	KeySource      string   `json:"key_source,omitempty"`
 	Proxy          string   `json:"proxy,omitempty"` // proxy URL without credentials
+	// Quote is the line of a pasted error the verdict rests on. explain
+	// prints it as its own top-level "quote", not inside evidence.
+	Quote string `json:"-"`
 }
 
 // RateLimit is the rate-limit state decoded from response headers.

@@ -6,6 +6,7 @@ package verdict
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
@@ -64,8 +65,26 @@ func (v Verdict) Guidance() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if v.Pasted && v.Evidence.Quote != "" {
+		md = withQuote(md, v.Evidence.Quote)
+	}
 	return v.Setup.Redactor.Redact(md), nil
 }
+
+// withQuote puts the line of the paste the verdict rests on under the
+// page's title, so a person sees why: "From what you pasted: > …".
+func withQuote(md, quote string) string {
+	block := "From what you pasted:\n\n> " + markdownEscaper.Replace(quote) + "\n"
+	title, rest, ok := strings.Cut(md, "\n")
+	if !ok || !strings.HasPrefix(title, "# ") {
+		return block + "\n" + md
+	}
+	return title + "\n\n" + block + rest
+}
+
+// markdownEscaper keeps a pasted line literal in a markdown page.
+var markdownEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
+	"<", "\\<", ">", "\\>", "#", "\\#", "|", "\\|", "~", "\\~")
 
 // Diagnosis is the verdict as the report and the JSON output read it.
 func (v Verdict) Diagnosis(version string, when time.Time) report.Diagnosis {

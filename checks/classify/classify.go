@@ -15,6 +15,7 @@ type Classification struct {
 	Recognized bool
 	Reason     string // one line, our words: why this cause ("429 with code insufficient_quota: money, not speed")
 	Rule       string // the rule of content/rules.yaml that decided, "" when Go did (a typed transport error, a relay's rewrite)
+	Quote      string // ClassifyText: the line of the paste the verdict rests on, as pasted (masked)
 }
 
 // maxMessage caps the error message kept as evidence.

@@ -27,6 +27,7 @@ func Paste(ctx context.Context, s *checks.Setup) checks.Result {
 	}
 	c := ClassifyText(s.Config.Pasted)
 	r.Evidence = c.Evidence
+	r.Evidence.Quote = c.Quote
 	r.Facts = map[string]string{"paste.recognized": "no"}
 	if c.Evidence.Status > 0 {
 		r.Facts["paste.http"] = strconv.Itoa(c.Evidence.Status)

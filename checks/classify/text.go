@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/unstuck-dev/unstuck/checks"
 )
@@ -29,6 +30,40 @@ func (r *Rules) ClassifyText(text string) Classification {
 }
 
 func (r *Rules) classifyText(text string, now time.Time) Classification {
+	c, t := r.readPaste(text, now)
+	if c.Recognized && c.Quote == "" {
+		c.Quote = quoteLine(t, c.Evidence.ErrorMessage)
+	}
+	return c
+}
+
+// quoteLine is the line of the paste that holds the evidence: the line
+// where the error message stands, else the exception's line.
+func quoteLine(t, message string) string {
+	if m := strings.TrimSpace(message); m != "" {
+		for _, probe := range []string{m, cut(m, 40)} {
+			if i := strings.Index(t, probe); i >= 0 {
+				return clsEvidenceText(lineAt(t, i))
+			}
+		}
+	}
+	return clsEvidenceText(errorLine(t))
+}
+
+// cut is s up to n bytes, at a rune boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// readPaste classifies the paste and returns it as it was read (masked,
+// trimmed), for the quote.
+func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 	if len(text) > maxBody {
 		text = text[:maxBody]
 	}
@@ -37,13 +72,13 @@ func (r *Rules) classifyText(text string, now time.Time) Classification {
 	// the masked text.
 	t := strings.TrimSpace((*checks.Redactor)(nil).Redact(text))
 	if t == "" {
-		return Classification{}
+		return Classification{}, t
 	}
 	lower := strings.ToLower(t)
 	st := statusFromText(t)
 
 	if c, ok := r.pasteRules(r.section(secClient), t, lower, st); ok {
-		return c
+		return c, t
 	}
 
 	hdr := headersFromText(t)
@@ -65,12 +100,12 @@ func (r *Rules) classifyText(text string, now time.Time) Classification {
 				c.Cause, c.Rule = "upstream-auth-failed", ""
 				c.Reason = clsEvidenceText("the provider's key error arrives wrapped by a relay (" + relay + "): the relay accepted your key, its own upstream key failed (" + c.Reason + ")")
 			}
-			return c
+			return c, t
 		}
 	}
 	if r != nil {
 		if c, ok := r.pasteRules(r.tail, t, lower, st); ok {
-			return c
+			return c, t
 		}
 	}
 	// Last: the words alone, as if the whole text were a body.
@@ -79,7 +114,7 @@ func (r *Rules) classifyText(text string, now time.Time) Classification {
 	if c.Evidence.ErrorMessage == "" || len(t) > maxMessage {
 		c.Evidence.ErrorMessage = clsEvidenceText(errLine)
 	}
-	return c
+	return c, t
 }
 
 // pasteRules applies client, texts or transport rules to a paste. Their
@@ -103,6 +138,7 @@ func (r *Rules) pasteRules(rs []*rule, t, lower string, st int) (Classification,
 	c.Evidence.Status = st
 	c.Evidence.ErrorMessage = clsEvidenceText(line)
 	c.Evidence.FailedLayer = ru.layer
+	c.Quote = clsEvidenceText(line)
 	return c, true
 }
 
