@@ -939,6 +939,35 @@ func TestE2EDiagnoseStream(t *testing.T) {
 		})
 		e2eWant(t, res, "stream-error")
 	})
+	// An error event after the first chunk is named by what it says when
+	// it names a specific cause, and is a broken stream when it only says
+	// the server failed mid-answer; the inner error is evidence either way.
+	for _, tc := range []struct{ name, event, cause, message string }{
+		{"server failed mid-answer", `{"type":"error","error":{"type":"api_error","message":"Internal server error"}}`, "stream-error", "Internal server error"},
+		{"overloaded mid-answer", `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`, "upstream-unavailable", "Overloaded"},
+		{"rate limited mid-answer", `{"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}`, "rate-limited", "per-minute rate limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			api := e2eAnthropicServer()
+			api.complete = func(w http.ResponseWriter, _ *http.Request, _ e2eCompletion) {
+				w.Header().Set("Content-Type", "text/event-stream")
+				w.WriteHeader(200)
+				io.WriteString(w, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01E2E\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[]}}\n\n"+
+					"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n"+
+					"event: error\ndata: "+tc.event+"\n\n")
+			}
+			srv := e2eServe(t, api)
+			res, _ := e2eDiagnose(t, e2eCmd{
+				args: []string{"--provider", "anthropic", "--base-url", e2eURL(srv, ""), "--model", "claude-sonnet-4-5-20250929", "--timeout", "5s"},
+				env:  map[string]string{"ANTHROPIC_API_KEY": e2eAnthropicKey},
+			})
+			e2eWant(t, res, tc.cause)
+			if !strings.Contains(res.Evidence.ErrorMessage, tc.message) {
+				t.Errorf("the inner error is not shown: evidence.error_message = %q", res.Evidence.ErrorMessage)
+			}
+		})
+	}
 }
 
 // More systems and failures from CAUSES.md, each as its server answers.

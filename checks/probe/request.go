@@ -155,7 +155,10 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 	var te *checks.TimeoutError
 	switch {
 	case st.errData != nil:
-		cl := classify.Classify(rep.Status, rep.Header, st.errData, nil)
+		// Handed over as the error event it was, so the classifier knows
+		// the answer had begun: a server failure then is a broken stream.
+		event := append(append([]byte("event: error\ndata: "), st.errData...), "\n\n"...)
+		cl := classify.Classify(rep.Status, rep.Header, event, nil)
 		r.Evidence = checks.MergeEvidence(r.Evidence, cl.Evidence)
 		r.Evidence.Status = rep.Status
 		r.Status = checks.Fail
