@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"strings"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/decisiontree"
+)
+
+// resize records the terminal's size and lays the screen out again.
+func (m *Model) resize(w, h int) tea.Cmd {
+	m.width, m.height = max(w, 1), max(h, 1)
+	m.help.SetWidth(m.width)
+	m.layout()
+	if m.screen == scrResult && m.res != nil && m.res.askedWidth != m.width {
+		return m.renderPage()
+	}
+	return nil
+}
+
+// rerender renders the page again after a change of style.
+func (m *Model) rerender() tea.Cmd {
+	if m.screen == scrResult && m.res != nil {
+		return m.renderPage()
+	}
+	return nil
+}
+
+// layout sizes the components of the current screen to the window.
+func (m *Model) layout() {
+	w := m.width
+	m.input.SetWidth(max(w-6, 1))
+	m.area.SetWidth(max(w-2, 2))
+	m.area.SetHeight(m.pasteHeight())
+	if m.res != nil {
+		m.res.vp.SetWidth(w)
+		m.res.vp.SetHeight(max(m.bodyHeight()-m.resultHeaderHeight(), 1))
+	}
+}
+
+// chrome is the top line (brand and breadcrumb) and a blank line under it.
+const chrome = 2
+
+// footer is the status line (when there is news, wrapped: it may name a
+// long path) and the help.
+func (m Model) footer() string {
+	hv := m.help.View(m.keysNow())
+	if m.status == "" {
+		return hv
+	}
+	st := m.st.status
+	if strings.HasPrefix(m.status, "Could not") {
+		st = m.st.errText
+	}
+	lines := uiWrap(m.status, m.width)
+	if len(lines) > 3 {
+		lines = lines[:3]
+	}
+	for i, ln := range lines {
+		lines[i] = st.Render(ln)
+	}
+	return strings.Join(lines, "\n") + "\n" + hv
+}
+
+// bodyHeight is how many lines the current screen's body may use.
+func (m Model) bodyHeight() int {
+	return max(m.height-chrome-lipgloss.Height(m.footer()), 1)
+}
+
+// View draws the screen. The finished frame passes through the redactor:
+// one place, so no frame can show the key whatever a screen put in it.
+func (m Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.WindowTitle = "unstuck"
+	w := m.width
+	top := m.st.brand.Render("unstuck")
+	crumbs := uiBreadcrumb(m.crumbs(), w-len("unstuck  "), m.st)
+	if crumbs != "" {
+		top += "  " + crumbs
+	}
+	body := uiFit(m.body(), w, m.bodyHeight())
+	frame := top + "\n\n" + body + "\n" + m.footer()
+	frame = m.redactFrame(frame)
+	v.SetContent(uiClip(frame, w, m.height))
+	return v
+}
+
+// redactFrame is redact with a memory of the last frame: Bubble Tea asks for
+// a view after every message, and most messages change nothing on screen.
+func (m Model) redactFrame(s string) string {
+	c := m.frameCache
+	if c == nil {
+		return m.redact(s)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ok && c.in == s {
+		return c.out
+	}
+	c.in, c.out, c.ok = s, m.redact(s), true
+	return c.out
+}
+
+// frameCache is the last frame before and after redaction.
+type frameCache struct {
+	mu      sync.Mutex
+	in, out string
+	ok      bool
+}
+
+// redact masks the key and anything key-like.
+func (m Model) redact(s string) string {
+	if m.o.Runner == nil {
+		return (*checks.Redactor)(nil).Redact(s)
+	}
+	return m.o.Runner.Setup().Redactor.Redact(s)
+}
+
+func (m Model) crumbs() []string {
+	if m.walker == nil {
+		return nil
+	}
+	cur := m.walker.Current()
+	label := cur.Label()
+	if cur.Kind == decisiontree.Cause {
+		if c, ok := m.o.CauseInfo(cur.Cause); ok && c.Title != "" {
+			label = c.Title
+		}
+	}
+	return uiCrumbParts(m.walker.Path(), label)
+}
+
+func (m Model) body() string {
+	w, h := m.width, m.bodyHeight()
+	switch m.screen {
+	case scrQuestion:
+		return m.questionView(w, h)
+	case scrInput, scrPaste:
+		return m.inputView(w, h)
+	case scrChecks:
+		return m.checksView(w, h)
+	case scrConsent:
+		return m.consentView(w)
+	case scrResult:
+		return m.resultView(w)
+	default:
+		msg := "Something is wrong with the wizard's steps."
+		if m.err != nil {
+			msg = m.err.Error()
+		}
+		return strings.Join(append(uiWrap(m.st.errText.Render("The wizard cannot go on."), w),
+			append([]string{""}, uiWrap(msg, w)...)...), "\n")
+	}
+}
