@@ -954,3 +954,20 @@ func TestTmuxTinyTerminal(t *testing.T) {
 	}
 	tmuxRestored(t, p)
 }
+
+// ── The paste path: the verdict quotes the line it rests on ─────────────
+
+func TestTmuxPasteQuotesTheLine(t *testing.T) {
+	t.Parallel()
+	p := tmuxSetup(t, 80, 24)
+	p.choose("Paste the error")
+	p.waitText("ctrl+d")
+	p.must("send-keys", "-t", "u", "-l", `openai.RateLimitError: Error code: 429 - {"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}}`)
+	p.keys("C-d")
+	s := p.waitText("From what you pasted")
+	if !tmuxHas(s, "openai.RateLimitError: Error code: 429") || !tmuxHas(s, "out of credit or quota") {
+		t.Errorf("the page does not quote the pasted line under the verdict:%s", p.show(s))
+	}
+	p.keys("q")
+	p.waitExit()
+}

@@ -101,17 +101,17 @@ func (m *Model) renderPage() tea.Cmd {
 	latest := m.renderSeq
 	width, style := m.width, m.st.markdown
 	r.askedWidth = width
-	guidance, id, data := m.o.Guidance, r.verdict.Cause.ID, r.verdict.Page()
+	guidance, v := m.o.Guidance, r.verdict
 	redactor := m.o.Runner.Setup().Redactor
 	return func() tea.Msg {
 		if latest.Load() != seq {
 			return nil
 		}
-		md, err := guidance(id, data)
+		md, err := guidance(v.Cause.ID, v.Page())
 		if err != nil {
 			return pageRenderedMsg{seq: seq, width: width, err: err}
 		}
-		md = uiDropTitle(md)
+		md = uiDropTitle(v.Frame(md))
 		// Redact before rendering: the renderer styles words in pieces,
 		// which the frame's redaction could no longer recognise.
 		out, err := report.Markdown(redactor.Redact(md), width, style)

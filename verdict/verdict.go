@@ -65,10 +65,16 @@ func (v Verdict) Guidance() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return v.Setup.Redactor.Redact(v.Frame(md)), nil
+}
+
+// Frame is what every output adds around the cause's page: a verdict read
+// from a paste quotes the line it rests on under the title.
+func (v Verdict) Frame(md string) string {
 	if v.Pasted && v.Evidence.Quote != "" {
 		md = withQuote(md, v.Evidence.Quote)
 	}
-	return v.Setup.Redactor.Redact(md), nil
+	return md
 }
 
 // withQuote puts the line of the paste the verdict rests on under the
