@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -30,7 +31,8 @@ type example struct {
 	Headers map[string]string `yaml:"headers"`
 	Body    string            `yaml:"body"`
 	File    string            `yaml:"file"`
-	Note    string            `yaml:"note"` // why this example is here, for the reader
+	Corpus  string            `yaml:"corpus"` // a paste of the corpus (../testdata/corpus), by id; never a held-out one
+	Note    string            `yaml:"note"`   // why this example is here, for the reader
 }
 
 type ruleExamples struct {
@@ -42,6 +44,12 @@ const bodiesDir = "../checks/classify/testdata/bodies"
 
 func (e example) run(t *testing.T) classify.Classification {
 	t.Helper()
+	if e.Corpus != "" {
+		if e.Text != "" || e.Status != 0 || e.Body != "" || e.File != "" || len(e.Headers) > 0 {
+			t.Fatalf("an example from the corpus is that paste alone")
+		}
+		e.Text = corpusText(t, e.Corpus)
+	}
 	if e.Text != "" {
 		if e.Status != 0 || e.Body != "" || e.File != "" || len(e.Headers) > 0 {
 			t.Fatalf("an example is a text, or an answer (status, headers, body or file), not both")
@@ -67,6 +75,8 @@ func (e example) run(t *testing.T) classify.Classification {
 
 func (e example) String() string {
 	switch {
+	case e.Corpus != "":
+		return "corpus " + e.Corpus
 	case e.Text != "":
 		return fmt.Sprintf("text %q", cut(e.Text, 80))
 	case e.File != "":
@@ -240,4 +250,60 @@ func TestRulesExampleFilesAreNamedByCause(t *testing.T) {
 			t.Errorf("%s: example files are named after a cause of causes.yaml", f)
 		}
 	}
+}
+
+// corpusText is the text of a corpus entry. Held-out entries score the
+// rules; they must never become an example, or the score would flatter.
+func corpusText(t *testing.T, id string) string {
+	t.Helper()
+	entries := corpusIndex(t)
+	e, ok := entries[id]
+	if !ok {
+		t.Fatalf("corpus entry %q is not in ../testdata/corpus/index.yaml", id)
+	}
+	if e.Heldout {
+		t.Fatalf("corpus entry %q is held out: it scores the rules and must not be an example", id)
+	}
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "corpus", e.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+type corpusEntry struct {
+	ID      string `yaml:"id"`
+	File    string `yaml:"file"`
+	Heldout bool   `yaml:"heldout"`
+}
+
+var corpusOnce struct {
+	sync.Once
+	entries map[string]corpusEntry
+	err     error
+}
+
+func corpusIndex(t *testing.T) map[string]corpusEntry {
+	t.Helper()
+	corpusOnce.Do(func() {
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "corpus", "index.yaml"))
+		if err != nil {
+			corpusOnce.err = err
+			return
+		}
+		var idx struct {
+			Entries []corpusEntry `yaml:"entries"`
+		}
+		if corpusOnce.err = yaml.Unmarshal(data, &idx); corpusOnce.err != nil {
+			return
+		}
+		corpusOnce.entries = map[string]corpusEntry{}
+		for _, e := range idx.Entries {
+			corpusOnce.entries[e.ID] = e
+		}
+	})
+	if corpusOnce.err != nil {
+		t.Fatalf("reading the corpus index: %v", corpusOnce.err)
+	}
+	return corpusOnce.entries
 }
