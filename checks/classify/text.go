@@ -96,7 +96,9 @@ func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 			}
 			// A key error inside a relay's wrapper is the relay's
 			// upstream key: the relay took yours, or it would not wrap.
-			if relay := relayWrapperRE.FindString(t); relay != "" && body != nil && isKeyCause(c.Cause) {
+			// LiteLLM running inside the caller's own process (its frames
+			// in the traceback) is a library, not a relay: the key is yours.
+			if relay := relayWrapperRE.FindString(t); relay != "" && body != nil && isKeyCause(c.Cause) && !litellmInProcessRE.MatchString(t) {
 				c.Cause, c.Rule = "upstream-auth-failed", ""
 				c.Reason = clsEvidenceText("the provider's key error arrives wrapped by a relay (" + relay + "): the relay accepted your key, its own upstream key failed (" + c.Reason + ")")
 			}
@@ -193,6 +195,10 @@ var statusPatterns = []*regexp.Regexp{
 // relayWrapperRE finds a relay that wraps an upstream provider's error in
 // its own (LiteLLM: "litellm.AuthenticationError: … OpenAIException - …").
 var relayWrapperRE = regexp.MustCompile(`litellm\.\w+|\b\w+Exception - `)
+
+// litellmInProcessRE finds LiteLLM's own frames in a traceback: LiteLLM
+// called as a library (litellm.completion), which sends the caller's key.
+var litellmInProcessRE = regexp.MustCompile(`site-packages[/\\]litellm[/\\]|\blitellm\.llms\.\w+\.\w*Error\b|litellm\.set_verbose`)
 
 // bareStatusRE is a paste that is only a status: "403", "HTTP 403 Forbidden".
 var bareStatusRE = regexp.MustCompile(`(?i)^\s*(?:HTTP(?:/\d(?:\.\d)?)?\s+)?[1-5]\d\d(?:\s+[A-Za-z][A-Za-z '\-]*)?\s*$`)
@@ -321,12 +327,27 @@ func errorValueAt(t string, i int) []byte {
 			return nil
 		}
 	}
+	// A bracket in prose or markup ("<![endif]-->") is no body: an array
+	// must hold an object to be one.
+	if list, ok := v.([]any); ok && !anyObject(list) {
+		return nil
+	}
 	probe := &parsedBody{}
 	fromJSON(probe, v, 0)
 	if !probe.isError {
 		return nil
 	}
 	return data
+}
+
+// anyObject reports whether a decoded array holds an object.
+func anyObject(list []any) bool {
+	for _, e := range list {
+		if _, ok := e.(map[string]any); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // sseStart finds where an event stream starts in the text.

@@ -66,6 +66,20 @@ openai.AuthenticationError: Error code: 401 - {'error': {'message': "Incorrect A
 		cause: "insufficient-balance", status: 429},
 	{name: "python litellm upstream auth", text: `litellm.exceptions.AuthenticationError: litellm.AuthenticationError: AuthenticationError: OpenAIException - Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-abc1****wxyz.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`,
 		cause: "upstream-auth-failed", status: 401, reason: "litellm."},
+	{name: "python litellm as a library sends your key", text: `Traceback (most recent call last):
+  File "/usr/lib/python3.11/site-packages/litellm/main.py", line 1436, in completion
+    response = anthropic_chat_completions.completion(
+  File "/usr/lib/python3.11/site-packages/litellm/llms/anthropic.py", line 683, in completion
+    raise AnthropicError(
+litellm.llms.anthropic.AnthropicError: {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`,
+		cause: "key-rejected"},
+	{name: "cloudflare page in a paste, conditional comments and all", text: `API Error (Request timed out.) · Retrying in 1 seconds…
+API Error (520 <!DOCTYPE html>
+<!--[if lt IE 7]> <html class="no-js ie6 oldie" lang="en-US"> <![endif]-->
+<!--[if gt IE 8]><!--> <html class="no-js" lang="en-US"> <!--<![endif]-->
+<head>
+<title>api.example.com | 520: Web server is returning an unknown error</title>`,
+		cause: "upstream-unavailable", status: 520},
 	{name: "python line numbers are not statuses", text: `Traceback (most recent call last):
   File "/app/main.py", line 429, in main
     r = httpx.post(url, json=payload)
