@@ -23,7 +23,9 @@ func init() {
 		"bad-request", "context-too-long", "no-eligible-provider", "upstream-error", "upstream-unavailable",
 		"stream-error", "slow-response", "wrong-provider", "output-truncated", "structured-output-mismatch",
 		"tool-use-not-handled", "mcp-server-disconnected", "mcp-tool-error", "sdk-outdated", "sdk-missing",
-		"wrong-sdk-for-model", "config-cache-stale", "client-not-closed"} {
+		"wrong-sdk-for-model", "config-cache-stale", "client-not-closed",
+		"network-unreachable", "account-disabled", "content-filtered", "model-lacks-feature", "api-version-invalid",
+		"endpoint-unsupported", "model-not-pulled", "local-model-out-of-memory", "sdk-too-new", "cors-blocked"} {
 		catalogueIDs[id] = true
 	}
 }

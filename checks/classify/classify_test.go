@@ -218,7 +218,7 @@ var bodyCases = []bodyCase{
 	{file: "groq_429_tokens.json", status: 429, headers: "Content-Type: application/json\nx-ratelimit-limit-tokens: 12000\nx-ratelimit-remaining-tokens: 126\nx-ratelimit-reset-tokens: 2m59.56s\nx-groq-region: us-east-1\n",
 		cause: "rate-limited", reason: "code rate_limit_exceeded"},
 	{file: "ollama_404_model.json", status: 404, headers: "Content-Type: application/json; charset=utf-8\n",
-		cause: "model-not-found"},
+		cause: "model-not-pulled"},
 	{file: "fastapi_404_detail.json", status: 404, headers: "content-type: application/json\nserver: uvicorn\n",
 		cause: "base-url-path"},
 
