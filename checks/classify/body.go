@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -180,6 +181,7 @@ func fromErrorObject(b *parsedBody, e map[string]any, depth int) {
 		b.gStatus = s
 	}
 	setInnerStatus(b, e["code"], e["status"], e["statusCode"])
+	innerError(b, depth)
 	if d, ok := e["details"].([]any); ok {
 		for i, item := range d {
 			if i >= 16 {
@@ -214,6 +216,71 @@ func fromErrorObject(b *parsedBody, e map[string]any, depth int) {
 		}
 	}
 	takeRequestID(b)
+}
+
+// innerError reads a message that is itself an error body, as a CLI or a
+// proxy wraps the provider's answer ({"error":{"message":"{\"error\":{…
+// RESOURCE_EXHAUSTED…}}","status":"Too Many Requests"}}): the inner error's
+// message, and its type, code, Google status and reasons where the
+// wrapper gives none, are what the rules read. The wrapper's HTTP status
+// stays.
+func innerError(b *parsedBody, depth int) {
+	m := strings.TrimSpace(b.message)
+	if len(m) < 2 || m[0] != '{' {
+		return
+	}
+	v, ok := decodeJSON([]byte(m))
+	if !ok {
+		return
+	}
+	in := &parsedBody{kind: kindJSON}
+	fromJSON(in, v, depth+1)
+	if !in.isError || in.message == "" {
+		return
+	}
+	b.message = in.message
+	if b.errType == "" {
+		b.errType = in.errType
+	}
+	if b.code == "" || b.code == strconvStatus(b.innerStatus) {
+		if in.code != "" {
+			b.code = in.code
+		}
+	}
+	if in.gStatus != "" && (b.gStatus == "" || !isUpperSnake(b.gStatus)) {
+		b.gStatus = in.gStatus
+	}
+	if len(b.reasons) == 0 {
+		b.reasons = in.reasons
+	}
+	if b.param == "" {
+		b.param = in.param
+	}
+	if b.innerStatus == 0 {
+		b.innerStatus = in.innerStatus
+	}
+	if b.requestID == "" {
+		b.requestID = in.requestID
+	}
+}
+
+// strconvStatus is a status as the text a code field may hold, "" for 0.
+func strconvStatus(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// isUpperSnake reports whether s looks like Google's status (RESOURCE_EXHAUSTED),
+// not an HTTP reason phrase ("Too Many Requests").
+func isUpperSnake(s string) bool {
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r == '_') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // fromFlat reads bodies that are themselves the error object: DashScope

@@ -462,6 +462,16 @@ func TestClassifyHugeAndBrokenBodies(t *testing.T) {
 	if c.Cause != "key-rejected" || c.Evidence.ErrorCode != "invalid_api_key" {
 		t.Errorf("double-encoded body: cause %q code %q", c.Cause, c.Evidence.ErrorCode)
 	}
+	// A message that is itself an error body (Gemini CLI, LiteLLM's proxy):
+	// the inner error's status and code decide; the wrapper's status stays.
+	c = Classify(429, nil, []byte(`{"error":{"message":"{\n  \"error\": {\n    \"code\": 429,\n    \"message\": \"Resource has been exhausted (e.g. check quota).\",\n    \"status\": \"RESOURCE_EXHAUSTED\"\n  }\n}\n","code":429,"status":"Too Many Requests"}}`), nil)
+	if c.Cause != "rate-limited" || c.Evidence.ErrorType != "RESOURCE_EXHAUSTED" || c.Evidence.Status != 429 {
+		t.Errorf("error in a message: cause %q type %q status %d (%s)", c.Cause, c.Evidence.ErrorType, c.Evidence.Status, c.Reason)
+	}
+	c = Classify(400, nil, []byte(`{"error":{"message":"{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}. Received Model Group=claude","type":"None","param":"None","code":"400"}}`), nil)
+	if c.Evidence.ErrorType != "authentication_error" || c.Evidence.ErrorMessage != "invalid x-api-key" {
+		t.Errorf("error in a message with text after it: type %q message %q", c.Evidence.ErrorType, c.Evidence.ErrorMessage)
+	}
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "?") == s }
