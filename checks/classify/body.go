@@ -218,14 +218,19 @@ func fromErrorObject(b *parsedBody, e map[string]any, depth int) {
 	takeRequestID(b)
 }
 
-// innerError reads a message that is itself an error body, as a CLI or a
-// proxy wraps the provider's answer ({"error":{"message":"{\"error\":{…
+// innerError reads a message that is itself an error body (or ends in one,
+// after LiteLLM's "…Exception - "), as a CLI or a proxy wraps the provider's
+// answer ({"error":{"message":"{\"error\":{…
 // RESOURCE_EXHAUSTED…}}","status":"Too Many Requests"}}): the inner error's
 // message, and its type, code, Google status and reasons where the
 // wrapper gives none, are what the rules read. The wrapper's HTTP status
 // stays.
 func innerError(b *parsedBody, depth int) {
 	m := strings.TrimSpace(b.message)
+	// LiteLLM: "litellm.BadRequestError: VertexAIException - {…}".
+	if i := strings.Index(m, " - {"); i > 0 && i < 300 && m[0] != '{' && strings.Contains(m[:i], "Exception") {
+		m = m[i+len(" - "):]
+	}
 	if len(m) < 2 || m[0] != '{' {
 		return
 	}

@@ -472,6 +472,10 @@ func TestClassifyHugeAndBrokenBodies(t *testing.T) {
 	if c.Evidence.ErrorType != "authentication_error" || c.Evidence.ErrorMessage != "invalid x-api-key" {
 		t.Errorf("error in a message with text after it: type %q message %q", c.Evidence.ErrorType, c.Evidence.ErrorMessage)
 	}
+	c = Classify(400, nil, []byte(`{"error":{"message":"litellm.BadRequestError: VertexAIException BadRequestError - {\n  \"error\": {\n    \"code\": 400,\n    \"message\": \"API key not valid.\",\n    \"status\": \"INVALID_ARGUMENT\",\n    \"details\": [{\"reason\": \"API_KEY_INVALID\"}]\n  }\n}\n","type":null,"param":null,"code":"400"}}`), nil)
+	if c.Evidence.ErrorCode != "API_KEY_INVALID" || c.Evidence.ErrorMessage != "API key not valid." {
+		t.Errorf("error after LiteLLM's prefix: code %q message %q", c.Evidence.ErrorCode, c.Evidence.ErrorMessage)
+	}
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "?") == s }
