@@ -106,6 +106,50 @@ func main() {
 	os.Exit(code)
 }
 
+// commands are the words that name a command; anything else is the wizard.
+var commands = map[string]bool{"diagnose": true, "explain": true, "causes": true, "help": true, "version": true}
+
+// splitCommand finds the command among the arguments, so that flags may
+// stand before it (`unstuck --json diagnose`): it skips the leading flags,
+// and their values, and returns the command with every other argument in
+// order, the leading flags first. The command then parses them all, so a
+// flag it does not take is its usage error wherever the flag stood. With
+// no command ("" ) the arguments are the wizard's. --help and --version
+// are commands of their own wherever they stand among the leading flags.
+func splitCommand(args []string) (string, []string) {
+	all := flag.NewFlagSet("all", flag.ContinueOnError)
+	new(options).register(all, true)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch a {
+		case "-h", "-help", "--help":
+			return "help", nil
+		case "-version", "--version":
+			return "version", nil
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			if commands[a] {
+				return a, append(args[:i:i], args[i+1:]...)
+			}
+			return "", args
+		}
+		name, _, inline := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := all.Lookup(name)
+		if f == nil {
+			return "", args // the wizard names the unknown flag
+		}
+		if !inline && !isBoolFlag(f) {
+			i++ // its value, which may look like a command
+		}
+	}
+	return "", args
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
@@ -116,22 +160,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			code = 3
 		}
 	}()
-	cmd := ""
-	if len(args) > 0 {
-		cmd = args[0]
-	}
+	cmd, args := splitCommand(args)
 	var err error
 	switch cmd {
 	case "diagnose":
-		code, err = runDiagnose(ctx, args[1:], stdout, stderr)
+		code, err = runDiagnose(ctx, args, stdout, stderr)
 	case "explain":
-		code, err = runExplain(ctx, args[1:], stdin, stdout, stderr)
+		code, err = runExplain(ctx, args, stdin, stdout, stderr)
 	case "causes":
-		code, err = runCauses(args[1:], stdout)
-	case "help", "-h", "-help", "--help":
+		code, err = runCauses(args, stdout)
+	case "help":
 		fmt.Fprint(stdout, usage())
 		return 0
-	case "version", "-version", "--version":
+	case "version":
 		fmt.Fprintf(stdout, "unstuck %s\n", versionString())
 		return 0
 	default:

@@ -134,16 +134,27 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError{flagMessage(err.Error())}
+		return usageError{flagMessage(fs.Name(), err.Error())}
 	}
 	return nil
 }
 
 // flagMessage rewrites the flag package's wording in the form people type
-// (--flag, not -flag) and says what a duration looks like.
-func flagMessage(msg string) string {
+// (--flag, not -flag) and says what a duration looks like. A flag that
+// another command takes is named as such: "explain does not take
+// --timeout" says more than "unknown flag".
+func flagMessage(command, msg string) string {
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return "unknown flag --" + strings.TrimLeft(name, "-")
+		name = strings.TrimLeft(name, "-")
+		all := flag.NewFlagSet("all", flag.ContinueOnError)
+		new(options).register(all, true)
+		if all.Lookup(name) == nil {
+			return "unknown flag --" + name
+		}
+		if command == "unstuck" {
+			command = "the wizard"
+		}
+		return command + " does not take --" + name
 	}
 	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		return "--" + strings.TrimLeft(rest, "-") + " needs a value"

@@ -1,0 +1,92 @@
+package main
+
+// End-to-end tests of the command line itself: where flags may stand, the
+// environment defaults, causes ID, completion scripts and --version.
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// e2eUsageError checks the contract of a usage error: exit 2, one line on
+// stderr that contains every want, nothing on stdout.
+func e2eUsageError(t *testing.T, out e2eOut, args []string, wants ...string) {
+	t.Helper()
+	if out.code != 2 {
+		t.Errorf("%v: exit %d, want 2 (usage error)\nstderr: %s", args, out.code, out.stderr)
+	}
+	if n := strings.Count(strings.TrimRight(out.stderr, "\n"), "\n"); n != 0 || out.stderr == "" {
+		t.Errorf("%v: stderr should be one line, got:\n%s", args, out.stderr)
+	}
+	if out.stdout != "" {
+		t.Errorf("%v: stdout should be empty on a usage error, got %q", args, out.stdout)
+	}
+	for _, w := range wants {
+		if !strings.Contains(out.stderr, w) {
+			t.Errorf("%v: stderr %q should name %q", args, out.stderr, w)
+		}
+	}
+}
+
+// Flags may stand before the command: they mean what they mean after it.
+func TestE2EFlagsBeforeCommand(t *testing.T) {
+	t.Parallel()
+	api := e2eOpenAIServer()
+	srv := e2eServe(t, api)
+	base := e2eURL(srv, "/v1")
+	env := e2eOpenAIEnv(e2eOpenAIKey)
+	env["OPENAI_BASE_URL"] = base
+
+	for _, args := range [][]string{
+		{"--json", "diagnose", "--no-request", "--model", "gpt-4o"},
+		{"--no-request", "--timeout", "5s", "diagnose", "--json", "--model", "gpt-4o"},
+		{"--no-request", "--timeout=5s", "--model", "gpt-4o", "--json", "diagnose"},
+	} {
+		out := e2eRun(t, e2eCmd{args: args, env: env})
+		res := e2eDecode(t, out)
+		if res.Cause.ID != "healthy" || out.code != 0 {
+			t.Errorf("%v: cause %q exit %d, want healthy, 0\nstderr: %s", args, res.Cause.ID, out.code, out.stderr)
+		}
+		if st, _ := e2eCheck(res, "request"); st != "skip" {
+			t.Errorf("%v: request check %q, want skip (--no-request before the command)", args, st)
+		}
+	}
+	if got := api.posts.Load(); got != 0 {
+		t.Errorf("--no-request before diagnose: the server got %d POSTs, want none", got)
+	}
+
+	out := e2eRun(t, e2eCmd{args: []string{"--json", "explain", "429"}})
+	if res := e2eDecode(t, out); res.Cause.ID == "" || out.code != 0 {
+		t.Errorf("--json explain 429: cause %q exit %d\nstderr: %s", res.Cause.ID, out.code, out.stderr)
+	}
+
+	out = e2eRun(t, e2eCmd{args: []string{"--json", "causes"}})
+	var list []struct{ ID string }
+	if err := json.Unmarshal([]byte(out.stdout), &list); err != nil || len(list) == 0 || out.code != 0 {
+		t.Errorf("--json causes: exit %d, %v, stdout %.200q", out.code, err, out.stdout)
+	}
+
+	// A flag the command does not take is a usage error, wherever it stands.
+	for _, tc := range []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"--timeout", "5s", "explain", "429"}, []string{"explain", "--timeout"}},
+		{[]string{"explain", "--timeout", "5s", "429"}, []string{"explain", "--timeout"}},
+		{[]string{"--no-request", "causes"}, []string{"causes", "--no-request"}},
+		{[]string{"--report", "r.md", "explain", "429"}, []string{"explain", "--report"}},
+		{[]string{"--frobnicate", "diagnose"}, []string{"--frobnicate"}},
+		{[]string{"--json", "frobnicate"}, []string{"frobnicate"}},
+	} {
+		out := e2eRun(t, e2eCmd{args: tc.args, env: env})
+		e2eUsageError(t, out, tc.args, tc.wants...)
+	}
+
+	// The wizard (no command) still takes the flags: without a terminal it
+	// says what to run instead, which it only does once they parsed.
+	out = e2eRun(t, e2eCmd{args: []string{"--no-request", "--timeout", "5s", "--provider", "openai"}, env: env})
+	if out.code != 2 || !strings.Contains(out.stderr, "needs a terminal") {
+		t.Errorf("wizard with flags: exit %d, stderr %q", out.code, out.stderr)
+	}
+}
