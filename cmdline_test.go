@@ -90,3 +90,53 @@ func TestE2EFlagsBeforeCommand(t *testing.T) {
 		t.Errorf("wizard with flags: exit %d, stderr %q", out.code, out.stderr)
 	}
 }
+
+// causes ID prints one cause's page: plain in a pipe, the object with
+// cause and guidance with --json; an unknown ID names the nearest real one.
+func TestE2ECausesID(t *testing.T) {
+	t.Parallel()
+	out := e2eRun(t, e2eCmd{args: []string{"causes", "rate-limited"}})
+	if out.code != 0 {
+		t.Fatalf("causes rate-limited: exit %d\nstderr: %s", out.code, out.stderr)
+	}
+	if !strings.Contains(out.stdout, "You are sending requests too fast") || !strings.Contains(out.stdout, "429") {
+		t.Errorf("causes rate-limited should print the page, got:\n%s", out.stdout)
+	}
+	if strings.Contains(out.stdout, "\x1b") || strings.Contains(out.stdout, "{{") ||
+		strings.HasPrefix(strings.TrimLeft(out.stdout, "\n"), "# ") {
+		t.Errorf("causes rate-limited in a pipe should be plain rendered text, got:\n%q", out.stdout)
+	}
+
+	for _, args := range [][]string{{"causes", "rate-limited", "--json"}, {"causes", "--json", "rate-limited"}, {"--json", "causes", "rate-limited"}} {
+		out := e2eRun(t, e2eCmd{args: args})
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(out.stdout), &obj); err != nil || out.code != 0 {
+			t.Errorf("%v: exit %d, %v, stdout %.200q", args, out.code, err, out.stdout)
+			continue
+		}
+		var c struct{ ID, Layer, Title string }
+		var guidance string
+		_ = json.Unmarshal(obj["cause"], &c)
+		_ = json.Unmarshal(obj["guidance"], &guidance)
+		if c.ID != "rate-limited" || c.Layer != "rate-limit" || c.Title == "" {
+			t.Errorf("%v: cause = %+v", args, c)
+		}
+		if !strings.HasPrefix(guidance, "# You are sending requests too fast") {
+			t.Errorf("%v: guidance should be the page's markdown, got %.80q", args, guidance)
+		}
+		if len(obj) != 2 {
+			t.Errorf("%v: want only cause and guidance, got %d fields", args, len(obj))
+		}
+	}
+
+	for _, tc := range []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"causes", "rate-limted"}, []string{`"rate-limted"`, "rate-limited"}},
+		{[]string{"causes", "--json", "keymissing"}, []string{"key-missing"}},
+		{[]string{"causes", "rate-limited", "timeout"}, []string{"one"}},
+	} {
+		e2eUsageError(t, e2eRun(t, e2eCmd{args: tc.args}), tc.args, tc.wants...)
+	}
+}

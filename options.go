@@ -169,3 +169,27 @@ func flagMessage(command, msg string) string {
 	}
 	return msg
 }
+
+// parseInterspersed is parse for a command whose arguments and flags may
+// mix (`causes rate-limited --json`): it parses the flags after each
+// argument too, and leaves the arguments in fs.Args(). After "--" all is
+// argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
+}
