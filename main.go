@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -23,14 +24,52 @@ import (
 // it comes from the module's build info.
 var version = ""
 
+// versionString is the version and, when the build recorded it, the
+// commit: "v0.3.0 (3f9c2d1, modified)", "dev (3f9c2d1)", or "v0.3.0" alone
+// for `go install …@latest`, which records no VCS settings.
 func versionString() string {
-	if version != "" {
-		return version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		bi = nil
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	return formatVersion(version, bi)
+}
+
+// pseudoVersion matches the versions Go makes up from a commit
+// (v0.0.0-20261201161353-3f9c2d1e8b7a, v0.3.1-0.2026…): with the revision
+// at hand, "dev (3f9c2d1)" says the same in fewer characters.
+var pseudoVersion = regexp.MustCompile(`[-.][0-9]{14}-[0-9a-f]{12}(\+dirty)?$`)
+
+func formatVersion(ldflags string, bi *debug.BuildInfo) string {
+	v, rev, modified := ldflags, "", false
+	if bi != nil {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+		if mv := bi.Main.Version; v == "" && mv != "" && mv != "(devel)" && (rev == "" || !pseudoVersion.MatchString(mv)) {
+			// Go 1.24+ marks a modified checkout with +dirty; the
+			// revision's "modified" says it below.
+			v = strings.TrimSuffix(mv, "+dirty")
+		}
 	}
-	return "dev"
+	if v == "" {
+		v = "dev"
+	}
+	if rev == "" {
+		return v
+	}
+	if len(rev) > 7 {
+		rev = rev[:7]
+	}
+	if modified {
+		return v + " (" + rev + ", modified)"
+	}
+	return v + " (" + rev + ")"
 }
 
 // usage is the --help text; the provider names come from the profiles.
