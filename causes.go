@@ -21,6 +21,9 @@ func runCauses(args []string, stdout io.Writer) (int, error) {
 	if err := parseInterspersed(fs, args); err != nil {
 		return 2, err
 	}
+	if _, err := applyEnv(fs); err != nil {
+		return 2, err
+	}
 	list, err := content.Causes()
 	if err != nil {
 		return 1, err

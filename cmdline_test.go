@@ -5,6 +5,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -138,5 +140,78 @@ func TestE2ECausesID(t *testing.T) {
 		{[]string{"causes", "rate-limited", "timeout"}, []string{"one"}},
 	} {
 		e2eUsageError(t, e2eRun(t, e2eCmd{args: tc.args}), tc.args, tc.wants...)
+	}
+}
+
+// UNSTUCK_* variables are defaults for the flags no profile variable sets;
+// a flag on the command line beats them, and a bad value is a usage error
+// that names the variable.
+func TestE2EEnvDefaults(t *testing.T) {
+	t.Parallel()
+	api := e2eOpenAIServer()
+	srv := e2eServe(t, api)
+	env := func(kv ...string) map[string]string {
+		m := e2eOpenAIEnv(e2eOpenAIKey)
+		m["OPENAI_BASE_URL"] = e2eURL(srv, "/v1")
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+
+	dir := t.TempDir()
+	report := filepath.Join(dir, "ticket.md")
+	out := e2eRun(t, e2eCmd{args: []string{"diagnose", "--model", "gpt-4o"}, dir: dir,
+		env: env("UNSTUCK_JSON", "1", "UNSTUCK_NO_REQUEST", "true", "UNSTUCK_TIMEOUT", "5s", "UNSTUCK_REPORT", report, "UNSTUCK_PROVIDER", "openai")})
+	res := e2eDecode(t, out)
+	if res.Cause.ID != "healthy" || out.code != 0 {
+		t.Errorf("diagnose with UNSTUCK_*: cause %q exit %d\nstderr: %s", res.Cause.ID, out.code, out.stderr)
+	}
+	if st, _ := e2eCheck(res, "request"); st != "skip" {
+		t.Errorf("UNSTUCK_NO_REQUEST=true: request check %q, want skip", st)
+	}
+	if got := api.posts.Load(); got != 0 {
+		t.Errorf("UNSTUCK_NO_REQUEST=true: the server got %d POSTs, want none", got)
+	}
+	if _, err := os.Stat(report); err != nil {
+		t.Errorf("UNSTUCK_REPORT: no report written: %v", err)
+	}
+
+	// The command line beats the variable, even a bad one.
+	out = e2eRun(t, e2eCmd{args: []string{"diagnose", "--model", "gpt-4o", "--no-request=false", "--timeout", "5s", "--json"},
+		env: env("UNSTUCK_NO_REQUEST", "1", "UNSTUCK_TIMEOUT", "abc")})
+	if res := e2eDecode(t, out); res.Cause.ID != "healthy" || api.posts.Load() != 1 {
+		t.Errorf("flags over UNSTUCK_*: cause %q, %d POSTs (want healthy, 1)\nstderr: %s", res.Cause.ID, api.posts.Load(), out.stderr)
+	}
+	out = e2eRun(t, e2eCmd{args: []string{"diagnose", "--json=false", "--no-request", "--provider", "openai", "--model", "gpt-4o"}, env: env("UNSTUCK_JSON", "1", "UNSTUCK_PROVIDER", "acme")})
+	if strings.HasPrefix(out.stdout, "{") || out.code != 0 {
+		t.Errorf("--json=false over UNSTUCK_JSON=1: exit %d, stdout %.100q\nstderr: %s", out.code, out.stdout, out.stderr)
+	}
+
+	// explain and causes read UNSTUCK_JSON too.
+	out = e2eRun(t, e2eCmd{args: []string{"explain", "429"}, env: map[string]string{"UNSTUCK_JSON": "1"}})
+	if res := e2eDecode(t, out); res.Cause.ID == "" {
+		t.Errorf("UNSTUCK_JSON=1 explain 429: no cause in %q", out.stdout)
+	}
+	out = e2eRun(t, e2eCmd{args: []string{"causes"}, env: map[string]string{"UNSTUCK_JSON": "1"}})
+	if !strings.HasPrefix(out.stdout, "[") {
+		t.Errorf("UNSTUCK_JSON=1 causes: stdout %.100q, want a JSON array", out.stdout)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		env  []string
+	}{
+		{[]string{"diagnose"}, []string{"UNSTUCK_TIMEOUT", "abc"}},
+		{[]string{"diagnose"}, []string{"UNSTUCK_TIMEOUT", "-1s"}},
+		{[]string{"diagnose"}, []string{"UNSTUCK_NO_REQUEST", "maybe"}},
+		{[]string{"diagnose"}, []string{"UNSTUCK_JSON", "yes please"}},
+		{[]string{"diagnose"}, []string{"UNSTUCK_PROVIDER", "acme"}},
+		{[]string{"diagnose"}, []string{"UNSTUCK_PROTOCOL", "grpc"}},
+		{[]string{"explain", "429"}, []string{"UNSTUCK_JSON", "maybe"}},
+		{[]string{}, []string{"UNSTUCK_TIMEOUT", "abc"}}, // the wizard
+	} {
+		out := e2eRun(t, e2eCmd{args: tc.args, env: env(tc.env...)})
+		e2eUsageError(t, out, append(tc.args, tc.env...), tc.env[0])
 	}
 }
