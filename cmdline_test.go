@@ -5,7 +5,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -214,4 +216,88 @@ func TestE2EEnvDefaults(t *testing.T) {
 		out := e2eRun(t, e2eCmd{args: tc.args, env: env(tc.env...)})
 		e2eUsageError(t, out, append(tc.args, tc.env...), tc.env[0])
 	}
+}
+
+// completion prints a script each shell can load, naming the commands,
+// the flags, the providers and the cause IDs.
+func TestE2ECompletion(t *testing.T) {
+	t.Parallel()
+	wants := append([]string{"diagnose", "explain", "causes", "completion", "--provider", "--protocol",
+		"--no-request", "--timeout", "--json", "--report", "--env-file", "--base-url", "rate-limited", "key-missing"},
+		providerNames()...)
+	syntax := map[string][]string{"bash": {"bash", "-n"}, "zsh": {"zsh", "-n"}, "fish": {"fish", "--no-execute"}}
+	scripts := map[string]string{}
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		out := e2eRun(t, e2eCmd{args: []string{"completion", shell}})
+		if out.code != 0 || out.stderr != "" {
+			t.Errorf("completion %s: exit %d, stderr %q", shell, out.code, out.stderr)
+			continue
+		}
+		for _, w := range wants {
+			if name, ok := strings.CutPrefix(w, "--"); ok && shell == "fish" {
+				w = "-l " + name // fish's own spelling
+			}
+			if !strings.Contains(out.stdout, w) {
+				t.Errorf("completion %s does not name %q", shell, w)
+			}
+		}
+		file := filepath.Join(t.TempDir(), "unstuck."+shell)
+		if err := os.WriteFile(file, []byte(out.stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		scripts[shell] = file
+		if _, err := exec.LookPath(syntax[shell][0]); err != nil {
+			t.Logf("%s is not installed: its script's syntax is not checked", shell)
+			continue
+		}
+		cmd := exec.Command(syntax[shell][0], append(syntax[shell][1:], file)...)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s rejects the completion script: %v\n%s", shell, err, b)
+		}
+	}
+
+	// In bash, the script completes what it should.
+	if _, err := exec.LookPath("bash"); err == nil && scripts["bash"] != "" {
+		for _, tc := range []struct {
+			words     []string // the last is the word being completed
+			want, not string
+		}{
+			{[]string{""}, "diagnose", "--json"},
+			{[]string{"di"}, "diagnose", "explain"},
+			{[]string{"--json", ""}, "causes", "--json"},
+			{[]string{"--timeout", "5s", "d"}, "diagnose", "causes"},
+			{[]string{"--provider", ""}, "anthropic", "diagnose"},
+			{[]string{"diagnose", "--provider", "open"}, "openai-compatible", "anthropic"},
+			{[]string{"diagnose", "--protocol", ""}, "anthropic", "--json"},
+			{[]string{"diagnose", "--no"}, "--no-request", "--json"},
+			{[]string{"diagnose", "--"}, "--report", "diagnose"},
+			{[]string{"explain", "--"}, "--json", "--timeout"},
+			{[]string{"causes", "rate-"}, "rate-limited", "timeout"},
+			{[]string{"completion", ""}, "fish", "diagnose"},
+		} {
+			script := fmt.Sprintf(". %s\nCOMP_WORDS=(unstuck %s)\nCOMP_CWORD=%d\n_unstuck\nprintf '%%s\\n' \"${COMPREPLY[@]}\"\n",
+				scripts["bash"], e2eShellWords(tc.words), len(tc.words))
+			cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+			b, err := cmd.CombinedOutput()
+			got := strings.Fields(string(b))
+			if err != nil || !contains(got, tc.want) || contains(got, tc.not) {
+				t.Errorf("bash: unstuck %s<TAB> offers %v (err %v), want %q and not %q", strings.Join(tc.words, " "), got, err, tc.want, tc.not)
+			}
+		}
+	}
+
+	for _, args := range [][]string{{"completion"}, {"completion", "powershell"}, {"completion", "bash", "zsh"}} {
+		e2eUsageError(t, e2eRun(t, e2eCmd{args: args}), args, "bash")
+	}
+}
+
+// e2eShellWords quotes words for a bash array.
+func e2eShellWords(words []string) string {
+	var q []string
+	for _, w := range words {
+		q = append(q, "'"+strings.ReplaceAll(w, "'", `'\''`)+"'")
+	}
+	return strings.Join(q, " ")
 }

@@ -146,7 +146,7 @@ func main() {
 }
 
 // commands are the words that name a command; anything else is the wizard.
-var commands = map[string]bool{"diagnose": true, "explain": true, "causes": true, "help": true, "version": true}
+var commands = map[string]bool{"diagnose": true, "explain": true, "causes": true, "completion": true, "help": true, "version": true}
 
 // splitCommand finds the command among the arguments, so that flags may
 // stand before it (`unstuck --json diagnose`): it skips the leading flags,
@@ -208,6 +208,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = runExplain(ctx, args, stdin, stdout, stderr)
 	case "causes":
 		code, err = runCauses(args, stdout)
+	case "completion":
+		code, err = runCompletion(args, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage())
 		return 0
