@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // e2eUsageError checks the contract of a usage error: exit 2, one line on
@@ -300,4 +301,34 @@ func e2eShellWords(words []string) string {
 		q = append(q, "'"+strings.ReplaceAll(w, "'", `'\''`)+"'")
 	}
 	return strings.Join(q, " ")
+}
+
+// --help fits an 80-column terminal and tells of the command line's
+// features: completion, causes ID, flags before the command, UNSTUCK_*.
+func TestE2EHelpDocumentsCommandLine(t *testing.T) {
+	t.Parallel()
+	out := e2eRun(t, e2eCmd{args: []string{"--help"}})
+	for i, line := range strings.Split(out.stdout, "\n") {
+		if n := utf8.RuneCountInString(line); n > 80 {
+			t.Errorf("--help line %d is %d columns wide (max 80): %q", i+1, n, line)
+		}
+	}
+	wants := []string{"unstuck completion", "causes [ID]", "before the command", "UNSTUCK_CLIENT"}
+	for _, d := range envDefaults {
+		wants = append(wants, d.env)
+	}
+	for _, w := range wants {
+		if !strings.Contains(out.stdout, w) {
+			t.Errorf("--help does not mention %q", w)
+		}
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"unstuck completion", "UNSTUCK_TIMEOUT", "unstuck causes rate-limited", "--json diagnose"} {
+		if !strings.Contains(string(readme), w) {
+			t.Errorf("README does not mention %q", w)
+		}
+	}
 }

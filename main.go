@@ -74,7 +74,7 @@ func formatVersion(ldflags string, bi *debug.BuildInfo) string {
 
 // usage is the --help text; the provider names come from the profiles.
 func usage() string {
-	return strings.Replace(usageText, "{{providers}}", wrapList(providerNames(), 64, "\n                         "), 1)
+	return strings.Replace(usageText, "{{providers}}", wrapList(providerNames(), 55, "\n                         "), 1)
 }
 
 // wrapList joins names with ", " in lines of at most width characters.
@@ -99,43 +99,56 @@ func wrapList(names []string, width int, sep string) string {
 	return b.String()
 }
 
-const usageText = `unstuck — get unstuck from AI/LLM API errors (401, 429, connection refused, HTML instead of JSON…)
+const usageText = `unstuck — get unstuck from AI/LLM API errors
+(401, 429, connection refused, HTML instead of JSON…)
 
 Usage:
   unstuck [flags]                 the interactive wizard (needs a terminal)
   unstuck diagnose [flags]        check everything, print the cause and its fix
-  unstuck explain [TEXT | -]      name the cause of a pasted error ("-" reads stdin)
-  unstuck causes [--json]         list every cause unstuck can name
+  unstuck explain [TEXT | -]      name the cause of a pasted error ("-": stdin)
+  unstuck causes [ID] [--json]    list every cause; with an ID, its page
+  unstuck completion SHELL        a completion script for bash, zsh or fish
   unstuck --help | --version
+
+Flags may stand before the command too (unstuck --json diagnose).
 
 Flags (wizard and diagnose):
   --provider NAME        {{providers}}
                          (default: guessed from env, URL and key)
-  --protocol P           openai or anthropic: the request shape your client sends
+  --protocol P           openai or anthropic: the request shape you send
   --base-url URL         the base URL you give your SDK, exactly as written
-  --key-env NAME         the variable that holds the key (never pass the key itself)
+  --key-env NAME         the variable that holds the key (never the key itself)
   --model ID             the model you call
   --header "N: v"        an extra header your client sends (repeatable)
-  --env-file PATH        the .env to inspect (default: nearest .env from here up)
+  --env-file PATH        the .env to read (default: nearest .env from here up)
   --mcp-url URL          an MCP server to check for reachability
-  --no-request           send nothing billable (the free models list may still run)
+  --no-request           send nothing billable (the free models list may run)
   --timeout DURATION     bound for each network step (default 10s)
   --json                 one JSON object on stdout (diagnose, explain, causes)
   --report FILE          diagnose: also write a redacted support report
 
+Environment: the SDK's own variables (OPENAI_API_KEY, OPENAI_BASE_URL, …) as
+your SDK reads them; UNSTUCK_PROVIDER, UNSTUCK_PROTOCOL, UNSTUCK_ENV_FILE,
+UNSTUCK_MCP_URL, UNSTUCK_NO_REQUEST, UNSTUCK_TIMEOUT, UNSTUCK_JSON and
+UNSTUCK_REPORT are defaults for their flags (a flag given beats them;
+booleans take 1 or 0); UNSTUCK_CLIENT is reserved for --client.
+NO_COLOR=1 disables colour; output is plain when not a terminal.
+
 Examples:
-  unstuck                                         # walk through it interactively
-  unstuck diagnose                                # OPENAI_API_KEY & co. from the environment
+  unstuck                             # walk through it interactively
+  unstuck diagnose                    # settings from OPENAI_API_KEY & co.
   unstuck diagnose --provider anthropic --model claude-sonnet-4-5
-  unstuck diagnose --base-url https://relay.example.com/v1 --key-env RELAY_KEY --json
-  unstuck diagnose --no-request --report ticket.md   # free checks only, report for support
+  unstuck diagnose --base-url https://relay.example.com/v1 --key-env RELAY_KEY
+  unstuck diagnose --no-request --report ticket.md  # free checks, a report
+  UNSTUCK_NO_REQUEST=1 unstuck --json diagnose      # --no-request, set once
   unstuck explain 429
   pbpaste | unstuck explain -
-  unstuck explain '{"error":{"code":"insufficient_quota","type":"insufficient_quota"}}'
+  unstuck explain '{"error":{"code":"insufficient_quota"}}'
+  unstuck causes rate-limited         # what a cause means and how to fix it
+  eval "$(unstuck completion bash)"   # TAB completion, in ~/.bashrc
 
-Exit status: diagnose 0 when healthy, 1 when a cause was found; explain 0 when it
-recognised the error, 1 when not; 2 for a usage error.
-Environment: NO_COLOR=1 disables colour; output is plain when not a terminal.
+Exit status: diagnose 0 when healthy, 1 when a cause was found; explain 0
+when it recognised the error, 1 when not; 2 for a usage error.
 `
 
 func main() {
