@@ -260,6 +260,10 @@ func TestE2ECompletion(t *testing.T) {
 
 	// In bash, the script completes what it should.
 	if _, err := exec.LookPath("bash"); err == nil && scripts["bash"] != "" {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "ticket.md"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range []struct {
 			words     []string // the last is the word being completed
 			want, not string
@@ -276,10 +280,12 @@ func TestE2ECompletion(t *testing.T) {
 			{[]string{"explain", "--"}, "--json", "--timeout"},
 			{[]string{"causes", "rate-"}, "rate-limited", "timeout"},
 			{[]string{"completion", ""}, "fish", "diagnose"},
+			{[]string{"diagnose", "--report", "tick"}, "ticket.md", "--json"},
 		} {
 			script := fmt.Sprintf(". %s\nCOMP_WORDS=(unstuck %s)\nCOMP_CWORD=%d\n_unstuck\nprintf '%%s\\n' \"${COMPREPLY[@]}\"\n",
 				scripts["bash"], e2eShellWords(tc.words), len(tc.words))
 			cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
+			cmd.Dir = dir
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 			b, err := cmd.CombinedOutput()
 			got := strings.Fields(string(b))

@@ -155,7 +155,7 @@ _unstuck() {
 	for _, f := range c.valueFlags() {
 		switch {
 		case f.files:
-			fmt.Fprintf(&b, "        --%s) COMPREPLY=( $(compgen -f -- \"$cur\") ); return ;;\n", f.name)
+			fmt.Fprintf(&b, "        --%s) compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -f -- \"$cur\") ); return ;;\n", f.name)
 		case len(f.words) > 0:
 			fmt.Fprintf(&b, "        --%s) COMPREPLY=( $(compgen -W %q -- \"$cur\") ); return ;;\n", f.name, strings.Join(f.words, " "))
 		default:
@@ -179,7 +179,7 @@ _unstuck() {
     esac
     COMPREPLY=( $(compgen -W "$words" -- "$cur") )
 }
-complete -o default -F _unstuck unstuck
+complete -F _unstuck unstuck
 `, strings.Join(commandNames(), "|"), strings.ReplaceAll(dashed(c.valueFlags()), " ", "|"),
 		dashed(c.wizard, "--help", "--version"), strings.Join(commandNames(), " "),
 		dashed(c.diagnose, "--help"), dashed(c.explain, "--help"),
