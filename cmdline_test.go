@@ -213,9 +213,12 @@ func TestE2EEnvDefaults(t *testing.T) {
 		{[]string{"diagnose"}, []string{"UNSTUCK_PROTOCOL", "grpc"}},
 		{[]string{"explain", "429"}, []string{"UNSTUCK_JSON", "maybe"}},
 		{[]string{}, []string{"UNSTUCK_TIMEOUT", "abc"}}, // the wizard
+		{[]string{"diagnose"}, []string{"UNSTUCK_PROVIDER", e2eOpenAIKey}},
+		{[]string{"diagnose"}, []string{"UNSTUCK_TIMEOUT", e2eOpenAIKey}},
 	} {
 		out := e2eRun(t, e2eCmd{args: tc.args, env: env(tc.env...)})
-		e2eUsageError(t, out, append(tc.args, tc.env...), tc.env[0])
+		e2eUsageError(t, out, append(tc.args, tc.env[0]), tc.env[0])
+		e2eNoLeak(t, []string{out.stdout, out.stderr}, e2eOpenAIKey)
 	}
 }
 
