@@ -21,9 +21,11 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	var o options
 	fs := flag.NewFlagSet("diagnose", flag.ContinueOnError)
 	o.register(fs, true)
-	if err := parse(fs, args); err != nil {
+	fromEnv, err := parseWithEnv(fs, args)
+	if err != nil {
 		return 2, err
 	}
+	o.fromEnv = fromEnv
 	if fs.NArg() > 0 {
 		return 2, usageError{fmt.Sprintf("diagnose takes no arguments, got %q", fs.Arg(0))}
 	}

@@ -1575,7 +1575,7 @@ func TestE2EHelpAndVersion(t *testing.T) {
 		}
 	}
 	out := e2eRun(t, e2eCmd{args: []string{"--version"}})
-	if out.code != 0 || !regexp.MustCompile(`^unstuck \S+\n$`).MatchString(out.stdout) {
+	if out.code != 0 || !regexp.MustCompile(`^unstuck \S+( \([0-9a-f]{7}(, modified)?\))?\n$`).MatchString(out.stdout) {
 		t.Errorf("--version: exit %d, stdout %q", out.code, out.stdout)
 	}
 }

@@ -25,7 +25,7 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	var jsonOut bool
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.BoolVar(&jsonOut, "json", false, "print one JSON object")
-	if err := parse(fs, args); err != nil {
+	if _, err := parseWithEnv(fs, args); err != nil {
 		return 2, err
 	}
 	text, err := pastedText(fs.Args(), stdin)

@@ -23,6 +23,68 @@ type options struct {
 	noRequest, jsonOut                                          bool
 	timeout                                                     time.Duration
 	reportFile                                                  string
+	// fromEnv maps each flag an UNSTUCK_* variable set to that variable,
+	// so a bad value is reported under the name the user gave it.
+	fromEnv map[string]string
+}
+
+// envDefaults are the UNSTUCK_* variables: defaults for the flags that no
+// profile variable (OPENAI_BASE_URL, …) sets. A flag on the command line
+// beats its variable; an empty variable is unset. UNSTUCK_CLIENT is kept
+// for --client: it applies to a command once that takes the flag.
+var envDefaults = []struct{ flag, env string }{
+	{"provider", "UNSTUCK_PROVIDER"},
+	{"protocol", "UNSTUCK_PROTOCOL"},
+	{"client", "UNSTUCK_CLIENT"},
+	{"env-file", "UNSTUCK_ENV_FILE"},
+	{"mcp-url", "UNSTUCK_MCP_URL"},
+	{"no-request", "UNSTUCK_NO_REQUEST"},
+	{"timeout", "UNSTUCK_TIMEOUT"},
+	{"json", "UNSTUCK_JSON"},
+	{"report", "UNSTUCK_REPORT"},
+}
+
+// applyEnv sets, after parsing, each flag fs takes that the command line
+// left alone from its UNSTUCK_* variable. It returns which flags it set.
+func applyEnv(fs *flag.FlagSet) (map[string]string, error) {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	set := map[string]string{}
+	for _, d := range envDefaults {
+		f := fs.Lookup(d.flag)
+		v := os.Getenv(d.env)
+		if f == nil || given[d.flag] || v == "" {
+			continue
+		}
+		if err := fs.Set(d.flag, v); err != nil {
+			switch {
+			case d.flag == "timeout":
+				return nil, usageError{fmt.Sprintf("%s wants a duration like 10s, 500ms or 1m, got %q", d.env, v)}
+			case isBoolFlag(f):
+				return nil, usageError{fmt.Sprintf("%s wants 1, true, 0 or false, got %q", d.env, v)}
+			}
+			return nil, usageError{fmt.Sprintf("%s: %q is not a valid value", d.env, v)}
+		}
+		set[d.flag] = d.env
+	}
+	return set, nil
+}
+
+// parseWithEnv is parse, then the UNSTUCK_* defaults.
+func parseWithEnv(fs *flag.FlagSet, args []string) (map[string]string, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return applyEnv(fs)
+}
+
+// named is how a usage error names a flag's value: by its variable when an
+// UNSTUCK_* variable gave it, else as the flag.
+func (o *options) named(flag string) string {
+	if env := o.fromEnv[flag]; env != "" {
+		return env
+	}
+	return "--" + flag
 }
 
 // headerList is the repeatable --header "Name: value" flag.
@@ -75,19 +137,27 @@ var protocols = []string{checks.ProtocolOpenAI, checks.ProtocolAnthropic}
 func (o *options) validate() error {
 	if o.provider != "" {
 		if names := providerNames(); !contains(names, o.provider) {
-			return fmt.Errorf("unknown provider %q (want one of: %s)", o.provider, strings.Join(names, ", "))
+			return fmt.Errorf("%sunknown provider %q (want one of: %s)", o.envPrefix("provider"), o.provider, strings.Join(names, ", "))
 		}
 	}
 	if o.protocol != "" && !contains(protocols, o.protocol) {
-		return fmt.Errorf("unknown protocol %q (want %s)", o.protocol, strings.Join(protocols, " or "))
+		return fmt.Errorf("%sunknown protocol %q (want %s)", o.envPrefix("protocol"), o.protocol, strings.Join(protocols, " or "))
 	}
 	if o.timeout <= 0 {
-		return fmt.Errorf("--timeout must be positive, got %s", o.timeout)
+		return fmt.Errorf("%s must be positive, got %s", o.named("timeout"), o.timeout)
 	}
 	if o.keyEnv != "" && strings.ContainsAny(o.keyEnv, "= \t\n") {
 		return fmt.Errorf("--key-env takes a variable name, not a value (got something with %q in it)", "=")
 	}
 	return nil
+}
+
+// envPrefix is "UNSTUCK_X: " when that variable gave the flag its value.
+func (o *options) envPrefix(flag string) string {
+	if env := o.fromEnv[flag]; env != "" {
+		return env + ": "
+	}
+	return ""
 }
 
 // config turns the options into the checks' input.
@@ -134,16 +204,27 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError{flagMessage(err.Error())}
+		return usageError{flagMessage(fs.Name(), err.Error())}
 	}
 	return nil
 }
 
 // flagMessage rewrites the flag package's wording in the form people type
-// (--flag, not -flag) and says what a duration looks like.
-func flagMessage(msg string) string {
+// (--flag, not -flag) and says what a duration looks like. A flag that
+// another command takes is named as such: "explain does not take
+// --timeout" says more than "unknown flag".
+func flagMessage(command, msg string) string {
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return "unknown flag --" + strings.TrimLeft(name, "-")
+		name = strings.TrimLeft(name, "-")
+		all := flag.NewFlagSet("all", flag.ContinueOnError)
+		new(options).register(all, true)
+		if all.Lookup(name) == nil {
+			return "unknown flag --" + name
+		}
+		if command == "unstuck" {
+			command = "the wizard"
+		}
+		return command + " does not take --" + name
 	}
 	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		return "--" + strings.TrimLeft(rest, "-") + " needs a value"
@@ -157,4 +238,28 @@ func flagMessage(msg string) string {
 		return "--" + name + ": " + value + " is not a valid value"
 	}
 	return msg
+}
+
+// parseInterspersed is parse for a command whose arguments and flags may
+// mix (`causes rate-limited --json`): it parses the flags after each
+// argument too, and leaves the arguments in fs.Args(). After "--" all is
+// argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
 }

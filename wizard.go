@@ -18,9 +18,11 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	var o options
 	fs := flag.NewFlagSet("unstuck", flag.ContinueOnError)
 	o.register(fs, false)
-	if err := parse(fs, args); err != nil {
+	fromEnv, err := parseWithEnv(fs, args)
+	if err != nil {
 		return 2, err
 	}
+	o.fromEnv = fromEnv
 	if fs.NArg() > 0 {
 		return 2, usageError{fmt.Sprintf("unknown command %q", fs.Arg(0))}
 	}
