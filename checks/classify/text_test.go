@@ -145,7 +145,7 @@ retry-after: 1
 	// Client-side errors.
 	{name: "sdk outdated", text: "AttributeError: 'OpenAI' object has no attribute 'chat'", cause: "sdk-outdated"},
 	{name: "sdk outdated import", text: "ImportError: cannot import name 'OpenAI' from 'openai' (/usr/lib/python3/dist-packages/openai/__init__.py)", cause: "sdk-outdated"},
-	{name: "code older than sdk", text: "openai.lib._old_api.APIRemovedInV1: \n\nYou tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0", cause: "sdk-outdated"},
+	{name: "code older than sdk", text: "openai.lib._old_api.APIRemovedInV1: \n\nYou tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0", cause: "sdk-too-new"},
 	{name: "python sdk missing", text: "Traceback (most recent call last):\n  File \"/app/bot.py\", line 1, in <module>\n    import anthropic\nModuleNotFoundError: No module named 'anthropic'", cause: "sdk-missing", reason: "anthropic"},
 	{name: "node sdk missing", text: "Error: Cannot find module 'openai'\nRequire stack:\n- /app/index.js\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1145:15)", cause: "sdk-missing", reason: "openai"},
 	{name: "node scoped sdk missing", text: "Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@anthropic-ai/sdk' imported from /app/src/index.mjs", cause: "sdk-missing", reason: "@anthropic-ai/sdk"},
