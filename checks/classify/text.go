@@ -96,7 +96,12 @@ func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 			}
 			// A key error inside a relay's wrapper is the relay's
 			// upstream key: the relay took yours, or it would not wrap.
-			if relay := relayWrapperRE.FindString(t); relay != "" && body != nil && isKeyCause(c.Cause) {
+			// The wrapper must be in the answer the relay sent (the
+			// body): around it, in the paste's own exception line
+			// ("litellm.AuthenticationError: AnthropicException - {…}"
+			// with no body of LiteLLM's), it is the LiteLLM library
+			// calling the provider from this process with your key.
+			if relay := relayWrapperRE.FindString(string(body)); relay != "" && isKeyCause(c.Cause) {
 				c.Cause, c.Rule = "upstream-auth-failed", ""
 				c.Reason = clsEvidenceText("the provider's key error arrives wrapped by a relay (" + relay + "): the relay accepted your key, its own upstream key failed (" + c.Reason + ")")
 			}

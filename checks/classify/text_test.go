@@ -64,7 +64,13 @@ openai.AuthenticationError: Error code: 401 - {'error': {'message': "Incorrect A
 		cause: "base-url-path", status: 404},
 	{name: "python old SDK class only", text: `openai.error.RateLimitError: You exceeded your current quota, please check your plan and billing details.`,
 		cause: "insufficient-balance", status: 429},
-	{name: "python litellm upstream auth", text: `litellm.exceptions.AuthenticationError: litellm.AuthenticationError: AuthenticationError: OpenAIException - Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-abc1****wxyz.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`,
+	// The LiteLLM library raised it in this process: the provider refused
+	// the caller's own key.
+	{name: "python litellm library, own key", text: `litellm.exceptions.AuthenticationError: litellm.AuthenticationError: AuthenticationError: OpenAIException - Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-abc1****wxyz.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`,
+		cause: "key-rejected", status: 401},
+	// A LiteLLM proxy answered with the wrapper in its body: its own
+	// upstream key failed.
+	{name: "litellm proxy upstream auth", text: `openai.AuthenticationError: Error code: 401 - {'error': {'message': 'litellm.AuthenticationError: AuthenticationError: OpenAIException - Incorrect API key provided: sk-abc1****wxyz.', 'type': 'auth_error', 'param': 'None', 'code': '401'}}`,
 		cause: "upstream-auth-failed", status: 401, reason: "litellm."},
 	{name: "python line numbers are not statuses", text: `Traceback (most recent call last):
   File "/app/main.py", line 429, in main
