@@ -1369,7 +1369,7 @@ var e2eExplainTexts = []struct{ cause, text, known string }{
 	{"context-too-long", `anthropic.BadRequestError: Error code: 400 - {'type': 'error', 'error': {'type': 'invalid_request_error', 'message': 'prompt is too long: 215000 tokens > 200000 maximum'}}`, ""},
 	{"bad-request", `anthropic.BadRequestError: Error code: 400 - {'type': 'error', 'error': {'type': 'invalid_request_error', 'message': "messages.0.role: Input should be 'user' or 'assistant'"}}`, ""},
 	{"upstream-auth-failed", `{"error":{"message":"Incorrect API key provided: sk-abc1**************************wxyz. You can find your API key at https://platform.openai.com/account/api-keys. (request id: 2024061215324511223344pOiUyTr)","type":"invalid_request_error","param":"","code":"invalid_api_key"}}`, ""},
-	{"sdk-outdated", "You tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0 - see the README at https://github.com/openai/openai-python for the API.", ""},
+	{"sdk-too-new", "You tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0 - see the README at https://github.com/openai/openai-python for the API.", ""},
 	{"stream-error", "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"stream_interrupted\",\"message\":\"stream terminated\"}}\n", ""},
 	{"output-truncated", `{"id":"chatcmpl-abc","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"The answer is"},"finish_reason":"length"}]}`, ""},
 	// A key with a trailing newline, as Python's httpx and Node refuse to

@@ -7,26 +7,31 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
-// catalogueIDs is every cause ID in CAUSES.md: whatever the input, the
-// classifier answers one of these or "".
+// catalogueIDs is every cause ID of the catalogue (content/causes.yaml, the
+// file content embeds; this package must not import content): whatever the
+// input, the classifier answers one of these or "".
 var catalogueIDs = map[string]bool{}
 
 func init() {
-	for _, id := range []string{"healthy", "key-missing", "env-file-not-loaded", "env-file-syntax", "key-shadowed",
-		"key-whitespace", "key-quoted", "key-url-encoded", "key-has-scheme", "key-wrong-platform", "key-in-frontend-env",
-		"base-url-malformed", "base-url-path", "localhost-in-container", "dns-failure", "connection-refused",
-		"tls-failure", "proxy-failure", "timeout", "key-rejected", "auth-header-format", "upstream-auth-failed",
-		"model-access-denied", "key-scope-missing", "region-blocked", "policy-blocked", "insufficient-balance",
-		"key-usage-limit", "rate-limited", "request-over-rate-budget", "model-not-found", "missing-parameter",
-		"bad-request", "context-too-long", "no-eligible-provider", "upstream-error", "upstream-unavailable",
-		"stream-error", "slow-response", "wrong-provider", "output-truncated", "structured-output-mismatch",
-		"tool-use-not-handled", "mcp-server-disconnected", "mcp-tool-error", "sdk-outdated", "sdk-missing",
-		"wrong-sdk-for-model", "config-cache-stale", "client-not-closed",
-		"network-unreachable", "account-disabled", "content-filtered", "model-lacks-feature", "api-version-invalid",
-		"endpoint-unsupported", "model-not-pulled", "local-model-out-of-memory", "sdk-too-new", "cors-blocked"} {
-		catalogueIDs[id] = true
+	data, err := os.ReadFile(filepath.Join("..", "..", "content", "causes.yaml"))
+	if err != nil {
+		panic(err)
+	}
+	var causes []struct {
+		ID string `yaml:"id"`
+	}
+	if err := yaml.Unmarshal(data, &causes); err != nil {
+		panic(err)
+	}
+	for _, c := range causes {
+		catalogueIDs[c.ID] = true
+	}
+	if len(catalogueIDs) == 0 {
+		panic("content/causes.yaml lists no cause")
 	}
 }
 

@@ -96,9 +96,14 @@ func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 			}
 			// A key error inside a relay's wrapper is the relay's
 			// upstream key: the relay took yours, or it would not wrap.
-			// LiteLLM running inside the caller's own process (its frames
-			// in the traceback) is a library, not a relay: the key is yours.
-			if relay := relayWrapperRE.FindString(t); relay != "" && body != nil && isKeyCause(c.Cause) && !litellmInProcessRE.MatchString(t) {
+			// The wrapper must be in the answer the relay sent (the
+			// body): around it, in the paste's own exception line
+			// ("litellm.AuthenticationError: AnthropicException - {…}"
+			// with no body of LiteLLM's), it is the LiteLLM library
+			// calling the provider from this process with your key; so
+			// is LiteLLM running inside the caller's own process (its
+			// frames in the traceback).
+			if relay := relayWrapperRE.FindString(string(body)); relay != "" && isKeyCause(c.Cause) && !litellmInProcessRE.MatchString(t) {
 				c.Cause, c.Rule = "upstream-auth-failed", ""
 				c.Reason = clsEvidenceText("the provider's key error arrives wrapped by a relay (" + relay + "): the relay accepted your key, its own upstream key failed (" + c.Reason + ")")
 			}

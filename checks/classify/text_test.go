@@ -64,7 +64,13 @@ openai.AuthenticationError: Error code: 401 - {'error': {'message': "Incorrect A
 		cause: "base-url-path", status: 404},
 	{name: "python old SDK class only", text: `openai.error.RateLimitError: You exceeded your current quota, please check your plan and billing details.`,
 		cause: "insufficient-balance", status: 429},
-	{name: "python litellm upstream auth", text: `litellm.exceptions.AuthenticationError: litellm.AuthenticationError: AuthenticationError: OpenAIException - Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-abc1****wxyz.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`,
+	// The LiteLLM library raised it in this process: the provider refused
+	// the caller's own key.
+	{name: "python litellm library, own key", text: `litellm.exceptions.AuthenticationError: litellm.AuthenticationError: AuthenticationError: OpenAIException - Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-abc1****wxyz.', 'type': 'invalid_request_error', 'param': None, 'code': 'invalid_api_key'}}`,
+		cause: "key-rejected", status: 401},
+	// A LiteLLM proxy answered with the wrapper in its body: its own
+	// upstream key failed.
+	{name: "litellm proxy upstream auth", text: `openai.AuthenticationError: Error code: 401 - {'error': {'message': 'litellm.AuthenticationError: AuthenticationError: OpenAIException - Incorrect API key provided: sk-abc1****wxyz.', 'type': 'auth_error', 'param': 'None', 'code': '401'}}`,
 		cause: "upstream-auth-failed", status: 401, reason: "litellm."},
 	{name: "python litellm as a library sends your key", text: `Traceback (most recent call last):
   File "/usr/lib/python3.11/site-packages/litellm/main.py", line 1436, in completion
@@ -159,7 +165,7 @@ retry-after: 1
 	// Client-side errors.
 	{name: "sdk outdated", text: "AttributeError: 'OpenAI' object has no attribute 'chat'", cause: "sdk-outdated"},
 	{name: "sdk outdated import", text: "ImportError: cannot import name 'OpenAI' from 'openai' (/usr/lib/python3/dist-packages/openai/__init__.py)", cause: "sdk-outdated"},
-	{name: "code older than sdk", text: "openai.lib._old_api.APIRemovedInV1: \n\nYou tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0", cause: "sdk-outdated"},
+	{name: "code older than sdk", text: "openai.lib._old_api.APIRemovedInV1: \n\nYou tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0", cause: "sdk-too-new"},
 	{name: "python sdk missing", text: "Traceback (most recent call last):\n  File \"/app/bot.py\", line 1, in <module>\n    import anthropic\nModuleNotFoundError: No module named 'anthropic'", cause: "sdk-missing", reason: "anthropic"},
 	{name: "node sdk missing", text: "Error: Cannot find module 'openai'\nRequire stack:\n- /app/index.js\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1145:15)", cause: "sdk-missing", reason: "openai"},
 	{name: "node scoped sdk missing", text: "Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@anthropic-ai/sdk' imported from /app/src/index.mjs", cause: "sdk-missing", reason: "@anthropic-ai/sdk"},
