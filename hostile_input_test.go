@@ -57,3 +57,59 @@ func TestE2EEnvFileExpansionBomb(t *testing.T) {
 		}
 	}
 }
+
+// Paths are not secrets: $PWD and $OLDPWD hold the working folder, and every
+// path under it (the .env, the report, the load_dotenv line to copy) must
+// show whole, while the key, in the environment or in .env, never does.
+func TestE2EPathsAreNotSecrets(t *testing.T) {
+	t.Parallel()
+	srv := e2eServe(t, e2eOpenAIServer())
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, ".env")
+	if err := os.WriteFile(envFile, []byte("OPENAI_API_KEY="+e2eOpenAIKey+"\nTOKENIZERS_PARALLELISM=false\nPASSWD_FILE="+dir+"/passwd\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reportFile := filepath.Join(dir, "report.md")
+	env := map[string]string{"PWD": dir, "OLDPWD": filepath.Join(dir, "previous"), "KEYBOARD": dir + "/layout", "XAUTHORITY": dir + "/.Xauthority"}
+	args := []string{"--base-url", e2eURL(srv, "/v1"), "--model", "gpt-4o", "--no-request", "--timeout", "5s", "--report", reportFile}
+
+	// The key only in .env: the page says where the file is and how to load it.
+	res, out := e2eDiagnose(t, e2eCmd{args: args, env: env, dir: dir})
+	e2eWant(t, res, "env-file-not-loaded")
+	rendered := e2eRun(t, e2eCmd{args: append([]string{"diagnose"}, args...), env: env, dir: dir})
+	b, err := os.ReadFile(reportFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"--json": out.stdout, "rendered": rendered.stdout, "report": string(b), "stderr": rendered.stderr} {
+		if strings.Contains(text, "[redacted /") || strings.Contains(text, "[redacted "+dir[:2]) {
+			t.Errorf("%s masks a path:\n%.3000s", name, text)
+		}
+	}
+	for name, text := range map[string]string{"--json": out.stdout, "rendered": rendered.stdout, "report": string(b)} {
+		if !strings.Contains(text, envFile) {
+			t.Errorf("%s does not show the .env's path %s whole:\n%.3000s", name, envFile, text)
+		}
+	}
+	if !strings.Contains(res.Guidance, `load_dotenv("`+envFile+`")`) {
+		t.Errorf("the load_dotenv line does not name the file:\n%s", res.Guidance)
+	}
+	if !strings.Contains(rendered.stderr, reportFile) {
+		t.Errorf("stderr does not say where the report went: %q", rendered.stderr)
+	}
+	e2eNoLeak(t, []string{out.stdout, out.stderr, rendered.stdout, rendered.stderr, string(b)}, e2eOpenAIKey)
+
+	// The key in the environment too, and a server that echoes it back.
+	env["OPENAI_API_KEY"] = e2eOpenAIKey
+	echo := e2eOpenAIServer()
+	echo.key = "sk-proj-another-key-the-server-wants-0000000000"
+	srv2 := e2eServe(t, echo)
+	args[1] = e2eURL(srv2, "/v1")
+	_, out = e2eDiagnose(t, e2eCmd{args: args, env: env, dir: dir})
+	rendered = e2eRun(t, e2eCmd{args: append([]string{"diagnose"}, args...), env: env, dir: dir})
+	b, _ = os.ReadFile(reportFile)
+	e2eNoLeak(t, []string{out.stdout, out.stderr, rendered.stdout, rendered.stderr, string(b)}, e2eOpenAIKey)
+	if strings.Contains(out.stdout+rendered.stdout+string(b), "[redacted /") {
+		t.Errorf("a path is masked with the key in the environment:\n%.3000s", out.stdout)
+	}
+}
