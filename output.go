@@ -14,14 +14,14 @@ import (
 	"github.com/unstuck-dev/unstuck/report"
 )
 
-// processRedactor knows every secret-looking value in this process's
-// environment. Everything main prints passes through it (and through the
+// processRedactor knows every secret in this process's environment: the
+// values of credential variables (checks.SecretVar; not PWD, not paths). Everything main prints passes through it (and through the
 // run's own redactor, which also knows .env values and header values), so
 // even a crash message cannot show a key.
 var processRedactor = func() *checks.Redactor {
 	r := checks.NewRedactor()
 	for k, v := range environ() {
-		if checks.IsCredentialHeader(k) {
+		if checks.SecretVar(k, v) {
 			r.Add(v)
 		}
 	}
