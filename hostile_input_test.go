@@ -5,7 +5,9 @@ package main
 // hide where things are.
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,4 +114,93 @@ func TestE2EPathsAreNotSecrets(t *testing.T) {
 	if strings.Contains(out.stdout+rendered.stdout+string(b), "[redacted /") {
 		t.Errorf("a path is masked with the key in the environment:\n%.3000s", out.stdout)
 	}
+}
+
+// e2eHostileText carries C1 controls (U+009B is a one-byte CSI, U+0085 a
+// newline to some terminals) and ESC sequences that clear the screen or
+// forge a link.
+const e2eHostileText = "Incorrect API key provided\u009b2J \x1b[2J\x1b]8;;http://evil.example\x07click\x1b]8;;\x07 \u0085\u0090x\u009c\x07\b\r\x7f end"
+
+// e2eControl finds a C0 (but newline and tab) or C1 control character, or
+// DEL; -1 when there is none.
+func e2eControl(s string) int {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r <= 0x9f })
+}
+
+// e2eNoControls fails when a text, or any string in a JSON text, holds a
+// control character from outside.
+func e2eNoControls(t *testing.T, name, text string, isJSON bool) {
+	t.Helper()
+	if i := e2eControl(text); i >= 0 {
+		t.Errorf("%s holds the control character %q: …%q…", name, []rune(text[i:])[0], text[max(0, i-60):min(len(text), i+60)])
+	}
+	if !isJSON {
+		return
+	}
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		t.Errorf("%s is not JSON: %v", name, err)
+		return
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if i := e2eControl(v); i >= 0 {
+				t.Errorf("a %s string holds the control character %q: %q", name, []rune(v[i:])[0], v)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+}
+
+// Control characters from outside never reach the terminal, the JSON or
+// the report: a server that puts them in its error message and headers, and
+// a paste that holds them.
+func TestE2EControlCharacters(t *testing.T) {
+	t.Parallel()
+	api := e2eOpenAIServer()
+	api.unauthorized = func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Request-Id", "req_\u009b31m_\u0085x")
+		w.Header().Set("Server", "evil\u009b2J")
+		e2eOpenAIError(w, 401, e2eHostileText, "invalid_request_error\u009b", "invalid_api_key")
+	}
+	srv := e2eServe(t, api)
+	dir := t.TempDir()
+	reportFile := filepath.Join(dir, "report.md")
+	args := []string{"--base-url", e2eURL(srv, "/v1"), "--model", "gpt-4o", "--timeout", "5s", "--report", reportFile}
+	env := e2eOpenAIEnv("sk-proj-WRONGKEY-" + strings.Repeat("a", 40))
+
+	res, out := e2eDiagnose(t, e2eCmd{args: args, env: env, dir: dir})
+	if !strings.Contains(res.Evidence.ErrorMessage, "Incorrect API key provided") {
+		t.Errorf("the server's message is not in the evidence: %q", res.Evidence.ErrorMessage)
+	}
+	e2eNoControls(t, "diagnose --json", out.stdout, true)
+	e2eNoControls(t, "diagnose --json stderr", out.stderr, false)
+	b, _ := os.ReadFile(reportFile)
+	e2eNoControls(t, "the report", string(b), false)
+	out = e2eRun(t, e2eCmd{args: append([]string{"diagnose"}, args...), env: env, dir: dir})
+	e2eNoControls(t, "diagnose", out.stdout, false)
+	e2eNoControls(t, "diagnose stderr", out.stderr, false)
+	b, _ = os.ReadFile(reportFile)
+	e2eNoControls(t, "the report", string(b), false)
+
+	paste := "openai.AuthenticationError: Error code: 401 - {'error': {'message': '" + e2eHostileText + "', 'type': 'invalid_request_error\u009b', 'code': 'invalid_api_key'}}"
+	out = e2eRun(t, e2eCmd{args: []string{"explain", "--json", "-"}, stdin: paste})
+	e2eWant(t, e2eDecode(t, out), "key-rejected")
+	e2eNoControls(t, "explain --json", out.stdout, true)
+	e2eNoControls(t, "explain --json stderr", out.stderr, false)
+	out = e2eRun(t, e2eCmd{args: []string{"explain", "-"}, stdin: paste})
+	e2eNoControls(t, "explain", out.stdout, false)
+	e2eNoControls(t, "explain stderr", out.stderr, false)
+	out = e2eRun(t, e2eCmd{args: []string{"explain", "-"}, stdin: "nothing known\u009b2J here \x1b[2J"})
+	e2eNoControls(t, "explain (unrecognised)", out.stdout+out.stderr, false)
 }
