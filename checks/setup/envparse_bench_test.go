@@ -23,9 +23,13 @@ var envShapes = []struct {
 	{"many-lines", func(n int) string {
 		return fill(n, func(i int) string { return "V" + strconv.Itoa(i) + "=x # c\n" })
 	}},
-	// Every line expands the ones before it.
+	// Every line expands variables, quoted and not.
 	{"expansion", func(n int) string {
-		return "A=xxxxxxxx\n" + fill(n-11, func(i int) string { return "V" + strconv.Itoa(i) + "=${A}$A\"${V" + strconv.Itoa(i/2) + "}\"\n" })
+		return "A=xxxxxxxx\n" + fill(n-11, func(i int) string { return "V" + strconv.Itoa(i) + "=${A}$A\"${A}\\n\"\n" })
+	}},
+	// Expansion that doubles: stopped at the bounds, whatever the size.
+	{"expansion-bomb", func(n int) string {
+		return envBomb(40) + fill(n-700, func(i int) string { return "V" + strconv.Itoa(i) + "=x\n" })
 	}},
 	// Quoted values with escapes, continued over lines.
 	{"multiline-quotes", func(n int) string {
