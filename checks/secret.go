@@ -188,7 +188,7 @@ func SecretName(name string) bool {
 	for _, w := range words {
 		w = strings.TrimRight(w, "0123456789") // KEY2, TOKEN_1
 		switch w {
-		case "KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "AUTH", "SIG", "SIGNATURE":
+		case "KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "AUTH", "SIG", "SIGNATURE", "COOKIE", "BEARER":
 			return true
 		}
 		if strings.HasSuffix(w, "APIKEY") || strings.HasSuffix(w, "TOKEN") || strings.HasSuffix(w, "SECRET") || strings.HasSuffix(w, "PASSWORD") {

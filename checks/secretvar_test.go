@@ -24,6 +24,7 @@ func TestSecretVar(t *testing.T) {
 		{"MYSQL_PWD", "hunter2hunter2", true},
 		{"DB_PASS", "/starts-with-a-slash", true}, // no such file: still a secret
 		{"OPENAI_KEY2", "abcdefghijkl", true},
+		{"SESSION_COOKIE", "abcdefghijkl", true},
 		{"PWD", dir, false},
 		{"OLDPWD", dir, false},
 		{"PASSWD_FILE", "/etc/passwd", false},
