@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
@@ -53,5 +55,25 @@ func TestPastedControlsNeverReachTheFrame(t *testing.T) {
 		if i := strings.IndexFunc(c, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r <= 0x9f }); i >= 0 {
 			t.Fatalf("the copied report holds a control character at %d: %q", i, c)
 		}
+	}
+}
+
+// The saved report's path shows whole, with $PWD (the folder it is saved
+// in) set: a path is not a secret.
+func TestReportPathShowsWhole(t *testing.T) {
+	dir := t.TempDir()
+	f := newFixture(t, func(c *checks.Config) { c.Env["PWD"], c.Env["OLDPWD"] = dir, dir })
+	f.opts.ReportDir = dir
+	d := newDriver(t, f.opts, 80, 24)
+	d.choose("401 Unauthorized")
+	d.press("enter", "enter")
+	d.press("s")
+	files, _ := filepath.Glob(filepath.Join(dir, "unstuck-report-*.md"))
+	if len(files) != 1 {
+		t.Fatalf("report files: %v", files)
+	}
+	screen := strings.Join(strings.Fields(d.screen()), "")
+	if !strings.Contains(screen, files[0]) || strings.Contains(screen, "[redacted") {
+		t.Fatalf("the screen does not show %s whole:\n%s", files[0], d.screen())
 	}
 }
