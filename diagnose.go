@@ -60,7 +60,7 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 			return 1, fmt.Errorf("writing the report: %w", err)
 		}
 		if !o.jsonOut {
-			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", o.reportFile)
+			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(o.reportFile))
 		}
 	}
 	if o.jsonOut {

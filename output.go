@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/colorprofile"
@@ -14,28 +15,80 @@ import (
 	"github.com/unstuck-dev/unstuck/report"
 )
 
-// processRedactor knows every secret-looking value in this process's
-// environment. Everything main prints passes through it (and through the
+// processRedactor knows every secret in this process's environment: the
+// values of credential variables (checks.SecretVar; not PWD, not paths). Everything main prints passes through it (and through the
 // run's own redactor, which also knows .env values and header values), so
 // even a crash message cannot show a key.
 var processRedactor = func() *checks.Redactor {
 	r := checks.NewRedactor()
 	for k, v := range environ() {
-		if checks.IsCredentialHeader(k) {
+		if checks.SecretVar(k, v) {
 			r.Add(v)
 		}
 	}
 	return r
 }()
 
-func redactAny(v any) string { return processRedactor.Redact(fmt.Sprint(v)) }
+func redactAny(v any) string { return processRedactor.Clean(fmt.Sprint(v)) }
 
-// emit writes text that leaves the process, redacted.
+// emit writes text that leaves the process, redacted and without control
+// characters (but newline and tab): JSON, a plain page, a message on stderr.
 func emit(w io.Writer, rd *checks.Redactor, s string) {
 	if rd != nil {
 		s = rd.Redact(s)
 	}
-	io.WriteString(w, processRedactor.Redact(s))
+	io.WriteString(w, processRedactor.Clean(s))
+}
+
+// emitStyled writes a page the renderer styled: its ESC sequences stay,
+// every other control character goes. What came from outside was stripped
+// before rendering (renderPage).
+func emitStyled(w io.Writer, rd *checks.Redactor, s string) {
+	if rd != nil {
+		s = rd.Redact(s)
+	}
+	io.WriteString(w, checks.StripControlsKeepEscapes(processRedactor.Redact(s)))
+}
+
+// jsonStripControls removes control characters from encoded JSON: the
+// escapes \u0000–\u001f (but \n and \t), \u007f–\u009f, \r, \b and \f
+// inside strings, and raw DEL and C1 runes, which the encoder writes as they
+// are. The result is still valid JSON and decodes to no control character.
+func jsonStripControls(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	in := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case !in:
+			in = c == '"'
+		case c == '"':
+			in = false
+		case c == '\\' && i+1 < len(b):
+			switch b[i+1] {
+			case 'r', 'b', 'f':
+				i++
+				continue
+			case 'u':
+				if i+5 < len(b) {
+					if n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 32); err == nil && checks.IsControl(rune(n)) {
+						i += 5
+						continue
+					}
+				}
+			}
+			out = append(out, c, b[i+1])
+			i++
+			continue
+		case c == 0x7f:
+			continue
+		case c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f:
+			i++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // jsonOutput is the --json object of INTERFACE.md.
@@ -77,7 +130,7 @@ func writeJSON(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance st
 	}
 	// Redacting the encoded text keeps it valid JSON: masks contain no
 	// quotes or backslashes.
-	emit(w, rd, string(b)+"\n")
+	emit(w, rd, string(jsonStripControls(b))+"\n")
 	return nil
 }
 
@@ -113,11 +166,12 @@ func termWidth(w io.Writer) int {
 // renderPage prints the checks that ran and the cause's page for a person.
 func renderPage(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance string) {
 	style := terminalStyle(w)
+	guidance = checks.StripControls(guidance) // before styling: after it, ESC is the renderer's
 	var b strings.Builder
 	if len(d.Results) > 0 {
 		b.WriteString("Checks\n")
 		for _, r := range d.Results {
-			fmt.Fprintf(&b, "  %s %-13s %s (%d ms)\n", report.Mark(r.Status), r.ID, oneLine(r.Summary), r.Duration.Milliseconds())
+			fmt.Fprintf(&b, "  %s %-13s %s (%d ms)\n", report.Mark(r.Status), r.ID, oneLine(checks.StripControls(r.Summary)), r.Duration.Milliseconds())
 		}
 	}
 	page, err := report.Markdown(guidance, termWidth(w), style)
@@ -133,7 +187,7 @@ func renderPage(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance s
 	out := b.String()
 	if style != report.Plain {
 		cw := colorprofile.NewWriter(w, os.Environ())
-		emit(cw, rd, out)
+		emitStyled(cw, rd, out)
 		return
 	}
 	emit(w, rd, out)

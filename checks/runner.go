@@ -139,7 +139,7 @@ func runGroup(ctx context.Context, g Group, s *Setup) []Result {
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				msg := s.Redactor.Redact(fmt.Sprint(p))
+				msg := s.Redactor.Clean(fmt.Sprint(p))
 				_ = debug.Stack // the stack may hold the key; it is not printed
 				ch <- failAll(g, "the check crashed: "+msg)
 			}
@@ -195,7 +195,8 @@ func cancelled(id string, err error) Result {
 }
 
 // redactResult is the last line of defence: whatever a check put in its
-// result, the key does not leave through it. It walks every exported string
+// result, the key does not leave through it, and neither does a control
+// character from outside (a server's ESC or C1 CSI, a paste's, a file's). It walks every exported string
 // of the result (evidence, rate limits, details, facts), so a field added
 // to Evidence is redacted without a line here. Slices, maps and pointers are
 // copied, never changed in place: a check may share them.
@@ -208,7 +209,7 @@ func redactValue(rd *Redactor, v reflect.Value) {
 	switch v.Kind() {
 	case reflect.String:
 		if v.CanSet() {
-			v.SetString(rd.Redact(v.String()))
+			v.SetString(rd.Clean(v.String()))
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
@@ -326,10 +327,10 @@ func (r *Runner) Evidence(cause string) (Evidence, string) {
 		ev.Protocol = s.Protocol
 	}
 	if ev.BaseURL == "" {
-		ev.BaseURL = s.Redactor.Redact(s.BaseURL)
+		ev.BaseURL = s.Redactor.Clean(s.BaseURL)
 	}
 	if ev.Endpoint == "" {
-		ev.Endpoint = s.Redactor.Redact(s.Endpoint)
+		ev.Endpoint = s.Redactor.Clean(s.Endpoint)
 	}
 	if ev.Model == "" {
 		ev.Model = s.Model

@@ -3,6 +3,8 @@ package checks
 import (
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -163,4 +165,82 @@ func IsCredentialHeader(name string) bool {
 		}
 	}
 	return false
+}
+
+// SecretName reports whether a variable's (or a URL query parameter's)
+// name says it holds a credential: a word such as KEY, TOKEN, SECRET or
+// PASSWORD between separators (OPENAI_API_KEY, api-key, HF_TOKEN, MYSQL_PWD),
+// never a word that merely contains one (KEYBOARD, MONKEY, TOKENIZERS_…,
+// AUTHOR). The shell's PWD and OLDPWD are the working folder, and a name that
+// ends in a word such as FILE, PATH, DIR or URL (PASSWD_FILE, SSL_KEY_PATH,
+// AUTH_URL, AWS_ACCESS_KEY_ID) names where a secret is, not the secret.
+func SecretName(name string) bool {
+	words := strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
+	if len(words) == 0 {
+		return false
+	}
+	if len(words) == 1 && (words[0] == "PWD" || words[0] == "OLDPWD") {
+		return false
+	}
+	if notSecretTail[words[len(words)-1]] {
+		return false
+	}
+	for _, w := range words {
+		w = strings.TrimRight(w, "0123456789") // KEY2, TOKEN_1
+		switch w {
+		case "KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "AUTH", "SIG", "SIGNATURE", "COOKIE", "BEARER":
+			return true
+		}
+		if strings.HasSuffix(w, "APIKEY") || strings.HasSuffix(w, "TOKEN") || strings.HasSuffix(w, "SECRET") || strings.HasSuffix(w, "PASSWORD") {
+			return true
+		}
+	}
+	return false
+}
+
+// notSecretTail are last words that make a name say where or what kind a
+// secret is rather than hold it.
+var notSecretTail = map[string]bool{
+	"FILE": true, "PATH": true, "DIR": true, "FOLDER": true, "URL": true, "URI": true, "HOST": true, "PORT": true,
+	"ID": true, "NAME": true, "TYPE": true, "MODE": true, "ENV": true, "VAR": true, "HEADER": true, "PREFIX": true,
+	"HELPER": true, "COMMAND": true, "CMD": true, "SOCK": true, "SOCKET": true, "LENGTH": true, "SIZE": true,
+	"VERSION": true, "TTL": true, "EXPIRY": true, "EXPIRES": true, "TIMEOUT": true, "ENABLED": true, "DISABLED": true,
+	"FORMAT": true, "PARALLELISM": true, "LOCATION": true,
+}
+
+// SecretVar reports whether an environment or .env variable holds a secret
+// to mask: its name says so (SecretName) and its value is not one that no
+// credential takes: a boolean, a number, or the path of a file or folder
+// that exists (GOOGLE_APPLICATION_CREDENTIALS=/home/me/creds.json).
+func SecretVar(name, value string) bool {
+	if !SecretName(name) {
+		return false
+	}
+	v := strings.TrimSpace(value)
+	switch strings.ToLower(v) {
+	case "", "true", "false", "yes", "no", "on", "off", "none", "null":
+		return false
+	}
+	if strings.Trim(v, "0123456789") == "" {
+		return false
+	}
+	return !existingPath(v)
+}
+
+// existingPath reports whether v is an absolute or home-relative path to
+// something on this machine. A random token that starts with "/" names no
+// file, so it stays a secret.
+func existingPath(v string) bool {
+	if !strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "~/") && !(len(v) > 2 && v[1] == ':' && (v[2] == '\\' || v[2] == '/')) {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(v, "~/"); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return false
+		}
+		v = filepath.Join(home, rest)
+	}
+	_, err := os.Lstat(v)
+	return err == nil
 }

@@ -96,7 +96,7 @@ func Support(d Diagnosis) string {
 			line("- %s `%s` %s (%d ms)", Mark(r.Status), r.ID, oneLine(r.Summary), r.Duration.Milliseconds())
 		}
 	}
-	out := b.String()
+	out := checks.StripControls(b.String()) // a file people open in a terminal
 	if d.Setup != nil {
 		out = d.Setup.Redactor.Redact(out)
 	} else {

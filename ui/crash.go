@@ -50,7 +50,7 @@ func guardStderr() (*stderrGuard, error) {
 func (g *stderrGuard) release(rd *checks.Redactor, dir string) (summary, crashFile string) {
 	os.Stderr = g.orig
 	g.w.Close()
-	text := rd.Redact(string(<-g.done))
+	text := rd.Clean(string(<-g.done)) // redacted, and no control character reaches the terminal
 	before, panicReport, crashed := strings.Cut(text, "Caught panic:")
 	if strings.TrimSpace(before) != "" {
 		fmt.Fprint(g.orig, before)

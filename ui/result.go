@@ -113,8 +113,9 @@ func (m *Model) renderPage() tea.Cmd {
 		}
 		md = uiDropTitle(v.Frame(md))
 		// Redact before rendering: the renderer styles words in pieces,
-		// which the frame's redaction could no longer recognise.
-		out, err := report.Markdown(redactor.Redact(md), width, style)
+		// which the frame's redaction could no longer recognise. Control
+		// characters go too: once styled, an ESC is the renderer's.
+		out, err := report.Markdown(redactor.Clean(md), width, style)
 		return pageRenderedMsg{seq: seq, width: width, page: out, err: err}
 	}
 }

@@ -113,12 +113,14 @@ type frameCache struct {
 	ok      bool
 }
 
-// redact masks the key and anything key-like.
+// redact masks the key and anything key-like, and drops every control
+// character but the frame's own ESC sequences: no C1 control (U+009B is a
+// one-byte CSI) ever reaches the terminal.
 func (m Model) redact(s string) string {
 	if m.o.Runner == nil {
-		return (*checks.Redactor)(nil).Redact(s)
+		return checks.StripControlsKeepEscapes((*checks.Redactor)(nil).Redact(s))
 	}
-	return m.o.Runner.Setup().Redactor.Redact(s)
+	return checks.StripControlsKeepEscapes(m.o.Runner.Setup().Redactor.Redact(s))
 }
 
 func (m Model) crumbs() []string {

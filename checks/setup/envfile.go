@@ -13,7 +13,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/joho/godotenv"
 	"github.com/unstuck-dev/unstuck/checks"
 )
 
@@ -54,16 +53,17 @@ func readCapped(path string, limit int64) ([]byte, error) {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// godotenvRead parses with godotenv, turning a panic on hostile input into an
-// error. godotenv expands $VARS and strips quotes and comments, which is what
-// python-dotenv, Node's dotenv and docker compose do too.
-func godotenvRead(data []byte) (vars map[string]string, err error) {
+// dotenvRead parses as Go's dotenv does (parseDotenv), turning a panic on
+// hostile input into an error. Go's dotenv expands $VARS and strips quotes
+// and comments, which is what python-dotenv, Node's dotenv and docker
+// compose do too.
+func dotenvRead(data []byte) (vars map[string]string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			vars, err = nil, errors.New("dotenv parser failed")
 		}
 	}()
-	return godotenv.Parse(bytes.NewReader(data))
+	return parseDotenv(data)
 }
 
 // loadEnvFile returns the variables as a dotenv loader reads them, and
@@ -73,13 +73,13 @@ func godotenvRead(data []byte) (vars map[string]string, err error) {
 func loadEnvFile(data []byte) (map[string]string, map[string]int) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	lines := scanEnvLines(data)
-	where := map[string]int{}
+	where := make(map[string]int, len(lines))
 	for _, l := range lines {
 		if l.Name != "" {
 			where[l.Name] = l.N
 		}
 	}
-	vars, err := godotenvRead(data)
+	vars, err := dotenvRead(data)
 	if err == nil {
 		return vars, where
 	}
@@ -88,7 +88,7 @@ func loadEnvFile(data []byte) (map[string]string, map[string]int) {
 		if l.Name == "" {
 			continue
 		}
-		if one, err := godotenvRead([]byte(l.Statement)); err == nil {
+		if one, err := dotenvRead([]byte(l.Statement)); err == nil {
 			for k, v := range one {
 				vars[k] = v
 			}
@@ -147,19 +147,26 @@ func scanEnvLines(data []byte) []envLine {
 		if !validEnvName(l.Name) {
 			l.Bad = true
 		}
-		// A quoted value that does not close on this line continues.
+		// A quoted value that does not close on this line continues. The
+		// statement is built once, not line by line: an opening quote that
+		// never closes makes the rest of the file one statement.
 		v := strings.TrimLeft(l.Value, " \t")
 		if len(v) > 0 && (v[0] == '"' || v[0] == '\'') && !closesQuote(v[1:], v[0]) {
+			first := i
 			for i+1 < len(phys) {
 				i++
 				l.Continued++
-				next := strings.TrimSuffix(phys[i], "\r")
-				l.Statement += "\n" + next
-				l.Value += "\n" + next
-				if closesQuote(next, v[0]) {
+				if closesQuote(strings.TrimSuffix(phys[i], "\r"), v[0]) {
 					break
 				}
 			}
+			var more strings.Builder
+			for _, next := range phys[first+1 : i+1] {
+				more.WriteString("\n")
+				more.WriteString(strings.TrimSuffix(next, "\r"))
+			}
+			l.Statement += more.String()
+			l.Value += more.String()
 		}
 		out = append(out, l)
 	}
@@ -250,6 +257,12 @@ func EnvFile(_ context.Context, s *checks.Setup) checks.Result {
 			if lead == nil {
 				lead = &fs[i]
 			}
+		}
+	}
+	for i := range fs {
+		if fs[i].Lead {
+			lead = &fs[i]
+			break
 		}
 	}
 	if lead == nil {

@@ -2,6 +2,7 @@ package setup
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -16,6 +17,7 @@ type envFinding struct {
 	Line int    // 0 for the whole file
 	Name string // the variable concerned, "" when none
 	Text string
+	Lead bool // leads the summary whatever else is found
 }
 
 func (f envFinding) String() string {
@@ -33,10 +35,12 @@ func lintEnvFile(data []byte, keyVars ...string) []envFinding {
 	if len(data) >= 2 && (data[0] == 0xFF && data[1] == 0xFE || data[0] == 0xFE && data[1] == 0xFF) {
 		return []envFinding{{Text: "the file is saved as UTF-16 (PowerShell's > and some editors do that): dotenv and docker read garbage names; save it as UTF-8"}}
 	}
-	if bytes.HasPrefix(data, utf8BOM) {
-		data = data[len(utf8BOM):]
+	bom := bytes.HasPrefix(data, utf8BOM)
+	data = bytes.TrimPrefix(data, utf8BOM)
+	lines := scanEnvLines(data)
+	if bom {
 		first := ""
-		for _, l := range scanEnvLines(data) {
+		for _, l := range lines {
 			if l.Name != "" {
 				first = l.Name
 				break
@@ -44,12 +48,11 @@ func lintEnvFile(data []byte, keyVars ...string) []envFinding {
 		}
 		fs = append(fs, envFinding{Line: 1, Name: first, Text: "the file starts with a byte-order mark (BOM): loaders read the first name as \\ufeff" + first + ", so " + first + " looks unset; save the file as UTF-8 without BOM"})
 	}
-	lines := scanEnvLines(data)
-	dotenv, dotErr := godotenvRead(data)
+	dotenv, dotErr := dotenvRead(data)
 
 	var crLines []int
 	crNames := map[string]bool{}
-	defined := map[string][]int{} // name -> indexes into lines
+	defined := make(map[string][]int, len(lines)) // name -> indexes into lines
 	for i := range lines {
 		l := &lines[i]
 		if l.CR {
@@ -134,7 +137,13 @@ func lintEnvFile(data []byte, keyVars ...string) []envFinding {
 		fs = append(fs, envFinding{Line: last.N, Name: n, Text: "dotenv reads " + n + " as " + checks.Fingerprint(dotenv[n]) +
 			", docker run --env-file as " + checks.Fingerprint(dv)})
 	}
-	if dotErr != nil && !hasBad(fs) {
+	var ee *expandError
+	if errors.As(dotErr, &ee) {
+		// Reported as it is, never followed: expanding it is what would
+		// take the machine down.
+		fs = append(fs, envFinding{Line: ee.Line, Name: ee.Name, Lead: true, Text: ee.Name + " " + ee.Why +
+			"; nothing that size belongs in a .env: write the value out, or put it in single quotes to keep it literally"})
+	} else if dotErr != nil && !hasBad(fs) {
 		fs = append(fs, envFinding{Text: "Go's dotenv cannot parse this file (an unterminated quote?); python-dotenv may read it differently"})
 	}
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Line < fs[j].Line })

@@ -50,8 +50,10 @@ func FrontendEnv(_ context.Context, s *checks.Setup) checks.Result {
 			p := filepath.Join(dir, f)
 			if data, err := readCapped(p, envFileCap); err == nil {
 				vars, _ := loadEnvFile(data)
-				for _, v := range vars {
-					s.Redactor.Add(v)
+				for n, v := range vars {
+					if checks.SecretVar(n, v) || keyLikeValue(n, strings.TrimSpace(v), known) {
+						s.Redactor.Add(v)
+					}
 				}
 				look(vars, p)
 			}

@@ -167,7 +167,8 @@ func resolveModel(s *checks.Setup) {
 
 // fillRedactor teaches the redactor every secret we know of: each key
 // source, credential header values, credentials inside the base URL, and any
-// variable whose name says it holds a secret.
+// variable whose name says it holds a secret, unless its value cannot be one
+// (a path, a boolean, a number: checks.SecretVar).
 func fillRedactor(s *checks.Setup) {
 	r := s.Redactor
 	for _, src := range s.Sources {
@@ -184,30 +185,15 @@ func fillRedactor(s *checks.Setup) {
 	}
 	for _, vars := range []map[string]string{s.Config.Env, s.EnvFileVars} {
 		for name, v := range vars {
-			if secretName(name) {
+			if checks.SecretVar(name, v) {
 				r.Add(v)
 			}
 		}
 	}
 }
 
-// secretName reports whether a variable's (or query parameter's) name
-// says it holds a secret: a word such as KEY, TOKEN or SECRET between
-// separators (OPENAI_API_KEY, api-key, HF_TOKEN), not inside another word
-// (AUTHOR, KEYBOARD_LAYOUT).
-func secretName(name string) bool {
-	words := strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
-	for _, w := range words {
-		switch w {
-		case "KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD", "CREDENTIAL", "CREDENTIALS", "AUTH", "SIG", "SIGNATURE":
-			return true
-		}
-		if strings.HasSuffix(w, "APIKEY") || strings.HasSuffix(w, "TOKEN") || strings.HasSuffix(w, "SECRET") {
-			return true
-		}
-	}
-	return false
-}
+// secretName is checks.SecretName: a name that says it holds a credential.
+func secretName(name string) bool { return checks.SecretName(name) }
 
 // findEnvFile returns the .env to inspect: --env-file (relative to the
 // working directory), else the nearest .env from the working directory up,

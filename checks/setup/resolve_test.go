@@ -313,6 +313,9 @@ func TestSecretName(t *testing.T) {
 		"OPENAI_API_KEY": true, "ANTHROPIC_AUTH_TOKEN": true, "HF_TOKEN": true, "api-key": true, "apikey": true,
 		"DB_PASSWORD": true, "sig": true, "access_token": true, "CLIENT_SECRET": true, "GITHUB_TOKEN": true,
 		"AUTHOR": false, "KEYBOARD_LAYOUT": false, "OPENAI_BASE_URL": false, "PATH": false, "MONKEY": false, "api-version": false,
+		// The working folder and paths to secrets are not secrets.
+		"PWD": false, "OLDPWD": false, "PASSWD_FILE": false, "KEY_FILE": false, "SSL_KEY_PATH": false, "TOKENIZERS_PARALLELISM": false,
+		"MYSQL_PWD": true, "DB_PASS": true, "KEYBOARD": false,
 	} {
 		if got := secretName(name); got != want {
 			t.Errorf("secretName(%q) = %v", name, got)
