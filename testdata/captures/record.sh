@@ -272,10 +272,16 @@ anthropic_sdk() { # dir
 # 0): openai-chat --stream under stream-eof (no [DONE]), openai-responses
 # under stream-failed (the SDK yields response.failed as one more event),
 # and every SDK with a key ending in a newline (fetch trims header values).
+# and openai-responses under html-200 (a 200 HTML page gives no events, so
+# the stream is empty).
 openai_sdk openai-chat openai-chat.mjs "$S/v1" --stream
 openai_sdk openai-responses openai-responses.mjs "$S/v1" ""
 anthropic_sdk anthropic
 anthropic_sdk anthropic-0x
+html200="an HTML page with 200: the SDK returns the page as the result, and the app's own code fails on it"
+sdk openai-chat openai-chat.mjs html-200 base-url-path "" false "-fault html-200" "OPENAI_API_KEY=$OAI OPENAI_BASE_URL=$S/v1" "" "$html200"
+sdk anthropic anthropic-messages.mjs html-200 base-url-path "" false "-fault html-200" "ANTHROPIC_API_KEY=$ANT ANTHROPIC_BASE_URL=$S" "" "$html200"
+sdk anthropic-0x anthropic-messages.mjs html-200 base-url-path "" false "-fault html-200" "ANTHROPIC_API_KEY=$ANT ANTHROPIC_BASE_URL=$S" "" "$html200"
 sdk anthropic anthropic-messages.mjs x-api-key-only key-missing auth-header-format true "-fault x-api-key-only" "ANTHROPIC_API_KEY=$ANT ANTHROPIC_BASE_URL=$S" "" \
   "a relay that reads only x-api-key; SDK 1.x sends the key as Authorization: Bearer"
 
