@@ -197,25 +197,35 @@ func fromErrorObject(b *parsedBody, e map[string]any, depth int) {
 	if id := stringOf(e["request_id"]); id != "" && b.requestID == "" {
 		b.requestID = id
 	}
-	if md, ok := e["metadata"].(map[string]any); ok {
-		if p := stringOf(md["provider_name"]); p != "" {
-			b.provider = p
+	routerMetadata(b, e, depth)
+	takeRequestID(b)
+}
+
+// routerMetadata reads OpenRouter's metadata: who served the request
+// (provider_name) and the upstream's own error (raw), in the error object
+// or in the same object printed without its "error" wrapper, as clients
+// such as the AI SDK log it.
+func routerMetadata(b *parsedBody, e map[string]any, depth int) {
+	md, ok := e["metadata"].(map[string]any)
+	if !ok {
+		return
+	}
+	if p := stringOf(md["provider_name"]); p != "" {
+		b.provider = p
+	}
+	if raw, ok := md["raw"]; ok && raw != nil {
+		in := &parsedBody{kind: kindJSON}
+		fromJSON(in, raw, depth+1)
+		if !in.isError {
+			// A raw that is plain text is still the upstream's words.
+			if s := strings.TrimSpace(messageOf(raw)); s != "" {
+				in.isError, in.message, in.kind = true, s, kindText
+			}
 		}
-		if raw, ok := md["raw"]; ok && raw != nil {
-			in := &parsedBody{kind: kindJSON}
-			fromJSON(in, raw, depth+1)
-			if !in.isError {
-				// A raw that is plain text is still the upstream's words.
-				if s := strings.TrimSpace(messageOf(raw)); s != "" {
-					in.isError, in.message, in.kind = true, s, kindText
-				}
-			}
-			if in.isError {
-				b.raw = in
-			}
+		if in.isError {
+			b.raw = in
 		}
 	}
-	takeRequestID(b)
 }
 
 // innerError reads a message that is itself an error body (or ends in one,
@@ -341,6 +351,7 @@ func fromFlat(b *parsedBody, x map[string]any, depth int) {
 		b.gStatus = s
 	}
 	setInnerStatus(b, x["statusCode"], x["status"], x["code"])
+	routerMetadata(b, x, depth)
 	takeRequestID(b)
 }
 

@@ -385,22 +385,22 @@ var predicates = map[string]predicate{
 	"over_rate_budget": overRateBudget,
 }
 
-// overBudgetRE reads OpenAI's "… (TPM): Limit 10000, Requested 12000".
-var overBudgetRE = regexp.MustCompile(`limit:?\s*([\d,]+)\s*,\s*(?:used:?\s*[\d,]+\s*,\s*)?requested:?\s*([\d,]+)`)
+// overBudgetRE reads OpenAI's "… (TPM): Limit 10000, Requested 12000", and
+// Groq's "Limit 7000, Used 0, Requested ~12903".
+var overBudgetRE = regexp.MustCompile(`limit:?\s*~?([\d,]+)\s*,\s*(?:used:?\s*~?[\d,]+\s*,\s*)?requested:?\s*~?([\d,]+)`)
 
 // overRateBudget holds when one request alone is bigger than the whole
 // per-window budget: OpenAI's "Request too large", or a limit/requested
-// pair where the request exceeds the limit and nothing was "used" (then
-// the window is full, not too small: an ordinary rate limit).
+// pair where the request exceeds the limit. What was "used" does not
+// matter then: even an empty window could not take it. (A request that
+// fits the limit but not what is left, "Used 29000, Requested 2000", is an
+// ordinary rate limit, and the pair does not hold.)
 func overRateBudget(f *facts) (string, bool) {
 	if strings.Contains(f.msg, "request too large") {
 		if m := overBudgetRE.FindStringSubmatch(f.msg); m != nil {
 			return fmt.Sprintf("\"request too large\" (limit %s, requested %s) in the message", m[1], m[2]), true
 		}
 		return `"request too large" in the message`, true
-	}
-	if strings.Contains(f.msg, "used") {
-		return "", false
 	}
 	if m := overBudgetRE.FindStringSubmatch(f.msg); m != nil {
 		lim, _ := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)

@@ -36,6 +36,14 @@ var textCases = []struct {
 	{name: "httpx log line", text: `INFO:httpx:HTTP Request: POST https://api.openai.com/v1/chat/completions "HTTP/1.1 401 Unauthorized"`, cause: "key-rejected", status: 401},
 	{name: "status with a quota message", text: "Error 429: You exceeded your current quota, please check your plan and billing details.", cause: "insufficient-balance", status: 429},
 
+	// OpenRouter's error object logged without its "error" wrapper (the AI
+	// SDK's provider prints it so): the upstream's refusal of the router's
+	// own key, and a rate limit behind the router, are still read from raw.
+	{name: "openrouter flat object, upstream key", text: `utils: {"message":"Provider returned error","code":401,"metadata":{"raw":"{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}","provider_name":"Anthropic"}}`,
+		cause: "upstream-auth-failed", reason: "Anthropic"},
+	{name: "openrouter flat object, upstream rate", text: `{"message":"Provider returned error","code":429,"metadata":{"raw":"rate limit exceeded, retry shortly","provider_name":"Together"}}`,
+		cause: "rate-limited", reason: "Together"},
+
 	// Python SDK tracebacks.
 	{name: "python openai insufficient_quota", text: `Traceback (most recent call last):
   File "/home/dev/app/main.py", line 12, in <module>
