@@ -33,6 +33,9 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		return 2, usageError{err.Error()}
 	}
 	tree, known, err := loadContent()
+	if err == nil {
+		err = loadRules()
+	}
 	if err != nil {
 		return 1, err
 	}
@@ -103,6 +106,16 @@ type knowledge struct {
 // apply hands the knowledge to a configuration.
 func (k knowledge) apply(cfg *checks.Config) {
 	cfg.Profiles, cfg.KeyIssuers = k.profiles, k.issuers
+}
+
+// loadRules makes a broken rules.yaml loud for the commands that classify
+// at once (diagnose, explain): without it every answer would read as
+// unrecognised. The wizard parses the rules later, off its first frame.
+func loadRules() error {
+	if _, err := content.Rules(); err != nil {
+		return fmt.Errorf("built-in content is broken: %w", err)
+	}
+	return nil
 }
 
 func loadContent() (*decisiontree.Tree, knowledge, error) {

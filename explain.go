@@ -33,6 +33,9 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 2, err
 	}
 	tree, known, err := loadContent()
+	if err == nil {
+		err = loadRules()
+	}
 	if err != nil {
 		return 1, err
 	}
