@@ -805,3 +805,50 @@ nodes:
 		})
 	}
 }
+
+// A restart forgets every answer, paste and typed value: a second error
+// pasted after r is read alone, not after the first one.
+func TestRestartForgetsThePaste(t *testing.T) {
+	f := newFixture(t, nil)
+	d := newDriver(t, f.opts, 80, 24)
+	d.choose("Paste the error")
+	d.typeText("Error code: 401 first")
+	d.press("ctrl+s")
+	d.mustShow("The provider rejected the key")
+	d.press("r")
+	d.choose("Paste the error")
+	if got := d.model().area.Value(); got != "" {
+		t.Fatalf("after a restart the paste field still holds %q", got)
+	}
+	d.typeText("Error code: 429 second")
+	d.press("ctrl+s")
+	if got := f.runner.Setup().Config.Pasted; got != "Error code: 429 second" {
+		t.Fatalf("after a restart the runner read %q", got)
+	}
+}
+
+// A restart also forgets a typed base URL: the field shows the setup's own
+// again, with where it came from.
+func TestRestartForgetsTypedValues(t *testing.T) {
+	f := newFixture(t, nil)
+	before := f.runner.Setup().Config
+	d := newDriver(t, f.opts, 80, 24)
+	d.choose("401 Unauthorized")
+	if d.model().screen != scrInput {
+		t.Skip("the fixture's 401 path asks no base URL")
+	}
+	d.press("ctrl+u")
+	d.typeText("http://127.0.0.1:1/v1")
+	d.press("enter") // the base URL
+	d.press("enter") // the model, as it stands
+	if d.model().screen == scrInput || d.model().screen == scrPaste {
+		t.Fatal("still in a text field: r would be text there")
+	}
+	if f.runner.Setup().Config.BaseURL != "http://127.0.0.1:1/v1" {
+		t.Fatal("the typed base URL was not taken")
+	}
+	d.press("r")
+	if got := f.runner.Setup().Config; got.BaseURL != before.BaseURL {
+		t.Fatalf("after a restart the base URL is %q, want %q", got.BaseURL, before.BaseURL)
+	}
+}
