@@ -57,9 +57,10 @@ const (
 
 // Model is the wizard's root model.
 type Model struct {
-	o      Options
-	base   context.Context // parent of every check's context; Run's context
-	walker *decisiontree.Walker
+	o        Options
+	base     context.Context // parent of every check's context; Run's context
+	walker   *decisiontree.Walker
+	startCfg checks.Config // what the wizard started with; a restart returns to it
 
 	keys   keyMap
 	help   help.Model
@@ -139,6 +140,7 @@ func newModel(ctx context.Context, o Options) Model {
 			return m
 		}
 		m.walker = w
+		m.startCfg = o.Runner.Setup().Config
 		// Questions and inputs are entered now, so the first frame shows
 		// them; anything that starts work waits for Init.
 		if k := w.Current().Kind; k == decisiontree.Question || k == decisiontree.Input {
@@ -275,7 +277,21 @@ func (m *Model) restart() tea.Cmd {
 	}
 	m.stopChecks()
 	m.err = nil
-	m.walker.Restart()
+	// Forget every answer, paste and typed value: a fresh walk, and the
+	// configuration the wizard started with (results of checks that ran
+	// against it stay valid and are kept).
+	if typed(m.o.Runner.Setup().Config) != typed(m.startCfg) {
+		start := m.startCfg
+		m.o.Runner.Reconfigure(func(c *checks.Config) { *c = start })
+	}
+	w, err := m.o.Tree.NewWalker("")
+	if err != nil {
+		m.fail(err)
+		return nil
+	}
+	m.walker = w
+	m.input.SetValue("")
+	m.area.SetValue("")
 	m.cursor = 0
 	m.res = nil
 	return m.settle()
@@ -351,4 +367,12 @@ func (m *Model) settle() tea.Cmd {
 	}
 	m.fail(fmt.Errorf("the walk did not stop after %d automatic steps; the tree has a loop", maxAutoSteps))
 	return nil
+}
+
+// typedValues are the parts of a configuration the wizard's inputs change
+// (input.go, reconfigure).
+type typedValues struct{ baseURL, model, pasted, mcpURL string }
+
+func typed(c checks.Config) typedValues {
+	return typedValues{c.BaseURL, c.Model, c.Pasted, c.MCPURL}
 }
