@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -213,8 +214,10 @@ func (m Model) resultHeader(w int) string {
 	}
 	if len(r.verdict.Results) > 0 && !short {
 		// Fill lines with whole "✓ id" tokens: an ID is never split.
+		// Failures first, then warnings: what the two lines may cut off
+		// is a pass or a skip, never a ✗.
 		ml := []string{m.st.hint.Render("Checks:")}
-		for _, res := range r.verdict.Results {
+		for _, res := range failuresFirst(r.verdict.Results) {
 			tok := m.st.mark(res.Status) + " " + res.ID
 			last, sep := &ml[len(ml)-1], "  "
 			if len(ml) == 1 && len(r.verdict.Results) > 0 && *last == m.st.hint.Render("Checks:") {
@@ -318,4 +321,13 @@ func uiDropTitle(md string) string {
 		return ""
 	}
 	return md
+}
+
+// failuresFirst orders results fail, warn, pass, skip, keeping the order
+// within each.
+func failuresFirst(rs []checks.Result) []checks.Result {
+	rank := map[checks.Status]int{checks.Fail: 0, checks.Warn: 1, checks.Pass: 2, checks.Skip: 3}
+	out := slices.Clone(rs)
+	slices.SortStableFunc(out, func(a, b checks.Result) int { return rank[a.Status] - rank[b.Status] })
+	return out
 }
