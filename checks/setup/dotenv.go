@@ -10,6 +10,11 @@ import (
 	"unicode"
 )
 
+// The reading below follows github.com/joho/godotenv v1.5.1's parser.go
+// function by function (the names in the comments are godotenv's), so it is
+// a derived work: Copyright (c) 2013 John Barton, MIT License, whose text is
+// in LICENCE.godotenv beside this file.
+
 // parseDotenv reads a .env exactly as github.com/joho/godotenv v1.5.1 does
 // (Go's dotenv, whose reading the lint describes and the fuzz test pins),
 // with two differences: it runs in time linear in the file, and variable
