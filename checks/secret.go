@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
@@ -40,10 +42,12 @@ func (s Secret) GoString() string { return Fingerprint(s.v) }
 // MarshalText keeps encoders (JSON, YAML) from writing the key.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(Fingerprint(s.v)), nil }
 
-// Fingerprint shows at most the first four and last four characters of a key
-// and its length: "sk-p…x9Qa (51 chars)". Short keys show less, so that the
-// fingerprint never reveals most of a key. Control characters are shown
-// escaped so a trailing newline is visible.
+// Fingerprint shows at most the first four and last four characters of a key,
+// its length and a short hash: "sk-p…x9Qa (51 chars, #3f9c)". The hash tells
+// apart two keys that share their ends and length (a regenerated key often
+// does); 16 bits say nothing useful about the key. Short keys show less, so
+// that the fingerprint never reveals most of a key. Control characters are
+// shown escaped so a trailing newline is visible.
 func Fingerprint(key string) string {
 	if key == "" {
 		return "(empty)"
@@ -57,9 +61,15 @@ func Fingerprint(key string) string {
 	case n >= 8:
 		head, tail = string(r[:2]), string(r[n-2:])
 	default:
-		return fmt.Sprintf("… (%d chars)", n)
+		return fmt.Sprintf("… (%d chars, #%s)", n, shortHash(key))
 	}
-	return fmt.Sprintf("%s…%s (%d chars)", visible(head), visible(tail), n)
+	return fmt.Sprintf("%s…%s (%d chars, #%s)", visible(head), visible(tail), n, shortHash(key))
+}
+
+// shortHash is the first four hex digits of the key's SHA-256.
+func shortHash(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:2])
 }
 
 func visible(s string) string {

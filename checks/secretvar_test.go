@@ -3,6 +3,7 @@ package checks
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,21 @@ func writeTestFile(t *testing.T, p string) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte("{}"), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Two keys that share their first four and last four characters and their
+// length (a regenerated key often does) get different fingerprints.
+func TestFingerprintTellsLookalikesApart(t *testing.T) {
+	a := "sk-proj-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAx9Qa"
+	b := "sk-proj-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBx9Qa"
+	fa, fb := Fingerprint(a), Fingerprint(b)
+	if fa == fb {
+		t.Fatalf("both keys fingerprint as %q", fa)
+	}
+	for _, f := range []string{fa, fb} {
+		if !strings.HasPrefix(f, "sk-p…x9Qa (52 chars, #") || strings.Contains(f, "AAAA") || strings.Contains(f, "BBBB") {
+			t.Errorf("fingerprint %q", f)
+		}
 	}
 }

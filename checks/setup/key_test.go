@@ -40,7 +40,7 @@ func TestKeyPresent(t *testing.T) {
 		want   expectResult
 	}{
 		{"set", checks.Env{"OPENAI_API_KEY": testKey}, "", checks.Config{},
-			expectResult{checks.Pass, "", []string{"OPENAI_API_KEY is set", "sk-p…CRET (37 chars)", "environment"}}},
+			expectResult{checks.Pass, "", []string{"OPENAI_API_KEY is set", "sk-p…CRET (37 chars, #799a)", "environment"}}},
 		{"unset", checks.Env{}, "", checks.Config{},
 			expectResult{checks.Fail, "key-missing", []string{"OPENAI_API_KEY is not set"}}},
 		{"empty", checks.Env{"OPENAI_API_KEY": ""}, "", checks.Config{},
@@ -67,7 +67,7 @@ func TestKeyPresent(t *testing.T) {
 			s := testSetup(t, cfg)
 			r := KeyPresent(context.Background(), s)
 			c.want.check(t, r)
-			if c.want.status == checks.Pass && r.Evidence.Key != "sk-p…CRET (37 chars, from OPENAI_API_KEY)" {
+			if c.want.status == checks.Pass && r.Evidence.Key != "sk-p…CRET (37 chars, #799a, from OPENAI_API_KEY)" {
 				t.Errorf("Evidence.Key = %q", r.Evidence.Key)
 			}
 		})
@@ -264,7 +264,7 @@ func TestFrontendEnv(t *testing.T) {
 		{"clean", checks.Env{"OPENAI_API_KEY": testKey, "NEXT_PUBLIC_SITE_URL": "https://example.com"}, nil,
 			expectResult{checks.Pass, "", nil}, ""},
 		{"next public in env", checks.Env{"NEXT_PUBLIC_OPENAI_API_KEY": testKey}, nil,
-			expectResult{checks.Warn, "key-in-frontend-env", []string{"NEXT_PUBLIC_OPENAI_API_KEY", "browser"}}, "sk-p…CRET (37 chars)"},
+			expectResult{checks.Warn, "key-in-frontend-env", []string{"NEXT_PUBLIC_OPENAI_API_KEY", "browser"}}, "sk-p…CRET (37 chars, #799a)"},
 		{"vite in .env.local", checks.Env{}, map[string]string{".env.local": "VITE_LATENTKIT_API_KEY=lk_live_abcdefghijklmnopq\n"},
 			expectResult{checks.Warn, "key-in-frontend-env", []string{"VITE_LATENTKIT_API_KEY"}}, "LATENTKIT_API_KEY"},
 		{"react app copy of the real key", checks.Env{"OPENAI_API_KEY": testKey}, map[string]string{".env": "REACT_APP_AI=" + testKey + "\n"},

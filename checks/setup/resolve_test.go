@@ -300,7 +300,7 @@ func TestResolveWithoutProfiles(t *testing.T) {
 
 func TestKeyEvidence(t *testing.T) {
 	got := keyEvidence(checks.NewSecret(testKey), "OPENAI_API_KEY")
-	if got != "sk-p…CRET (37 chars, from OPENAI_API_KEY)" {
+	if got != "sk-p…CRET (37 chars, #799a, from OPENAI_API_KEY)" {
 		t.Errorf("keyEvidence = %q", got)
 	}
 	if got := keyEvidence(checks.NewSecret(""), "X"); got != "(empty, from X)" {
