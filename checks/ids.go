@@ -7,6 +7,8 @@ import "context"
 const (
 	ProtocolOpenAI    = "openai"
 	ProtocolAnthropic = "anthropic"
+	ProtocolResponses = "responses" // OpenAI's Responses API: POST {base}/responses (Codex, the AI SDK's openai(id))
+	ProtocolGemini    = "gemini"    // Gemini's native API: POST {base}/models/{model}:generateContent
 )
 
 // Check IDs. Each check reports <id>.status and <id>.cause as facts for the

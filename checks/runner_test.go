@@ -221,9 +221,9 @@ func fill(v reflect.Value, s string) {
 		v.Set(reflect.New(v.Type().Elem()))
 		fill(v.Elem(), s)
 	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.String {
-			v.Set(reflect.ValueOf([]string{s}))
-		}
+		e := reflect.MakeSlice(v.Type(), 1, 1)
+		fill(e.Index(0), s)
+		v.Set(e)
 	}
 }
 

@@ -64,6 +64,36 @@ type Evidence struct {
 	// Quote is the line of a pasted error the verdict rests on. explain
 	// prints it as its own top-level "quote", not inside evidence.
 	Quote string `json:"-"`
+
+	// The client whose configuration was read (--client or guessed) and
+	// every place a key or base URL was found for it (INTERFACE.md).
+	Client  string   `json:"client,omitempty"`
+	Sources []Source `json:"sources,omitempty"`
+}
+
+// Source is one place a key or a base URL was found: the variable or the
+// file and field, with a fingerprint, whether the client uses it and why
+// (it wins by precedence, or which source shadows it). evidence.sources.
+type Source struct {
+	Name        string `json:"name"`                  // "ANTHROPIC_API_KEY in ~/.claude/settings.json (env)"
+	Kind        string `json:"kind"`                  // "key" or "base_url"
+	Fingerprint string `json:"fingerprint,omitempty"` // keys: Fingerprint; URLs: the URL with credentials redacted
+	Used        bool   `json:"used"`
+	Why         string `json:"why,omitempty"` // "project settings override user settings", "shadowed by …"
+}
+
+// RequestShape is how the user's client sends its request beyond what the
+// protocol fixes: setup fills it from the client's entry in
+// content/clients.yaml and its configuration; the probe follows it. The
+// zero value is plain SDK defaults for the protocol.
+type RequestShape struct {
+	Path       string            // endpoint path after the base URL ("/v1/messages?beta=true"); "" = the protocol's own
+	Auth       string            // bearer | x-api-key | api-key; "" = the protocol's default
+	Headers    []Header          // headers the client sends with every call (anthropic-beta, configured http_headers)
+	Query      map[string]string // query parameters the client adds (Codex query_params, Azure api-version)
+	Stream     bool              // the client streams its answers
+	AlsoCalls  []string          // other endpoints the client needs to work: "count_tokens", "small_model"
+	SmallModel string            // the model a client uses for background work (Claude Code)
 }
 
 // RateLimit is the rate-limit state decoded from response headers.
@@ -87,22 +117,28 @@ type Env map[string]string
 // Config is everything the user told us (flags, wizard inputs) plus the
 // environment. It is the only input the checks take.
 type Config struct {
-	Provider    string // profile name; "" means guess
-	Protocol    string // "openai" or "anthropic"; "" means from the profile
-	BaseURL     string // exactly as the user wrote it; "" means from env or profile
-	KeyEnv      string // variable holding the key; "" means from the profile
-	Model       string
-	Headers     []Header
-	EnvFile     string // "" means the nearest .env from WorkDir up
-	WorkDir     string
-	NoRequest   bool          // send nothing billable
-	Timeout     time.Duration // bound for each network step
-	Env         Env
-	MCPURL      string      // MCP server URL to probe, when the user gives one
-	Pasted      string      // pasted error text (explain, "paste the error")
-	Profiles    []Profile   // from content/profiles.yaml
-	KeyIssuers  []KeyIssuer // from content/keys.yaml
-	InContainer *bool       // nil: detect; tests set it
+	Provider string // profile name; "" means guess
+	Protocol string // openai | anthropic | responses | gemini; "" means from the client, else the profile
+	Client   string // --client: claude-code, codex, …; "" means guess from what is configured
+	// ConfigRoot stands in front of the managed/system configuration paths
+	// (/etc/claude-code, /Library/Application Support/…) so tests can point
+	// them at a temporary folder; "" means the real root.
+	ConfigRoot   string
+	RunKeyHelper bool   // --run-key-helper: a configured key helper command may run
+	BaseURL      string // exactly as the user wrote it; "" means from env or profile
+	KeyEnv       string // variable holding the key; "" means from the profile
+	Model        string
+	Headers      []Header
+	EnvFile      string // "" means the nearest .env from WorkDir up
+	WorkDir      string
+	NoRequest    bool          // send nothing billable
+	Timeout      time.Duration // bound for each network step
+	Env          Env
+	MCPURL       string      // MCP server URL to probe, when the user gives one
+	Pasted       string      // pasted error text (explain, "paste the error")
+	Profiles     []Profile   // from content/profiles.yaml
+	KeyIssuers   []KeyIssuer // from content/keys.yaml
+	InContainer  *bool       // nil: detect; tests set it
 }
 
 // Profile is what is particular to one provider or gateway. Loaded from
@@ -158,7 +194,12 @@ type Setup struct {
 
 	Profile       Profile // the chosen or guessed profile
 	ProfileReason string  // why this profile: "--provider", "key prefix sk-ant-", "host api.anthropic.com", …
-	Protocol      string  // openai | anthropic
+	Protocol      string  // openai | anthropic | responses | gemini
+
+	Client       string       // the tool or library whose configuration was read (content/clients.yaml); "" = plain SDK defaults
+	ClientReason string       // why this client: "--client", "configured in ~/.codex/config.toml"
+	Shape        RequestShape // the request that client sends
+	Origins      []Source     // every place a key or base URL was found for this client
 
 	Key       Secret      // the key as the client would send it (raw, not cleaned)
 	KeyEnv    string      // the variable the client reads, e.g. OPENAI_API_KEY
