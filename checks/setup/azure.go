@@ -86,6 +86,10 @@ func resolveDeployment(s *checks.Setup) {
 	}
 	d := readDeployment(s, u)
 	s.ModelsURL = ""
+	if d.fromURL && s.Model == "" {
+		// The deployment named in the URL is the model the client calls.
+		s.Model, s.ModelSource = d.deployment, "the base URL's deployment"
+	}
 	switch {
 	case d.extraPath != "":
 		// Left as the SDK would call it; the base-url check says why it is wrong.
