@@ -407,9 +407,7 @@ func TestE2EProviders(t *testing.T) {
 		az("wrong path", "", "/v1", "gpt-4o-prod", "base-url-path", version, -1),
 		az("rate limit", "ratelimit", "", "gpt-4o-prod", "rate-limited", version, 1),
 	}
-	for _, c := range plain("gemini", e2eGemini, "GEMINI_API_KEY", "/v1beta/openai/", "gemini-2.5-flash", "gemini-9.0-flash") {
-		cases = append(cases, c)
-	}
+	cases = append(cases, plain("gemini", e2eGemini, "GEMINI_API_KEY", "/v1beta/openai/", "gemini-2.5-flash", "gemini-9.0-flash")...)
 	cases = append(cases, e2eProviderCase{name: "no credit", provider: "gemini", server: e2eGemini, mode: "nocredit", keyEnv: "GEMINI_API_KEY",
 		base: "/v1beta/openai/", model: "gemini-2.5-flash", want: "insufficient-balance", posts: 1})
 	cases = append(cases, plain("groq", e2eGroq, "GROQ_API_KEY", "/openai/v1", "llama-3.3-70b-versatile", "llama-3.3-70b-versatil")...)
