@@ -167,6 +167,12 @@ type Profile struct {
 	Fallback       bool `yaml:"fallback"`         // used for a base URL no profile claims
 	ModelFromRoute bool `yaml:"model_from_route"` // the key's route picks the model: the request sends none
 
+	// Added for cloud providers (issue 12; additive):
+	AccountURL       string   `yaml:"account_url"`        // free account endpoint: "key" = {base}/key, "/user/balance" = from the host's root
+	AccountShape     string   `yaml:"account_shape"`      // how to read it: openrouter-key | deepseek-balance
+	DeploymentInPath bool     `yaml:"deployment_in_path"` // the model is a deployment named in the path (Azure OpenAI)
+	APIVersionEnvs   []string `yaml:"api_version_envs"`   // variables that may hold the api-version query parameter
+
 	Console    string   `yaml:"console"` // where keys are managed, for guidance
 	StatusPage string   `yaml:"status_page"`
 	Notes      []string `yaml:"notes"`

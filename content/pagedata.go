@@ -49,3 +49,17 @@ func NewPageData(ev checks.Evidence, s *checks.Setup, summary string) PageData {
 	}
 	return d
 }
+
+// For reports whether the page is shown to a user of one of these
+// providers (profile names). A page writes a provider's own lines inside
+// {{if .For "name"}} … {{end}}, so that they show only to that provider's
+// users, never to everyone (and not when the provider is unknown: a paste
+// read by explain).
+func (d PageData) For(names ...string) bool {
+	for _, n := range names {
+		if n != "" && d.Provider == n {
+			return true
+		}
+	}
+	return false
+}

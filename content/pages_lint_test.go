@@ -47,6 +47,17 @@ type lintPageData struct {
 	FailedLayer, Summary                                 string
 }
 
+// For mirrors content.PageData.For: a provider's own lines show only to
+// its users.
+func (d lintPageData) For(names ...string) bool {
+	for _, n := range names {
+		if n != "" && d.Provider == n {
+			return true
+		}
+	}
+	return false
+}
+
 // lintFullData is realistic evidence with long-ish values, so that a page
 // whose code lines only fit with short values fails here.
 var lintFullData = lintPageData{

@@ -30,6 +30,7 @@ func groups() []checks.Group {
 		checks.Single(setup.ContainerSpec, setup.Container),
 		{Checks: []checks.Spec{probe.ProxySpec, probe.DNSSpec, probe.TCPSpec, probe.TLSSpec}, Run: probe.Ladder},
 		checks.Single(probe.ModelsSpec, probe.Models),
+		checks.Single(probe.AccountSpec, probe.Account),
 		checks.Single(probe.AuthHeaderSpec, probe.AuthHeader),
 		{Checks: []checks.Spec{probe.RequestSpec}, Billable: true, Run: func(ctx context.Context, s *checks.Setup) []checks.Result {
 			return []checks.Result{probe.Request(ctx, s)}
