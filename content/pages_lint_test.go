@@ -45,6 +45,7 @@ type lintPageData struct {
 	TTFBMs, TotalMs                                      int64
 	Proxy, EnvFile, Console, StatusPage                  string
 	FailedLayer, Summary                                 string
+	Unconfirmed                                          bool
 }
 
 // lintFullData is realistic evidence with long-ish values, so that a page
