@@ -153,7 +153,7 @@ func (v Verdict) Unconfirmed() string {
 			what = res.ID
 		}
 		if why := strings.TrimPrefix(res.Summary, "not sent: "); why != "" {
-			how += " (" + why + ")"
+			how += ": " + why
 		}
 		missing = append(missing, what+" "+how)
 	}
