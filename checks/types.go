@@ -31,6 +31,10 @@ type Result struct {
 	Facts    map[string]string // extra facts for the tree, beyond <id>.status and <id>.cause
 	Evidence Evidence          // what this check observed; merged across checks
 	Duration time.Duration
+	// Unseen: the check could not gather what it looks for (the request
+	// declined or not sent, a check cut off or crashed). A verdict that
+	// rests on its facts is not confirmed (Runner.Unseen).
+	Unseen bool
 }
 
 // Evidence is what the checks observed, in the shape of the JSON contract

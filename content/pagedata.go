@@ -19,6 +19,9 @@ type PageData struct {
 	Console, StatusPage               string
 	FailedLayer                       string
 	Summary                           string // the finding that proved the cause
+	// Unconfirmed: the verdict rests on evidence not gathered (the request
+	// was not sent): a page must not claim it was.
+	Unconfirmed bool
 }
 
 // NewPageData fills a page's placeholders from the evidence, the resolved

@@ -45,6 +45,7 @@ type lintPageData struct {
 	TTFBMs, TotalMs                                      int64
 	Proxy, EnvFile, Console, StatusPage                  string
 	FailedLayer, Summary                                 string
+	Unconfirmed                                          bool
 }
 
 // For mirrors content.PageData.For: a provider's own lines show only to

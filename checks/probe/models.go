@@ -43,6 +43,8 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 	f := sessionFor(s).fetchModels(ctx)
 	if f.err != nil {
 		transportFail(&r, f.reply, f.err, "the models list could not be fetched")
+		// The endpoint of a finding is the URL of the call that failed.
+		r.Evidence.Endpoint = s.ModelsURL
 		return done()
 	}
 	rep := f.reply
@@ -69,6 +71,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
 		r.Summary = statusSummary("the models list", rep, cl)
+		r.Evidence.Endpoint = s.ModelsURL
 	}
 	return done()
 }

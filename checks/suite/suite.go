@@ -54,3 +54,13 @@ func Specs() []checks.Spec { return Default().Specs() }
 
 // Billable reports whether a check sends a request that could be billed.
 func Billable(id string) bool { return Default().Billable(id) }
+
+// NotSent says why a billable check would send nothing with this setup
+// ("" when it would send): the wizard asks only for a request that will
+// really go out.
+func NotSent(ctx context.Context, id string, s *checks.Setup) string {
+	if Billable(id) && id == checks.CheckRequest {
+		return probe.NotSent(ctx, s)
+	}
+	return ""
+}
