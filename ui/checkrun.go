@@ -234,9 +234,24 @@ func (m Model) checksView(w, h int) string {
 	}
 	lines = append(lines, "")
 
-	// Two lines per check (title, then summary) when they fit, else one.
+	// Two lines per check (title, then summary) when they fit, else one;
+	// when even one line each does not fit, the finished passes and skips
+	// fold into one count, so what runs, fails or warns and the elapsed
+	// line always stay on screen.
 	roomy := len(lines)+2*len(run.ids)+2 <= h
+	fold := len(lines)+len(run.ids)+2 > h
+	var passed, skipped int
 	for _, id := range run.ids {
+		if res, ok := run.done[id]; ok && fold {
+			switch res.Status {
+			case checks.Pass:
+				passed++
+				continue
+			case checks.Skip:
+				skipped++
+				continue
+			}
+		}
 		if t0, ok := run.running[id]; ok {
 			lines = append(lines, m.spin.View()+" "+id+"  "+m.st.hint.Render(uiSeconds(m.now.Sub(t0))))
 			continue
@@ -260,6 +275,16 @@ func (m Model) checksView(w, h int) string {
 		} else {
 			lines = append(lines, m.st.mark(res.Status)+" "+uiOneLine(title)+": "+summary+"  "+ms)
 		}
+	}
+	if passed+skipped > 0 {
+		var parts []string
+		if passed > 0 {
+			parts = append(parts, m.st.mark(checks.Pass)+fmt.Sprintf(" %d passed", passed))
+		}
+		if skipped > 0 {
+			parts = append(parts, m.st.mark(checks.Skip)+fmt.Sprintf(" %d not needed", skipped))
+		}
+		lines = append(lines, strings.Join(parts, "  "))
 	}
 	lines = append(lines, "", m.st.hint.Render("Elapsed "+uiSeconds(m.now.Sub(run.started))))
 	return strings.Join(lines, "\n")
