@@ -101,11 +101,12 @@ func diagnoseChecks(tree *decisiontree.Tree) []string {
 type knowledge struct {
 	profiles []checks.Profile
 	issuers  []checks.KeyIssuer
+	clients  []checks.ClientSpec
 }
 
 // apply hands the knowledge to a configuration.
 func (k knowledge) apply(cfg *checks.Config) {
-	cfg.Profiles, cfg.KeyIssuers = k.profiles, k.issuers
+	cfg.Profiles, cfg.KeyIssuers, cfg.Clients = k.profiles, k.issuers, k.clients
 }
 
 // loadRules makes a broken rules.yaml loud for the commands that classify
@@ -126,6 +127,9 @@ func loadContent() (*decisiontree.Tree, knowledge, error) {
 	}
 	if err == nil {
 		k.issuers, err = content.KeyIssuers()
+	}
+	if err == nil {
+		k.clients, err = content.Clients()
 	}
 	if err != nil {
 		return nil, knowledge{}, fmt.Errorf("built-in content is broken: %w", err)
