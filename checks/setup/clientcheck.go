@@ -207,9 +207,7 @@ func clientKeyPresent(s *checks.Setup, cs *clientState) checks.Result {
 	} else {
 		r.Summary = title + " finds no key in " + where
 	}
-	for _, n := range cs.spec.Notes {
-		r.Details = append(r.Details, n)
-	}
+	r.Details = append(r.Details, cs.spec.Notes...)
 	return r
 }
 
