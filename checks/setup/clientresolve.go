@@ -23,10 +23,9 @@ type clientState struct {
 	wire      checks.ClientWire
 	read      []string // files read, in precedence order
 	problems  []string // files that could not be read or decoded, a CODEX_HOME that is not there
-	notes     []string
-	helper    string // apiKeyHelper command ("" when none)
-	helperIn  string // the file that names it
-	helperRun bool   // it ran (--run-key-helper)
+	helper    string   // apiKeyHelper command ("" when none)
+	helperIn  string   // the file that names it
+	helperRun bool     // it ran (--run-key-helper)
 	helperErr string
 	conflict  string // "ANTHROPIC_AUTH_TOKEN and ANTHROPIC_API_KEY are both set"
 	// shellKey is what this shell shows for the variable the client
