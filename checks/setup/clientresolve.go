@@ -699,3 +699,33 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 	}
 	return b.buf.Write(p)
 }
+
+// Configured lists the clients set up on this machine, in clients.yaml
+// order: those whose files configure a key, a base URL or a provider, and
+// those without files whose key variable this shell sets. It reads files:
+// call it off the wizard's first frame.
+func Configured(cfg checks.Config) []string {
+	var out []string
+	for _, c := range cfg.Clients {
+		if len(c.Files) > 0 {
+			if _, ok := readClient(cfg, c).configured(c); ok {
+				out = append(out, c.Name)
+			}
+			continue
+		}
+		for _, w := range c.Wires {
+			if n, _ := firstSet(cfg.Env, w.KeyEnvs); n != "" {
+				out = append(out, c.Name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// SetupID is what makes two setups the same: the request that would be
+// sent (its URL and auth header) and the key. Two clients with one
+// SetupID are checked once.
+func SetupID(s *checks.Setup) string {
+	return s.Protocol + " " + s.Endpoint + " " + s.Shape.Auth + " " + checks.Fingerprint(s.Key.Reveal())
+}
