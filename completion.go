@@ -86,6 +86,8 @@ func completionData() (completion, error) {
 				cf.words = plainWords(providerNames())
 			case "protocol":
 				cf.words = protocols
+			case "client":
+				cf.words = plainWords(clientNames())
 			case "env-file", "report":
 				cf.files = true
 			}

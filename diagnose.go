@@ -12,6 +12,7 @@ import (
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/decisiontree"
+	"github.com/unstuck-dev/unstuck/report"
 	"github.com/unstuck-dev/unstuck/verdict"
 )
 
@@ -39,25 +40,15 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return 1, err
 	}
+	if o.all {
+		return runAll(ctx, o, tree, known, stdout, stderr)
+	}
 	runner := suite.NewRunner(o.config(known))
-	results := runner.RunAll(ctx, diagnoseChecks(tree))
-	if ctx.Err() != nil {
-		return 1, fmt.Errorf("interrupted")
-	}
-	walk, err := tree.Resolve(tree.Headless, runner.Facts())
-	if err != nil {
-		return 1, fmt.Errorf("the decision tree could not decide: %w", err)
-	}
-	v, err := verdict.Of(runner, walk.Current().Cause, results)
+	dg, guidance, err := diagnoseWith(ctx, runner, tree)
 	if err != nil {
 		return 1, err
 	}
-	v = v.Walked(runner, walk)
-	guidance, err := v.Guidance()
-	if err != nil {
-		return 1, err
-	}
-	d := v.Diagnosis(versionString(), time.Now())
+	v, d := dg.verdict, dg.Diagnosis
 	rd := runner.Setup().Redactor
 	if o.reportFile != "" {
 		if err := os.WriteFile(o.reportFile, []byte(v.Report(versionString(), d.When)), 0o600); err != nil {
@@ -78,6 +69,36 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		return 0, nil
 	}
 	return 1, nil
+}
+
+// diagnosis is one configuration diagnosed: its verdict and the
+// diagnosis the outputs print.
+type diagnosis struct {
+	report.Diagnosis
+	verdict verdict.Verdict
+}
+
+// diagnoseWith runs every check the tree uses on one runner, walks the
+// tree and returns the verdict with its guidance.
+func diagnoseWith(ctx context.Context, runner *checks.Runner, tree *decisiontree.Tree) (diagnosis, string, error) {
+	results := runner.RunAll(ctx, diagnoseChecks(tree))
+	if ctx.Err() != nil {
+		return diagnosis{}, "", fmt.Errorf("interrupted")
+	}
+	walk, err := tree.Resolve(tree.Headless, runner.Facts())
+	if err != nil {
+		return diagnosis{}, "", fmt.Errorf("the decision tree could not decide: %w", err)
+	}
+	v, err := verdict.Of(runner, walk.Current().Cause, results)
+	if err != nil {
+		return diagnosis{}, "", err
+	}
+	v = v.Walked(runner, walk)
+	guidance, err := v.Guidance()
+	if err != nil {
+		return diagnosis{}, "", err
+	}
+	return diagnosis{Diagnosis: v.Diagnosis(versionString(), time.Now()), verdict: v}, guidance, nil
 }
 
 // diagnoseChecks is every check the tree uses but the paste, in the
@@ -102,11 +123,12 @@ func diagnoseChecks(tree *decisiontree.Tree) []string {
 type knowledge struct {
 	profiles []checks.Profile
 	issuers  []checks.KeyIssuer
+	clients  []checks.ClientSpec
 }
 
 // apply hands the knowledge to a configuration.
 func (k knowledge) apply(cfg *checks.Config) {
-	cfg.Profiles, cfg.KeyIssuers = k.profiles, k.issuers
+	cfg.Profiles, cfg.KeyIssuers, cfg.Clients = k.profiles, k.issuers, k.clients
 }
 
 // loadRules makes a broken rules.yaml loud for the commands that classify
@@ -127,6 +149,9 @@ func loadContent() (*decisiontree.Tree, knowledge, error) {
 	}
 	if err == nil {
 		k.issuers, err = content.KeyIssuers()
+	}
+	if err == nil {
+		k.clients, err = content.Clients()
 	}
 	if err != nil {
 		return nil, knowledge{}, fmt.Errorf("built-in content is broken: %w", err)

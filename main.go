@@ -74,7 +74,8 @@ func formatVersion(ldflags string, bi *debug.BuildInfo) string {
 
 // usage is the --help text; the provider names come from the profiles.
 func usage() string {
-	return strings.Replace(usageText, "{{providers}}", wrapList(providerNames(), 55, "\n                         "), 1)
+	u := strings.Replace(usageText, "{{providers}}", wrapList(providerNames(), 55, "\n                         "), 1)
+	return strings.Replace(u, "{{clients}}", wrapList(clientNames(), 55, "\n                         "), 1)
 }
 
 // wrapList joins names with ", " in lines of at most width characters.
@@ -116,6 +117,10 @@ Flags (wizard and diagnose):
   --provider NAME        {{providers}}
                          (default: guessed from env, URL and key)
   --protocol P           openai or anthropic: the request shape you send
+  --client NAME          the tool or library whose settings decide what is sent:
+                         {{clients}}
+                         (default: guessed from what is configured here)
+  --run-key-helper       let a client's key helper command run (apiKeyHelper)
   --base-url URL         the base URL you give your SDK, exactly as written
   --key-env NAME         the variable that holds the key (never the key itself)
   --model ID             the model you call
@@ -126,12 +131,13 @@ Flags (wizard and diagnose):
   --timeout DURATION     bound for each network step (default 10s)
   --json                 one JSON object on stdout (diagnose, explain, causes)
   --report FILE          diagnose: also write a redacted support report
+  --all                  diagnose: every client and provider set up here
 
 Environment: the SDK's own variables (OPENAI_API_KEY, OPENAI_BASE_URL, …) as
 your SDK reads them; UNSTUCK_PROVIDER, UNSTUCK_PROTOCOL, UNSTUCK_ENV_FILE,
 UNSTUCK_MCP_URL, UNSTUCK_NO_REQUEST, UNSTUCK_TIMEOUT, UNSTUCK_JSON and
 UNSTUCK_REPORT are defaults for their flags (a flag given beats them;
-booleans take 1 or 0); UNSTUCK_CLIENT is reserved for --client.
+booleans take 1 or 0); UNSTUCK_CLIENT is the default for --client.
 NO_COLOR=1 disables colour; output is plain when not a terminal.
 
 Examples:
@@ -139,6 +145,8 @@ Examples:
   unstuck diagnose                    # settings from OPENAI_API_KEY & co.
   unstuck diagnose --provider anthropic --model claude-sonnet-4-5
   unstuck diagnose --base-url https://relay.example.com/v1 --key-env RELAY_KEY
+  unstuck diagnose --client claude-code  # what Claude Code's settings send
+  unstuck diagnose --all              # every setup on this machine
   unstuck diagnose --no-request --report ticket.md  # free checks, a report
   UNSTUCK_NO_REQUEST=1 unstuck --json diagnose      # --no-request, set once
   unstuck explain 429

@@ -12,6 +12,7 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/setup"
 	"github.com/unstuck-dev/unstuck/content"
+	"github.com/unstuck-dev/unstuck/internal/typo"
 )
 
 // options are the flags shared by the wizard and diagnose (INTERFACE.md).
@@ -21,6 +22,8 @@ type options struct {
 	provider, protocol, baseURL, keyEnv, model, envFile, mcpURL string
 	headers                                                     headerList
 	noRequest, jsonOut                                          bool
+	client                                                      string // --client
+	runKeyHelper, all                                           bool   // --run-key-helper; --all (diagnose)
 	timeout                                                     time.Duration
 	reportFile                                                  string
 	// fromEnv maps each flag an UNSTUCK_* variable set to that variable,
@@ -113,6 +116,31 @@ func providerNames() []string {
 	return setup.ProfileNames(profiles)
 }
 
+// clientNames are the names --client takes: every client in
+// content/clients.yaml, in file order.
+func clientNames() []string {
+	clients, err := content.Clients()
+	if err != nil {
+		return nil
+	}
+	return setup.ClientNames(clients)
+}
+
+// nearestName is the name closest to s when it is close enough to be a
+// typo ("claud-code"), else "".
+func nearestName(names []string, s string) string {
+	best, dist := "", -1
+	for _, n := range names {
+		if d := typo.Distance(strings.ToLower(s), n); dist < 0 || d < dist {
+			best, dist = n, d
+		}
+	}
+	if dist < 0 || dist > 3 || dist*2 > len(best) {
+		return ""
+	}
+	return best
+}
+
 func (o *options) register(fs *flag.FlagSet, withReport bool) {
 	fs.StringVar(&o.provider, "provider", "", "provider profile, see --help (default: guessed)")
 	fs.StringVar(&o.protocol, "protocol", "", "request shape your client sends: "+strings.Join(protocols, " or ")+" (default: from the profile)")
@@ -125,8 +153,11 @@ func (o *options) register(fs *flag.FlagSet, withReport bool) {
 	fs.BoolVar(&o.noRequest, "no-request", false, "send nothing that could be billed (the free models list may still run)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "bound for each network step")
 	fs.BoolVar(&o.jsonOut, "json", false, "print one JSON object instead of the rendered report")
+	fs.StringVar(&o.client, "client", "", "the tool or library you run, whose configuration decides what is sent (default: guessed from what is configured here)")
+	fs.BoolVar(&o.runKeyHelper, "run-key-helper", false, "allow running a client's configured key helper command (Claude Code's apiKeyHelper)")
 	if withReport {
 		fs.StringVar(&o.reportFile, "report", "", "also write a redacted support report (markdown) to this file")
+		fs.BoolVar(&o.all, "all", false, "diagnose every client and provider configured on this machine, concurrently")
 	}
 }
 
@@ -142,6 +173,18 @@ func (o *options) validate() error {
 	}
 	if o.protocol != "" && !contains(protocols, o.protocol) {
 		return fmt.Errorf("%sunknown protocol %q (want %s)", o.envPrefix("protocol"), o.protocol, strings.Join(protocols, " or "))
+	}
+	if o.client != "" {
+		if names := clientNames(); !contains(names, o.client) {
+			msg := fmt.Sprintf("%sunknown client %q", o.envPrefix("client"), o.client)
+			if near := nearestName(names, o.client); near != "" {
+				msg += fmt.Sprintf(" — did you mean %s?", near)
+			}
+			return fmt.Errorf("%s (want one of: %s)", msg, strings.Join(names, ", "))
+		}
+	}
+	if o.all && o.client != "" {
+		return fmt.Errorf("--all checks every client; drop --client %s (or --all)", o.client)
 	}
 	if o.timeout <= 0 {
 		return fmt.Errorf("%s must be positive, got %s", o.named("timeout"), o.timeout)
@@ -167,6 +210,7 @@ func (o *options) config(k knowledge) checks.Config {
 		Provider: o.provider, Protocol: o.protocol, BaseURL: o.baseURL, KeyEnv: o.keyEnv,
 		Model: o.model, Headers: o.headers, EnvFile: o.envFile, WorkDir: wd,
 		NoRequest: o.noRequest, Timeout: o.timeout, Env: environ(), MCPURL: o.mcpURL,
+		Client: o.client, RunKeyHelper: o.runKeyHelper, ConfigRoot: os.Getenv("UNSTUCK_CONFIG_ROOT"),
 	}
 	k.apply(&cfg)
 	return cfg

@@ -111,6 +111,18 @@ type jsonCheck struct {
 }
 
 func writeJSON(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance string, recognized *bool) error {
+	b, err := json.MarshalIndent(jsonOf(d, guidance, recognized), "", "  ")
+	if err != nil {
+		return err
+	}
+	// Redacting the encoded text keeps it valid JSON: masks contain no
+	// quotes or backslashes.
+	emit(w, rd, string(jsonStripControls(b))+"\n")
+	return nil
+}
+
+// jsonOf is the --json object of one diagnosis.
+func jsonOf(d report.Diagnosis, guidance string, recognized *bool) jsonOutput {
 	out := jsonOutput{
 		Recognized: recognized,
 		Checks:     []jsonCheck{},
@@ -130,14 +142,7 @@ func writeJSON(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance st
 	for _, r := range d.Results {
 		out.Checks = append(out.Checks, jsonCheck{ID: r.ID, Status: r.Status, Summary: r.Summary, MS: r.Duration.Milliseconds()})
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	// Redacting the encoded text keeps it valid JSON: masks contain no
-	// quotes or backslashes.
-	emit(w, rd, string(jsonStripControls(b))+"\n")
-	return nil
+	return out
 }
 
 // terminalStyle decides how rendered markdown looks on w: plain when w is

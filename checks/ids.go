@@ -24,6 +24,8 @@ const (
 	CheckBaseURL     = "base-url"     // base-url-malformed, base-url-path
 	CheckContainer   = "container"    // localhost-in-container
 
+	CheckClientConfig = "client-config" // the client's own configuration files: what it sends, and what is wrong with them
+
 	// Network ladder: one connection attempt, one result per layer.
 	CheckProxy = "proxy" // proxy-failure
 	CheckDNS   = "dns"   // dns-failure

@@ -272,7 +272,7 @@ func (r *Runner) Facts() map[string]string {
 // evidenceOrder is the precedence for merged evidence: what the API said
 // outranks what the network ladder saw, which outranks the configuration.
 var evidenceOrder = []string{
-	CheckKeyPresent, CheckKeySources, CheckKeyHygiene, CheckKeyPlatform, CheckBaseURL,
+	CheckClientConfig, CheckKeyPresent, CheckKeySources, CheckKeyHygiene, CheckKeyPlatform, CheckBaseURL,
 	CheckProxy, CheckDNS, CheckTCP, CheckTLS, CheckMCP, CheckModels, CheckAuthHeader, CheckRequest, CheckPaste,
 }
 
@@ -340,6 +340,9 @@ func (r *Runner) Evidence(cause string) (Evidence, string) {
 	}
 	if ev.Model == "" {
 		ev.Model = s.Model
+	}
+	if ev.Client == "" && len(ev.Sources) == 0 && s.Client != "" {
+		ev.Client, ev.Sources = s.Client, s.Origins
 	}
 	if ev.Key == "" && !s.Key.Empty() {
 		ev.Key = s.Key.String() + " (from " + s.KeyEnv + ")"

@@ -143,6 +143,8 @@ type Config struct {
 	Profiles     []Profile   // from content/profiles.yaml
 	KeyIssuers   []KeyIssuer // from content/keys.yaml
 	InContainer  *bool       // nil: detect; tests set it
+
+	Clients []ClientSpec // from content/clients.yaml
 }
 
 // Profile is what is particular to one provider or gateway. Loaded from

@@ -22,7 +22,7 @@ import (
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
-//go:embed tree.yaml causes.yaml profiles.yaml keys.yaml rules.yaml pages/*.md
+//go:embed tree.yaml causes.yaml profiles.yaml keys.yaml clients.yaml rules.yaml pages/*.md
 var files embed.FS
 
 // The classifier reads its rules from here, without importing this package:
@@ -63,6 +63,7 @@ type bootData struct {
 	tree     *decisiontree.Tree
 	profiles []checks.Profile
 	issuers  []checks.KeyIssuer
+	clients  []checks.ClientSpec
 	err      error
 }
 
@@ -92,6 +93,12 @@ func parseSetup(fsys fs.FS) bootData {
 	}
 	if err != nil {
 		return bootData{err: fmt.Errorf("keys.yaml: %w", err)}
+	}
+	if data, err = fs.ReadFile(fsys, "clients.yaml"); err == nil {
+		l.clients, err = setup.ParseClients(data)
+	}
+	if err != nil {
+		return bootData{err: fmt.Errorf("clients.yaml: %w", err)}
 	}
 	if data, err = fs.ReadFile(fsys, "tree.yaml"); err == nil {
 		l.tree, err = decisiontree.Parse(data)
@@ -148,6 +155,9 @@ func Profiles() ([]checks.Profile, error) { l := loadSetup(); return l.profiles,
 
 // KeyIssuers are the platforms that issue keys, told by prefix (keys.yaml).
 func KeyIssuers() ([]checks.KeyIssuer, error) { l := loadSetup(); return l.issuers, l.err }
+
+// Clients are the tools and libraries whose configuration is read (clients.yaml).
+func Clients() ([]checks.ClientSpec, error) { l := loadSetup(); return l.clients, l.err }
 
 // Catalogue is what decisiontree.Validate needs: every cause, whether it has
 // a page, and what each check can tell the tree (its spec: the causes it

@@ -39,6 +39,8 @@ func ComposeURL(base, protocol, path string) (string, error) {
 		p = map[string]string{PathChat: "/chat/completions", PathModels: "/models"}[path]
 	case checks.ProtocolAnthropic:
 		p = map[string]string{PathChat: "/v1/messages", PathModels: "/v1/models"}[path]
+	case checks.ProtocolResponses:
+		p = map[string]string{PathChat: "/responses", PathModels: "/models"}[path]
 	default:
 		return "", fmt.Errorf("unknown protocol %q (openai or anthropic)", protocol)
 	}
@@ -357,7 +359,7 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 			continue
 		}
 		fixed := path[:len(path)-len(ep)]
-		if s.Protocol == checks.ProtocolAnthropic {
+		if s.Protocol == checks.ProtocolAnthropic && !clientBaseHasV1(s) {
 			fixed = strings.TrimSuffix(fixed, "/v1")
 		}
 		return checks.Fail,
@@ -365,6 +367,11 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 			"write " + show(fixed) + " instead"
 	}
 
+	if cs := stateOf(s); cs != nil && cs.wire.BaseV1 != "" {
+		if st, summary, fix, ok := clientBasePath(s, cs, lower, path, show); ok {
+			return st, summary, fix
+		}
+	}
 	switch s.Protocol {
 	case checks.ProtocolAnthropic:
 		if strings.HasSuffix(lower, "/v1") {
@@ -372,7 +379,7 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 				"the base URL ends with /v1, but the Anthropic SDK adds /v1/messages itself: it calls " + displayURL(s.Endpoint),
 				"write " + show(path[:len(path)-3]) + " (without /v1)"
 		}
-	case checks.ProtocolOpenAI:
+	case checks.ProtocolOpenAI, checks.ProtocolResponses:
 		want := s.Profile.OpenAIBasePath
 		host := strings.ToLower(u.Hostname())
 		if want != "" && !strings.HasSuffix(lower, strings.ToLower(want)) {

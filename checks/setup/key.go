@@ -51,6 +51,9 @@ func envFileWhere(s *checks.Setup, src checks.KeySource) string {
 // KeyPresent checks that the variable the client reads is set in the
 // process environment, where the SDKs look.
 func KeyPresent(_ context.Context, s *checks.Setup) checks.Result {
+	if cs := stateOf(s); cs != nil {
+		return clientKeyPresent(s, cs)
+	}
 	r := keyResult(s, checks.CheckKeyPresent, "API key is set")
 	if s.KeyEnv == "" {
 		r.Status, r.Cause = checks.Fail, "key-missing"
@@ -120,6 +123,9 @@ func suggestProvider(s *checks.Setup, varName string) string {
 // KeySources warns when the key the client uses is not the only one around:
 // the classic "I changed the key but nothing changed".
 func KeySources(_ context.Context, s *checks.Setup) checks.Result {
+	if cs := stateOf(s); cs != nil {
+		return clientKeySources(s, cs)
+	}
 	r := keyResult(s, checks.CheckKeySources, "One key, from one place")
 	own := clientKeyVars(s)
 	var mine, others []checks.KeySource

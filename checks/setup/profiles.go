@@ -134,10 +134,12 @@ var (
 	sdkKeyEnvs = map[string][]string{
 		checks.ProtocolOpenAI:    {"OPENAI_API_KEY"},
 		checks.ProtocolAnthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"},
+		checks.ProtocolResponses: {"OPENAI_API_KEY"},
 	}
 	sdkBaseURLEnvs = map[string][]string{
 		checks.ProtocolOpenAI:    {"OPENAI_BASE_URL"},
 		checks.ProtocolAnthropic: {"ANTHROPIC_BASE_URL"},
+		checks.ProtocolResponses: {"OPENAI_BASE_URL"},
 	}
 )
 

@@ -48,7 +48,45 @@ func Resolve(cfg checks.Config) *checks.Setup {
 	resolveModel(s)
 	resolveDeployment(s) // azure.go: the deployment in the path
 	fillRedactor(s)
+
+	// The tool or library whose configuration decides what is sent:
+	// --client, else what is configured here. Its files override the
+	// plain SDK reading above.
+	if spec, reason, ok := chooseClient(cfg); ok {
+		resolveClient(s, spec, reason)
+		if cfg.Provider == "" {
+			s.Profile, s.ProfileReason = chooseProfile(clientProfileConfig(s), sdkFamily(s.Protocol))
+		}
+		clientEndpoints(s)
+	} else if name := strings.TrimSpace(cfg.Client); name != "" {
+		s.Client, s.ClientReason = name, "--client "+name+" (no such client: plain SDK defaults)"
+	}
 	return s
+}
+
+// clientProfileConfig is the configuration the profile is guessed from
+// when a client decided the base URL and the key: what it will send.
+func clientProfileConfig(s *checks.Setup) checks.Config {
+	cfg := s.Config
+	env := checks.Env{}
+	for k, v := range cfg.Env {
+		env[k] = v
+	}
+	if s.KeyEnv != "" && !s.Key.Empty() {
+		env[s.KeyEnv] = s.Key.Reveal()
+	}
+	cfg.Env = env
+	cfg.BaseURL = s.BaseURL
+	return cfg
+}
+
+// sdkFamily is the protocol whose SDK variables and profiles apply:
+// the Responses API is OpenAI's.
+func sdkFamily(protocol string) string {
+	if protocol == checks.ProtocolResponses {
+		return checks.ProtocolOpenAI
+	}
+	return protocol
 }
 
 func normalProtocol(p string) string {
@@ -57,6 +95,8 @@ func normalProtocol(p string) string {
 		return checks.ProtocolOpenAI
 	case checks.ProtocolAnthropic:
 		return checks.ProtocolAnthropic
+	case checks.ProtocolResponses:
+		return checks.ProtocolResponses
 	}
 	return ""
 }

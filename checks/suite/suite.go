@@ -20,6 +20,7 @@ import (
 // tell the tree) stands next to its code.
 func groups() []checks.Group {
 	return []checks.Group{
+		checks.Single(setup.ClientConfigSpec, setup.ClientConfig),
 		checks.Single(setup.KeyPresentSpec, setup.KeyPresent),
 		checks.Single(setup.KeySourcesSpec, setup.KeySources),
 		checks.Single(setup.EnvFileSpec, setup.EnvFile),

@@ -1,0 +1,61 @@
+package checks
+
+// ClientSpec is how one tool or library (Claude Code, Codex, the OpenAI
+// SDK, …) decides what it sends: its configuration files in order of
+// precedence, the variables it reads and the request it makes. Loaded from
+// content/clients.yaml so that a support engineer can edit it.
+type ClientSpec struct {
+	Name    string `yaml:"name"`    // what --client takes
+	Title   string `yaml:"title"`   // "Claude Code"
+	Runtime string `yaml:"runtime"` // node | python | bun | rust: which roots it trusts
+	// CAEnvs are the variables naming extra CA certificates it honours.
+	CAEnvs []string `yaml:"ca_envs"`
+	// Files are its configuration files, lowest precedence first: a later
+	// file overrides an earlier one.
+	Files []ClientFile `yaml:"files"`
+	// ModelEnvs and SmallModelEnvs hold its main model and the model it
+	// uses for background work, in the order it reads them.
+	ModelEnvs      []string `yaml:"model_envs"`
+	SmallModelEnvs []string `yaml:"small_model_envs"`
+	// Wires are the request shapes it can send (one per provider kind it
+	// speaks), the default first.
+	Wires []ClientWire `yaml:"wires"`
+	// Conflicts are variables it refuses to see set together (Claude
+	// Code's "Auth conflict": a token and a key).
+	Conflicts [][]string `yaml:"conflicts"`
+	Notes     []string   `yaml:"notes"`
+}
+
+// ClientFile is one configuration file of a client. Paths start with ~/
+// (the home folder), ${VAR:-default} (a folder a variable may move), {git}/
+// (the repository root), / or a drive letter (a system path, under
+// Config.ConfigRoot), or nothing (the working folder).
+type ClientFile struct {
+	Layer   string `yaml:"layer"`  // user | project | local | managed
+	Format  string `yaml:"format"` // json | jsonc | toml | yaml | dotenv
+	Schema  string `yaml:"schema"` // which reader understands it: claude-settings, codex-config, aider-conf, dotenv, opencode, continue
+	Linux   string `yaml:"linux"`
+	MacOS   string `yaml:"macos"`
+	Windows string `yaml:"windows"`
+}
+
+// ClientWire is one request shape of a client: for which configured
+// provider, with which variables, sent how.
+type ClientWire struct {
+	ID string `yaml:"id"`
+	// Match names what selects this wire in the client's configuration: an
+	// AI SDK package, a provider name, a model's provider prefix.
+	Match          []string          `yaml:"match"`
+	Protocol       string            `yaml:"protocol"`      // openai | anthropic | responses | gemini
+	KeyEnvs        []string          `yaml:"key_envs"`      // in the order the client tries them
+	BaseURLEnvs    []string          `yaml:"base_url_envs"` // in the order the client tries them
+	DefaultBaseURL string            `yaml:"default_base_url"`
+	Auth           map[string]string `yaml:"auth"`         // key variable → bearer | x-api-key | api-key
+	AuthDefault    string            `yaml:"auth_default"` // for a key from anywhere else
+	Path           string            `yaml:"path"`         // appended to the base URL, query included
+	BaseV1         string            `yaml:"base_v1"`      // with: the base URL includes /v1; without: the client adds it
+	Headers        map[string]string `yaml:"headers"`      // sent with every call
+	EnvHeaders     map[string]string `yaml:"env_headers"`  // header → variable whose value it carries
+	Stream         bool              `yaml:"stream"`
+	AlsoCalls      []string          `yaml:"also_calls"` // count_tokens, small_model
+}
