@@ -206,6 +206,14 @@ var relayWrapperRE = regexp.MustCompile(`litellm\.\w+|\b\w+Exception - `)
 // called as a library (litellm.completion), which sends the caller's key.
 var litellmInProcessRE = regexp.MustCompile(`site-packages[/\\]litellm[/\\]|\blitellm\.llms\.\w+\.\w*Error\b|litellm\.set_verbose`)
 
+// parserCodeAt reports whether the status-like match at i is the repr of
+// one of aiohttp's HTTP parser errors ("<TransferEncodingError: 400,
+// message='Not enough data…'>"): its 400 is the parser's own code for a
+// body it could not read, never a status a server sent.
+func parserCodeAt(t string, i int) bool {
+	return i > 0 && t[i-1] == '<' && strings.Contains(t[i:min(len(t), i+80)], ", message=")
+}
+
 // bareStatusRE is a paste that is only a status: "403", "HTTP 403 Forbidden".
 var bareStatusRE = regexp.MustCompile(`(?i)^\s*(?:HTTP(?:/\d(?:\.\d)?)?\s+)?[1-5]\d\d(?:\s+[A-Za-z][A-Za-z '\-]*)?\s*$`)
 
@@ -227,18 +235,19 @@ func statusFromText(t string) int {
 		scan = scan[len(scan)-maxHay:]
 	}
 	for _, re := range statusPatterns {
-		ms := re.FindAllStringSubmatch(scan, 64)
-		if len(ms) == 0 {
-			continue
-		}
 		pick := 0
-		for _, m := range ms {
-			n, _ := strconv.Atoi(m[1])
+		for _, m := range re.FindAllStringSubmatchIndex(scan, 64) {
+			if parserCodeAt(scan, m[0]) {
+				continue
+			}
+			n, _ := strconv.Atoi(scan[m[2]:m[3]])
 			if n >= 400 || pick == 0 {
 				pick = n
 			}
 		}
-		return pick
+		if pick != 0 {
+			return pick
+		}
 	}
 	if ms := sdkClassRE.FindAllStringSubmatch(scan, -1); len(ms) > 0 {
 		return sdkClassStatus[ms[len(ms)-1][1]]

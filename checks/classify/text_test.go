@@ -364,3 +364,21 @@ func TestClassifyTextHeaderRefusedMeansWhitespace(t *testing.T) {
 		}
 	}
 }
+
+// aiohttp's parser errors carry their own code 400 in their repr; it is not
+// a status any server sent, while ClientResponseError's 400 is one.
+func TestStatusFromTextSkipsParserCodes(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want int
+	}{
+		{`Response payload is not completed: <TransferEncodingError: 400, message='Not enough data to satisfy transfer length header.'>")>`, 0},
+		{`aiohttp.client_exceptions.ClientPayloadError: <ContentLengthError: 400, message='Not enough data for satisfy content length header.'>`, 0},
+		{`aiohttp.client_exceptions.ClientResponseError: 400, message='Bad Request', url='https://api.openai.com/v1/chat/completions'`, 400},
+		{"APIError: 429 Too Many Requests", 429},
+	} {
+		if got := statusFromText(c.text); got != c.want {
+			t.Errorf("statusFromText(%.60q) = %d, want %d", c.text, got, c.want)
+		}
+	}
+}
