@@ -22,7 +22,7 @@ const (
 	CheckKeyPlatform = "key-platform" // key-wrong-platform
 	CheckFrontendEnv = "frontend-env" // key-in-frontend-env
 	CheckBaseURL     = "base-url"     // base-url-malformed, base-url-path
-	CheckContainer   = "container"    // localhost-in-container
+	CheckContainer   = "container"    // localhost-in-container, or the refusal with the container as a hint (checks/probe); facts: container.host
 
 	// Network ladder: one connection attempt, one result per layer.
 	CheckProxy = "proxy" // proxy-failure
@@ -35,6 +35,10 @@ const (
 	CheckAuthHeader = "auth-header" // auth-header-format; facts: auth-header.http
 	CheckRequest    = "request"     // classifier causes, stream-error, slow-response, wrong-provider, output-truncated; facts: request.http
 	CheckMCP        = "mcp"         // mcp-server-disconnected
+
+	// Local model servers (Ollama, LM Studio, vLLM, llama.cpp): whether one
+	// runs, confirmed by its answer, and what it has.
+	CheckLocalServer = "local-server" // model-not-pulled, connection-refused; facts: local-server.running, .kind, .has_model, .context
 
 	// Pasted text.
 	CheckPaste = "paste" // any cause the classifier recognises in pasted text

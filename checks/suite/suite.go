@@ -27,8 +27,9 @@ func groups() []checks.Group {
 		checks.Single(setup.KeyPlatformSpec, setup.KeyPlatform),
 		checks.Single(setup.FrontendEnvSpec, setup.FrontendEnv),
 		checks.Single(setup.BaseURLSpec, setup.BaseURL),
-		checks.Single(setup.ContainerSpec, setup.Container),
 		{Checks: []checks.Spec{probe.ProxySpec, probe.DNSSpec, probe.TCPSpec, probe.TLSSpec}, Run: probe.Ladder},
+		checks.Single(probe.ContainerSpec, probe.Container),
+		checks.Single(probe.LocalServerSpec, probe.LocalServer),
 		checks.Single(probe.ModelsSpec, probe.Models),
 		checks.Single(probe.AuthHeaderSpec, probe.AuthHeader),
 		{Checks: []checks.Spec{probe.RequestSpec}, Billable: true, Run: func(ctx context.Context, s *checks.Setup) []checks.Result {
