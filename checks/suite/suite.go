@@ -27,9 +27,12 @@ func groups() []checks.Group {
 		checks.Single(setup.KeyPlatformSpec, setup.KeyPlatform),
 		checks.Single(setup.FrontendEnvSpec, setup.FrontendEnv),
 		checks.Single(setup.BaseURLSpec, setup.BaseURL),
-		{Checks: []checks.Spec{probe.ProxySpec, probe.DNSSpec, probe.TCPSpec, probe.TLSSpec}, Run: probe.Ladder},
+		// Before the ladder: when they prove the same refusal as tcp, their
+		// words (the container as a hint, the server that does not run) are
+		// the ones the page shows.
 		checks.Single(probe.ContainerSpec, probe.Container),
 		checks.Single(probe.LocalServerSpec, probe.LocalServer),
+		{Checks: []checks.Spec{probe.ProxySpec, probe.DNSSpec, probe.TCPSpec, probe.TLSSpec}, Run: probe.Ladder},
 		checks.Single(probe.ModelsSpec, probe.Models),
 		checks.Single(probe.AuthHeaderSpec, probe.AuthHeader),
 		{Checks: []checks.Spec{probe.RequestSpec}, Billable: true, Run: func(ctx context.Context, s *checks.Setup) []checks.Result {
