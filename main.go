@@ -138,6 +138,9 @@ your SDK reads them; UNSTUCK_PROVIDER, UNSTUCK_PROTOCOL, UNSTUCK_ENV_FILE,
 UNSTUCK_MCP_URL, UNSTUCK_NO_REQUEST, UNSTUCK_TIMEOUT, UNSTUCK_JSON and
 UNSTUCK_REPORT are defaults for their flags (a flag given beats them;
 booleans take 1 or 0); UNSTUCK_CLIENT is the default for --client.
+UNSTUCK_IN_CONTAINER=1|0 says whether unstuck runs in a container (when
+detection is wrong); UNSTUCK_DOCKER_HOST=IP or IP:port is the address the
+container check tries for host.docker.internal, instead of looking it up.
 NO_COLOR=1 disables colour; output is plain when not a terminal.
 
 Examples:

@@ -212,8 +212,27 @@ func (o *options) config(k knowledge) checks.Config {
 		NoRequest: o.noRequest, Timeout: o.timeout, Env: environ(), MCPURL: o.mcpURL,
 		Client: o.client, RunKeyHelper: o.runKeyHelper, ConfigRoot: os.Getenv("UNSTUCK_CONFIG_ROOT"),
 	}
+	cfg.InContainer, cfg.DockerHost = containerEnv(cfg.Env)
 	k.apply(&cfg)
 	return cfg
+}
+
+// containerEnv reads the two variables that pin what the container check
+// sees: UNSTUCK_IN_CONTAINER (1 or 0; anything else leaves it to
+// detection) for a container that is not detected, or detected wrongly,
+// and UNSTUCK_DOCKER_HOST, the address host.docker.internal stands for (an
+// IP, or IP:port), for a host that resolves it differently, and for tests.
+func containerEnv(env checks.Env) (*bool, string) {
+	var in *bool
+	switch strings.ToLower(strings.TrimSpace(env["UNSTUCK_IN_CONTAINER"])) {
+	case "1", "true", "yes", "on":
+		t := true
+		in = &t
+	case "0", "false", "no", "off":
+		f := false
+		in = &f
+	}
+	return in, strings.TrimSpace(env["UNSTUCK_DOCKER_HOST"])
 }
 
 func environ() checks.Env {

@@ -22,7 +22,7 @@ const (
 	CheckKeyPlatform = "key-platform" // key-wrong-platform
 	CheckFrontendEnv = "frontend-env" // key-in-frontend-env
 	CheckBaseURL     = "base-url"     // base-url-malformed, base-url-path
-	CheckContainer   = "container"    // localhost-in-container
+	CheckContainer   = "container"    // localhost-in-container, or the refusal with the container as a hint (checks/probe); facts: container.host
 
 	CheckClientConfig = "client-config" // the client's own configuration files: what it sends, and what is wrong with them
 
@@ -38,6 +38,10 @@ const (
 	CheckRequest    = "request"     // classifier causes, stream-error, slow-response, wrong-provider, output-truncated; facts: request.http
 	CheckMCP        = "mcp"         // mcp-server-disconnected
 	CheckAccount    = "account"     // insufficient-balance, key-usage-limit from a free account endpoint; facts: account.http, account.credit
+
+	// Local model servers (Ollama, LM Studio, vLLM, llama.cpp): whether one
+	// runs, confirmed by its answer, and what it has.
+	CheckLocalServer = "local-server" // model-not-pulled, connection-refused; facts: local-server.running, .kind, .has_model, .context
 
 	// Pasted text.
 	CheckPaste = "paste" // any cause the classifier recognises in pasted text

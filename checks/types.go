@@ -145,6 +145,11 @@ type Config struct {
 	InContainer  *bool       // nil: detect; tests set it
 
 	Clients []ClientSpec // from content/clients.yaml
+	// DockerHost is the address the name host.docker.internal stands for
+	// (UNSTUCK_DOCKER_HOST): an IP, or an IP:port that replaces the port
+	// too. "" asks the resolver. Tests and e2e set it; no test looks the
+	// name up for real.
+	DockerHost string
 }
 
 // Profile is what is particular to one provider or gateway. Loaded from
@@ -182,6 +187,32 @@ type Profile struct {
 	Console    string   `yaml:"console"` // where keys are managed, for guidance
 	StatusPage string   `yaml:"status_page"`
 	Notes      []string `yaml:"notes"`
+
+	// Local model servers (additive; see content/profiles.yaml's header).
+	// A port or a variable makes a profile a candidate; only what the
+	// server answers (Confirm) makes it the server.
+	Local            bool          `yaml:"local"`              // a model server the user runs: the key is optional, there is no credit
+	Ports            []int         `yaml:"ports"`              // default ports; a base URL on one of them points here
+	HostEnvs         []string      `yaml:"host_envs"`          // variables holding its address as host[:port], scheme optional, 0.0.0.0 = this machine (OLLAMA_HOST)
+	Confirm          []ServerProbe `yaml:"confirm"`            // what it answers that tells it apart; every probe must hold
+	StartCommand     string        `yaml:"start_command"`      // how to start it, for a server that does not run
+	LocalModelsPath  string        `yaml:"local_models_path"`  // its own list of downloaded models ({"models":[{"name"}]}); "" = the OpenAI list
+	LoadedModelsPath string        `yaml:"loaded_models_path"` // the loaded models with their context_length ({"models":[{"name","context_length"}]})
+	PullCommand      string        `yaml:"pull_command"`       // how to get a model it lacks; {model} stands for the model's name
+	LoadCommand      string        `yaml:"load_command"`       // how to load a downloaded model, when loading is a step of its own
+	MinContext       int           `yaml:"min_context"`        // warn when the loaded context is below this many tokens
+	AnyModel         bool          `yaml:"any_model"`          // it answers whatever model is asked for (llama.cpp)
+}
+
+// ServerProbe is one GET a local server answers in its own way: the path
+// (from the server's root, not the base URL), the status, and a text in
+// the body or a JSON key (a dot path) with, optionally, its string value.
+type ServerProbe struct {
+	Path      string `yaml:"path"`
+	Status    int    `yaml:"status"`     // 0 means any
+	Says      string `yaml:"says"`       // the body contains this (case-insensitive)
+	JSONKey   string `yaml:"json_key"`   // the JSON body has this key, e.g. "version", "default_generation_settings.n_ctx"
+	JSONValue string `yaml:"json_value"` // ... and that key is this string
 }
 
 // KeyIssuer is a platform that issues API keys, told by the key's prefix
@@ -228,6 +259,9 @@ type Setup struct {
 	Model         string // effective model ID
 	ModelSource   string
 	Headers       []Header // extra headers (from --header)
+	// ContextTokens is the context window the client's configuration asks
+	// for (a client's context length setting); 0 = none configured.
+	ContextTokens int
 
 	Redactor *Redactor // knows the key and its variants and credential header values
 

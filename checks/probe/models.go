@@ -34,7 +34,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 		r.Status = checks.Skip
 		r.Summary = "not asked: " + systemName(s) + " has no models list to ask"
 		return done()
-	case s.Key.Empty():
+	case s.Key.Empty() && !s.Profile.Local:
 		r.Status = checks.Skip
 		r.Summary = "not asked: there is no key to send"
 		return done()
@@ -164,7 +164,9 @@ func hasModel(ids []string, want string) bool {
 	want = strings.TrimPrefix(want, "models/")
 	for _, id := range ids {
 		id = strings.TrimPrefix(id, "models/")
-		if id == want || isAliasOf(want, id) {
+		// An untagged name is its ":latest" tag (Ollama lists
+		// llama3.2:latest and serves llama3.2).
+		if id == want || isAliasOf(want, id) || (!strings.Contains(want, ":") && id == want+":latest") {
 			return true
 		}
 	}

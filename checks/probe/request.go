@@ -108,7 +108,7 @@ func requestModel(ctx context.Context, s *checks.Setup) (model, notSent string) 
 		return "", "not sent: --no-request (nothing billable is sent)"
 	case s.Endpoint == "":
 		return "", "not sent: there is no usable endpoint URL"
-	case s.Key.Empty():
+	case s.Key.Empty() && !s.Profile.Local:
 		return "", "not sent: there is no key to send"
 	}
 	if s.Model != "" || modelFromRoute(s) {

@@ -20,5 +20,12 @@ var (
 	AuthHeaderSpec = checks.Spec{ID: checks.CheckAuthHeader, Proves: []string{"auth-header-format"}, Facts: []string{"auth-header.http"}}
 	RequestSpec    = checks.Spec{ID: checks.CheckRequest, AnyCause: true, Facts: []string{
 		"request.http", "request.stream", "request.slow", "request.quirk", "request.model_guessed", "request.wrong_provider"}}
+	// The container check proves localhost-in-container only when the
+	// host answers at the port; else the loopback's own refusal.
+	ContainerSpec = checks.Spec{ID: checks.CheckContainer, Proves: append([]string{"localhost-in-container"}, ladderCauses...), Facts: []string{"container.host"}}
+	// The local server check names a model it has not pulled, or a
+	// server that does not run.
+	LocalServerSpec = checks.Spec{ID: checks.CheckLocalServer, Proves: append([]string{"model-not-pulled"}, ladderCauses...), Facts: []string{
+		"local-server.running", "local-server.kind", "local-server.has_model", "local-server.context"}}
 	MCPSpec = checks.Spec{ID: checks.CheckMCP, Proves: []string{"mcp-server-disconnected"}, Facts: []string{"mcp.http"}}
 )

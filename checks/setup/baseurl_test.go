@@ -95,42 +95,44 @@ func TestBaseURL(t *testing.T) {
 	}
 }
 
-func TestContainer(t *testing.T) {
+// The container check itself lives in checks/probe (it connects); what
+// it reads from the configuration is here: whether this is a container,
+// whether the base URL is this machine's loopback, and the advice.
+func TestContainerInputs(t *testing.T) {
 	yes, no := true, false
+	if in, why := InContainer(checks.Config{InContainer: &yes}); !in || !strings.Contains(why, "UNSTUCK_IN_CONTAINER") {
+		t.Errorf("pinned yes: %v %q", in, why)
+	}
+	if in, _ := InContainer(checks.Config{InContainer: &no, Env: checks.Env{"KUBERNETES_SERVICE_HOST": "10.0.0.1"}}); in {
+		t.Errorf("pinned no was overruled by detection")
+	}
 	cases := []struct {
-		name string
-		cfg  checks.Config
-		want expectResult
-		fix  string
+		name, base, addr, swap string // addr "" = not loopback
 	}{
-		{"not in a container", checks.Config{InContainer: &no, BaseURL: "http://localhost:11434/v1"},
-			expectResult{checks.Skip, "", nil}, ""},
-		{"localhost in a container", checks.Config{InContainer: &yes, BaseURL: "http://localhost:11434/v1"},
-			expectResult{checks.Warn, "localhost-in-container", []string{"localhost", "container itself"}}, "http://host.docker.internal:11434/v1"},
-		{"127.0.0.1", checks.Config{InContainer: &yes, BaseURL: "http://127.0.0.1:4000/v1"},
-			expectResult{checks.Warn, "localhost-in-container", nil}, "service name"},
-		{"::1", checks.Config{InContainer: &yes, BaseURL: "http://[::1]:8000/v1"},
-			expectResult{checks.Warn, "localhost-in-container", nil}, "host.docker.internal:8000"},
-		{"0.0.0.0", checks.Config{InContainer: &yes, BaseURL: "http://0.0.0.0:8000/v1"},
-			expectResult{checks.Warn, "localhost-in-container", nil}, ""},
-		{"from OPENAI_BASE_URL", checks.Config{InContainer: &yes, Env: checks.Env{"OPENAI_BASE_URL": "http://localhost:1234/v1"}},
-			expectResult{checks.Warn, "localhost-in-container", nil}, ""},
-		{"host.docker.internal is right", checks.Config{InContainer: &yes, BaseURL: "http://host.docker.internal:11434/v1"},
-			expectResult{checks.Pass, "", nil}, ""},
-		{"public host", checks.Config{InContainer: &yes, Provider: "openai"},
-			expectResult{checks.Pass, "", nil}, ""},
-		{"malformed base", checks.Config{InContainer: &yes, BaseURL: "localhost:11434"},
-			expectResult{checks.Skip, "", nil}, ""},
+		{"localhost", "http://localhost:11434/v1", "localhost:11434", "http://host.docker.internal:11434/v1"},
+		{"127.0.0.1", "http://127.0.0.1:4000/v1", "127.0.0.1:4000", "http://host.docker.internal:4000/v1"},
+		{"::1", "http://[::1]:8000/v1", "[::1]:8000", "http://host.docker.internal:8000/v1"},
+		{"0.0.0.0 is reached as 127.0.0.1", "http://0.0.0.0:8000/v1", "127.0.0.1:8000", "http://host.docker.internal:8000/v1"},
+		{"no port: the scheme's", "https://localhost/v1", "localhost:443", "https://host.docker.internal/v1"},
+		{"host.docker.internal is not loopback", "http://host.docker.internal:11434/v1", "", ""},
+		{"public host", "https://api.openai.com/v1", "", ""},
+		{"malformed base", "localhost:11434", "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.cfg.Env == nil {
-				c.cfg.Env = checks.Env{}
+			l, ok := LoopbackBase(testSetup(t, checks.Config{BaseURL: c.base, Env: checks.Env{}}))
+			if ok != (c.addr != "") {
+				t.Fatalf("loopback %v, want %v", ok, c.addr != "")
 			}
-			r := Container(context.Background(), testSetup(t, c.cfg))
-			c.want.check(t, r)
-			if c.fix != "" && !strings.Contains(strings.Join(r.Details, "\n"), c.fix) {
-				t.Errorf("details lack %q: %v", c.fix, r.Details)
+			if !ok {
+				return
+			}
+			if l.Addr() != c.addr {
+				t.Errorf("Addr %q, want %q", l.Addr(), c.addr)
+			}
+			adv := strings.Join(ContainerAdvice(l), "\n")
+			if !strings.Contains(adv, c.swap) || !strings.Contains(adv, "service name") || !strings.Contains(adv, "0.0.0.0") {
+				t.Errorf("advice lacks %q: %s", c.swap, adv)
 			}
 		})
 	}

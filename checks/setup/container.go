@@ -1,7 +1,8 @@
 package setup
 
 import (
-	"context"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 
@@ -46,57 +47,92 @@ func detectContainer(env checks.Env) (bool, string) {
 	return false, ""
 }
 
-// Container checks for the classic Docker trap: inside a container,
-// localhost is the container itself, not the machine running the model
-// server.
-func Container(_ context.Context, s *checks.Setup) checks.Result {
-	r := newResult(s, checks.CheckContainer, "Base URL reachable from inside a container")
-	r.Evidence.BaseURL = displayURL(s.BaseURL)
+// InContainer reports whether this process runs in a container and why:
+// as told (Config.InContainer, which main sets from UNSTUCK_IN_CONTAINER
+// for a person whose container is not detected, or detected wrongly), else
+// from the signs a container leaves.
+func InContainer(cfg checks.Config) (bool, string) {
+	if cfg.InContainer != nil {
+		return *cfg.InContainer, "as told (UNSTUCK_IN_CONTAINER)"
+	}
+	return detectContainer(cfg.Env)
+}
 
-	in, why := false, ""
-	if s.Config.InContainer != nil {
-		in, why = *s.Config.InContainer, "as told"
+// DockerHostNames are the names a container reaches its host by: Docker
+// Desktop's (and Linux with --add-host=host.docker.internal:host-gateway),
+// then Podman's. They are looked up by name only: a gateway address worked
+// out from the routes may be any machine.
+var DockerHostNames = []string{"host.docker.internal", "host.containers.internal"}
+
+// Loopback is a base URL that points at this machine: inside a container,
+// the container itself.
+type Loopback struct {
+	URL  *url.URL
+	Host string // as written: localhost, 127.0.0.1, ::1, 0.0.0.0
+	Port string // explicit or the scheme's (80, 443)
+}
+
+// Addr is where a TCP connect goes: 0.0.0.0 is reached as 127.0.0.1.
+func (l Loopback) Addr() string {
+	h := l.Host
+	switch ip := net.ParseIP(strings.Trim(h, "[]")); {
+	case ip != nil && ip.IsUnspecified() && ip.To4() != nil:
+		h = "127.0.0.1"
+	case ip != nil && ip.IsUnspecified():
+		h = "::1"
+	case ip != nil:
+		h = ip.String()
+	}
+	return net.JoinHostPort(h, l.Port)
+}
+
+// Addrs are the addresses a connect tries: localhost is 127.0.0.1 and
+// ::1 (a server may listen on either only), without asking a resolver.
+func (l Loopback) Addrs() []string {
+	h := strings.ToLower(strings.TrimSuffix(l.Host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return []string{net.JoinHostPort("127.0.0.1", l.Port), net.JoinHostPort("::1", l.Port)}
+	}
+	return []string{l.Addr()}
+}
+
+// Swap is the base URL with its host replaced, credentials redacted.
+func (l Loopback) Swap(host string) string {
+	c := *l.URL
+	if l.URL.Port() != "" {
+		c.Host = net.JoinHostPort(host, l.URL.Port())
 	} else {
-		in, why = detectContainer(s.Config.Env)
+		c.Host = host
 	}
-	if !in {
-		r.Status, r.Summary = checks.Skip, "not running in a container"
-		return r
-	}
-	r.Details = append(r.Details, "running in a container ("+why+")")
+	return displayURL(c.String())
+}
 
+// LoopbackBase returns the base URL when it points at this machine's own
+// loopback (localhost, 127.0.0.0/8, ::1, 0.0.0.0), ok false otherwise or
+// when it does not parse.
+func LoopbackBase(s *checks.Setup) (Loopback, bool) {
 	u, problem := parseBaseURL(s.BaseURL)
-	if problem != "" {
-		r.Status, r.Summary = checks.Skip, "no usable base URL to check"
-		return r
-	}
-	host := u.Hostname()
-	if !isLoopback(host) {
-		r.Status, r.Summary = checks.Pass, host+" is not this container's own loopback"
-		return r
+	if problem != "" || !isLoopback(u.Hostname()) {
+		return Loopback{}, false
 	}
 	port := u.Port()
-	hostPort := func(h string) string {
-		if port != "" {
-			return h + ":" + port
-		}
-		return h
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
 	}
-	swap := func(h string) string {
-		c := *u
-		c.Host = hostPort(h)
-		return displayURL(c.String())
+	if port == "" {
+		return Loopback{}, false
 	}
-	// A warning, not a failure: a server may well listen inside this same
-	// container (or the container shares the host's network). The tree names
-	// this cause only when the TCP connect then fails.
-	r.Status, r.Cause = checks.Warn, "localhost-in-container"
-	r.Summary = "the base URL points at " + host + ", which inside a container is the container itself, not your machine"
-	r.Details = append(r.Details,
-		"server on your machine (Docker Desktop): "+swap("host.docker.internal"),
+	return Loopback{URL: u, Host: u.Hostname(), Port: port}, true
+}
+
+// ContainerAdvice is how to reach a server outside this container: the
+// base URL with the host's name, the Linux and Podman variants, a service
+// name, and the listen address.
+func ContainerAdvice(l Loopback) []string {
+	return []string{
+		"server on the machine that runs the container: " + l.Swap("host.docker.internal"),
 		"on Linux, start the container with --add-host=host.docker.internal:host-gateway; under Podman use host.containers.internal",
-		"server in another container of the same compose project: use its service name, e.g. "+swap("ollama"),
+		"server in another container of the same compose project: use its service name as the host, e.g. " + l.Swap("SERVICE"),
 		"a server that listens on 127.0.0.1 only must listen on 0.0.0.0 to be reachable from containers",
-	)
-	return r
+	}
 }

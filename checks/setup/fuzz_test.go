@@ -51,7 +51,11 @@ func FuzzResolve(f *testing.F) {
 				t.Fatalf("endpoint %q is not a sendable URL (%v)", s.Endpoint, err)
 			}
 		}
-		for _, check := range []checks.CheckFunc{KeyPresent, KeySources, EnvFile, KeyHygiene, KeyPlatform, FrontendEnv, BaseURL, Container} {
+		// What the container check reads from the setup must not panic either.
+		if l, ok := LoopbackBase(s); ok {
+			_, _ = l.Addr(), ContainerAdvice(l)
+		}
+		for _, check := range []checks.CheckFunc{KeyPresent, KeySources, EnvFile, KeyHygiene, KeyPlatform, FrontendEnv, BaseURL} {
 			r := check(context.Background(), s)
 			if r.ID == "" || r.Status == "" {
 				t.Fatalf("check returned %+v", r)

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/unstuck-dev/unstuck/checks"
@@ -64,7 +66,23 @@ func ParseProfiles(data []byte) ([]checks.Profile, error) {
 				return nil, fmt.Errorf("%s: default_base_url: %s", where, problem)
 			}
 		}
-		for _, path := range []string{p.OpenAIBasePath, p.BaseURLEnvSuffix} {
+		for _, port := range p.Ports {
+			if port < 1 || port > 65535 {
+				return nil, fmt.Errorf("%s: ports: %d is no TCP port", where, port)
+			}
+		}
+		for _, pr := range p.Confirm {
+			if !strings.HasPrefix(pr.Path, "/") {
+				return nil, fmt.Errorf("%s: confirm: paths must start with /: %q", where, pr.Path)
+			}
+			if pr.Says == "" && pr.JSONKey == "" && pr.Status == 0 {
+				return nil, fmt.Errorf("%s: confirm: the probe of %s holds for any answer: give status, says or json_key", where, pr.Path)
+			}
+		}
+		if p.Local && len(p.Confirm) == 0 {
+			return nil, fmt.Errorf("%s: a local server needs confirm probes: a port alone is no proof", where)
+		}
+		for _, path := range []string{p.OpenAIBasePath, p.BaseURLEnvSuffix, p.LocalModelsPath, p.LoadedModelsPath} {
 			if path != "" && !strings.HasPrefix(path, "/") {
 				return nil, fmt.Errorf("%s: paths must start with /: %q", where, path)
 			}
@@ -260,6 +278,8 @@ const (
 	scoreNeedsBaseURL = -10
 	scoreOtherHost    = -15
 	scoreProtocol     = 3
+	scorePort         = 30 // a local server's default port: a candidate, confirmed by its answer
+	scoreHostEnv      = 15 // its address variable (OLLAMA_HOST) is set
 )
 
 // guessProfile picks the profile whose client the user most likely runs,
@@ -300,11 +320,25 @@ func guessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag str
 				score += scoreBaseURLVar
 			}
 		}
+		fromHostEnv := false
+		if base == "" {
+			if name, v := firstSet(cfg.Env, p.HostEnvs); name != "" {
+				score += scoreHostEnv
+				reasons = append(reasons, name+" is set")
+				base, fromHostEnv = hostEnvURL(v, p), true
+			}
+		}
 		host := hostOf(base)
+		// The variable's own default port is no second signal.
+		onPort := base != "" && !fromHostEnv && portMatches(base, p.Ports)
+		if onPort {
+			score += scorePort
+			reasons = append(reasons, "port "+portOf(base)+" ("+profileTitle(p)+"'s default, to be confirmed by its answer)")
+		}
 		if hint, ok := hostMatches(host, p.HostHints); ok && host != "" {
 			score += scoreHost
 			reasons = append([]string{"base URL host " + host + " (matches " + hint + ")"}, reasons...)
-		} else if base != "" {
+		} else if base != "" && !onPort && !fromHostEnv {
 			if p.DefaultBaseURL != "" && len(p.HostHints) > 0 {
 				score += scoreOtherHost
 			} else if host != "" {
@@ -353,4 +387,76 @@ func hasAnyPrefix(s string, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// portMatches reports whether the base URL names one of the ports
+// explicitly (a URL without a port is 80 or 443, never a local server's).
+func portMatches(base string, ports []int) bool {
+	port := portOf(base)
+	for _, p := range ports {
+		if port != "" && port == strconv.Itoa(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// portOf is the base URL's explicit port, "" when it has none.
+func portOf(base string) string {
+	u, err := url.Parse(strings.TrimSpace(base))
+	if err != nil {
+		return ""
+	}
+	return u.Port()
+}
+
+// hostEnvURL turns a server address variable into a base URL the way the
+// server's own client reads it (Ollama's envconfig.Host): the scheme is
+// optional (http), an address without a port takes the profile's first
+// port — but an explicit http:// or https:// scheme without a port means
+// 80 or 443 —, a listen-everywhere address (0.0.0.0, ::) is reached as
+// loopback, and the profile's OpenAI path (/v1) is appended to a bare
+// address. "" when the value is unusable.
+func hostEnvURL(v string, p checks.Profile) string {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.ContainsAny(v, " \t\r\n\"'") {
+		return ""
+	}
+	scheme, hostport, ok := strings.Cut(v, "://")
+	defPort := ""
+	if len(p.Ports) > 0 {
+		defPort = strconv.Itoa(p.Ports[0])
+	}
+	switch {
+	case !ok:
+		scheme, hostport = "http", v
+	case scheme == "http":
+		defPort = "80"
+	case scheme == "https":
+		defPort = "443"
+	default:
+		return ""
+	}
+	hostport, path, _ := strings.Cut(hostport, "/")
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = strings.Trim(hostport, "[]"), defPort
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		port = defPort
+	}
+	if port == "" {
+		return ""
+	}
+	u := url.URL{Scheme: scheme, Host: net.JoinHostPort(host, port), Path: "/" + path}
+	if strings.Trim(path, "/") == "" {
+		u.Path = p.OpenAIBasePath
+	}
+	return u.String()
 }

@@ -179,6 +179,10 @@ func resolveBaseURL(s *checks.Setup) {
 					s.BaseURLSource = name + " + " + suf
 				}
 			}
+		} else if name, v := firstSet(s.Config.Env, s.Profile.HostEnvs); name != "" && hostEnvURL(v, s.Profile) != "" {
+			// A local server's own address variable (OLLAMA_HOST), read
+			// the way that server's client reads it.
+			s.BaseURL, s.BaseURLSource = hostEnvURL(v, s.Profile), name
 		} else if s.Profile.DefaultBaseURL != "" {
 			s.BaseURL, s.BaseURLSource = s.Profile.DefaultBaseURL, "profile default"
 		}

@@ -59,7 +59,19 @@ func TestGuessProfile(t *testing.T) {
 		{"openrouter via openai sdk", checks.Config{Env: checks.Env{"OPENAI_API_KEY": "sk-or-v1-abcdefghijklmnopqrstuvwxyz", "OPENAI_BASE_URL": "https://openrouter.ai/api/v1"}},
 			"openrouter", "OPENAI_API_KEY", "openrouter.ai", "https://openrouter.ai/api/v1/chat/completions"},
 		{"local ollama", checks.Config{Env: checks.Env{"OPENAI_API_KEY": "ollama", "OPENAI_BASE_URL": "http://localhost:11434/v1"}},
-			"openai-compatible", "OPENAI_API_KEY", "", "http://localhost:11434/v1/chat/completions"},
+			"ollama", "OPENAI_API_KEY", "port 11434", "http://localhost:11434/v1/chat/completions"},
+		{"ollama by OLLAMA_HOST alone", checks.Config{Env: checks.Env{"OLLAMA_HOST": "0.0.0.0:11434"}},
+			"ollama", "OPENAI_API_KEY", "OLLAMA_HOST is set", "http://127.0.0.1:11434/v1/chat/completions"},
+		{"ollama as a compose service", checks.Config{Env: checks.Env{"OPENAI_BASE_URL": "http://ollama:11434/v1"}},
+			"ollama", "OPENAI_API_KEY", "ollama", "http://ollama:11434/v1/chat/completions"},
+		{"vllm by its port", checks.Config{Env: checks.Env{"OPENAI_API_KEY": "none", "OPENAI_BASE_URL": "http://gpu-box:8000/v1"}},
+			"vllm", "OPENAI_API_KEY", "port 8000", "http://gpu-box:8000/v1/chat/completions"},
+		{"lm studio by its port", checks.Config{BaseURL: "http://127.0.0.1:1234/v1"},
+			"lmstudio", "OPENAI_API_KEY", "port 1234", "http://127.0.0.1:1234/v1/chat/completions"},
+		{"a port in another host's URL is no local server", checks.Config{Env: checks.Env{"OPENAI_API_KEY": "sk-proj-abcdefghijklmnopqrstuvwx"}, BaseURL: "https://api.openai.com:443/v1"},
+			"openai", "OPENAI_API_KEY", "", "https://api.openai.com:443/v1/chat/completions"},
+		{"OLLAMA_HOST does not beat an OpenAI key", checks.Config{Env: checks.Env{"OLLAMA_HOST": "0.0.0.0", "OPENAI_API_KEY": "sk-proj-abcdefghijklmnopqrstuvwx"}},
+			"openai", "OPENAI_API_KEY", "", "https://api.openai.com/v1/chat/completions"},
 		{"agentrouter own variables", checks.Config{Env: checks.Env{"AGENTROUTER_API_KEY": "sk-ar-abcdefghijklmnopqrstu", "AGENTROUTER_BASE_URL": "https://your-agentrouter.com/v1"}},
 			"agentrouter", "AGENTROUTER_API_KEY", "your-agentrouter.com", "https://your-agentrouter.com/v1/chat/completions"},
 		{"agentrouter through OPENAI_ variables", checks.Config{Env: checks.Env{"OPENAI_API_KEY": "sk-ar-abcdefghijklmnopqrstu", "OPENAI_BASE_URL": "https://gw.example.com/v1"}},
@@ -324,6 +336,35 @@ func TestSecretName(t *testing.T) {
 	} {
 		if got := secretName(name); got != want {
 			t.Errorf("secretName(%q) = %v", name, got)
+		}
+	}
+}
+
+// OLLAMA_HOST is read as Ollama's own client reads it (envconfig.Host in
+// ollama/ollama): the scheme is optional, a bare host takes 11434, an
+// explicit http:// without a port is 80, and 0.0.0.0 is reached as
+// 127.0.0.1.
+func TestHostEnvURL(t *testing.T) {
+	p := checks.Profile{Ports: []int{11434}, OpenAIBasePath: "/v1"}
+	for in, want := range map[string]string{
+		"":                         "",
+		"0.0.0.0":                  "http://127.0.0.1:11434/v1",
+		"0.0.0.0:11434":            "http://127.0.0.1:11434/v1",
+		"127.0.0.1:9999":           "http://127.0.0.1:9999/v1",
+		"localhost":                "http://localhost:11434/v1",
+		"gpu-box:11434":            "http://gpu-box:11434/v1",
+		"http://gpu-box":           "http://gpu-box:80/v1",
+		"https://ollama.example":   "https://ollama.example:443/v1",
+		"http://10.0.0.5:11434/":   "http://10.0.0.5:11434/v1",
+		"[::]:11434":               "http://[::1]:11434/v1",
+		"::1":                      "http://[::1]:11434/v1",
+		"host:notaport":            "http://host:11434/v1",
+		"ftp://x":                  "",
+		"a b":                      "",
+		"http://h:11434/custom/v1": "http://h:11434/custom/v1",
+	} {
+		if got := hostEnvURL(in, p); got != want {
+			t.Errorf("hostEnvURL(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -12,5 +12,4 @@ var (
 	KeyPlatformSpec = checks.Spec{ID: checks.CheckKeyPlatform, Proves: []string{"key-wrong-platform"}, Facts: []string{"key-platform.platform"}}
 	FrontendEnvSpec = checks.Spec{ID: checks.CheckFrontendEnv, Proves: []string{"key-in-frontend-env"}}
 	BaseURLSpec     = checks.Spec{ID: checks.CheckBaseURL, Proves: []string{"base-url-malformed", "base-url-path", "api-version-invalid"}}
-	ContainerSpec   = checks.Spec{ID: checks.CheckContainer, Proves: []string{"localhost-in-container"}}
 )

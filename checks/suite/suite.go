@@ -28,7 +28,11 @@ func groups() []checks.Group {
 		checks.Single(setup.KeyPlatformSpec, setup.KeyPlatform),
 		checks.Single(setup.FrontendEnvSpec, setup.FrontendEnv),
 		checks.Single(setup.BaseURLSpec, setup.BaseURL),
-		checks.Single(setup.ContainerSpec, setup.Container),
+		// Before the ladder: when they prove the same refusal as tcp, their
+		// words (the container as a hint, the server that does not run) are
+		// the ones the page shows.
+		checks.Single(probe.ContainerSpec, probe.Container),
+		checks.Single(probe.LocalServerSpec, probe.LocalServer),
 		{Checks: []checks.Spec{probe.ProxySpec, probe.DNSSpec, probe.TCPSpec, probe.TLSSpec}, Run: probe.Ladder},
 		checks.Single(probe.ModelsSpec, probe.Models),
 		checks.Single(probe.AccountSpec, probe.Account),

@@ -9,7 +9,7 @@ import (
 func TestRegistryIsComplete(t *testing.T) {
 	want := []string{checks.CheckKeyPresent, checks.CheckKeySources, checks.CheckEnvFile, checks.CheckKeyHygiene, checks.CheckKeyPlatform,
 		checks.CheckFrontendEnv, checks.CheckBaseURL, checks.CheckContainer, checks.CheckProxy, checks.CheckDNS, checks.CheckTCP, checks.CheckTLS,
-		checks.CheckModels, checks.CheckAuthHeader, checks.CheckRequest, checks.CheckMCP, checks.CheckPaste}
+		checks.CheckLocalServer, checks.CheckModels, checks.CheckAuthHeader, checks.CheckRequest, checks.CheckMCP, checks.CheckPaste}
 	have := map[string]bool{}
 	for _, id := range IDs() {
 		if have[id] {
