@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,7 +29,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 	r.Evidence.Model = s.Model
 	done := func() checks.Result { return r }
 	switch {
-	case s.ModelsURL == "":
+	case modelsURLOf(s) == "":
 		r.Status = checks.Skip
 		r.Summary = "not asked: " + systemName(s) + " has no models list to ask"
 		return done()
@@ -78,26 +77,10 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 func (ns *session) fetchModels(ctx context.Context) fetchResult {
 	ns.modelsOnce.Do(func() {
 		s := ns.client.setup
-		rep, err := ns.client.Do(ctx, Call{URL: modelsURL(s)})
+		rep, err := ns.client.Do(ctx, Call{URL: modelsURLOf(s)})
 		ns.models = fetchResult{reply: rep, err: err}
 	})
 	return ns.models
-}
-
-// modelsURL is the models URL; for Anthropic-style servers it asks for the
-// largest page, since their list is paginated (20 by default).
-func modelsURL(s *checks.Setup) string {
-	if protocolOf(s) != checks.ProtocolAnthropic {
-		return s.ModelsURL
-	}
-	u, err := url.Parse(s.ModelsURL)
-	if err != nil || u.Query().Has("limit") {
-		return s.ModelsURL
-	}
-	q := u.Query()
-	q.Set("limit", "1000")
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // modelsListed reads a 2xx models list.
@@ -234,6 +217,9 @@ func parseModelList(body []byte) (ids []string, partial bool, ok bool) {
 			return nil, false, false
 		}
 		if more, _ := v["has_more"].(bool); more {
+			partial = true
+		}
+		if tok, _ := v["nextPageToken"].(string); tok != "" { // Gemini
 			partial = true
 		}
 	default:

@@ -22,3 +22,11 @@ var (
 		"request.http", "request.stream", "request.slow", "request.quirk", "request.model_guessed", "request.wrong_provider"}}
 	MCPSpec = checks.Spec{ID: checks.CheckMCP, Proves: []string{"mcp-server-disconnected"}, Facts: []string{"mcp.http"}}
 )
+
+// The background calls a client makes (also.go).
+var (
+	CountTokensSpec       = checks.Spec{ID: CheckCountTokens, Proves: []string{"endpoint-unsupported"}, Facts: []string{"count-tokens.http"}}
+	SmallModelSpec        = checks.Spec{ID: CheckSmallModel, Proves: []string{"model-not-found"}, Facts: []string{"small-model.listed"}}
+	SmallModelRequestSpec = checks.Spec{ID: CheckSmallModelRequest, AnyCause: true, Facts: []string{
+		"small-model-request.http", "small-model-request.stream", "small-model-request.slow", "small-model-request.wrong_provider"}}
+)
