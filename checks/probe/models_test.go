@@ -20,7 +20,7 @@ import (
 func netCheck(t *testing.T, s *checks.Setup, id string, f checks.CheckFunc) checks.Result {
 	t.Helper()
 	var spec checks.Spec
-	for _, sp := range []checks.Spec{ModelsSpec, AuthHeaderSpec, RequestSpec, MCPSpec} {
+	for _, sp := range []checks.Spec{ModelsSpec, AuthHeaderSpec, RequestSpec, MCPSpec, CountTokensSpec, SmallModelSpec, SmallModelRequestSpec} {
 		if sp.ID == id {
 			spec = sp
 		}
