@@ -77,6 +77,7 @@ func probeCall(ctx context.Context, s *checks.Setup, c *Client, r *checks.Result
 		return
 	}
 	r.Evidence.Endpoint = shownURL(endpoint)
+	r.Evidence.Protocol = protocolOf(s)
 	accept := "text/event-stream"
 	if !streams(s) {
 		accept = "application/json"
