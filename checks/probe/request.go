@@ -300,7 +300,7 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 	if st.incomplete != "" {
 		r.Details = append(r.Details, "The answer stopped at the probe's own limit ("+st.incomplete+"): that is expected for a minimal request.")
 	}
-	if st.whole {
+	if st.whole && streams(s) {
 		r.Details = append(r.Details, "The server ignored stream:true and answered in one piece.")
 	}
 	served := servedBy(s, rep, st)
