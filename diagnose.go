@@ -52,6 +52,7 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return 1, err
 	}
+	v = v.Walked(runner, walk)
 	guidance, err := v.Guidance()
 	if err != nil {
 		return 1, err

@@ -90,15 +90,15 @@ func TestE2EDiagnoseResponsesProtocol(t *testing.T) {
 	})
 }
 
-// e2eGemini is generativelanguage.googleapis.com/v1beta: the key in
+// e2eGeminiNative is generativelanguage.googleapis.com/v1beta: the key in
 // x-goog-api-key or ?key=, google.rpc errors.
-type e2eGemini struct {
+type e2eGeminiNative struct {
 	key  string
 	mu   sync.Mutex
 	seen []string // "METHOD path?query header-key-present"
 }
 
-func (g *e2eGemini) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (g *e2eGeminiNative) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
 	key := r.Header.Get("x-goog-api-key")
 	if k := r.URL.Query().Get("key"); k != "" {
@@ -143,7 +143,7 @@ func TestE2EDiagnoseGeminiProtocol(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			g := &e2eGemini{key: key}
+			g := &e2eGeminiNative{key: key}
 			srv := e2eServe(t, g)
 			base := e2eURL(srv, "/v1beta")
 			env := map[string]string{"GEMINI_API_KEY": key}

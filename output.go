@@ -93,9 +93,11 @@ func jsonStripControls(b []byte) []byte {
 
 // jsonOutput is the --json object of INTERFACE.md.
 type jsonOutput struct {
-	Cause      *content.Cause  `json:"cause,omitempty"`      // left out when explain recognised nothing
-	Recognized *bool           `json:"recognized,omitempty"` // explain only: false when the text matched nothing
-	Quote      string          `json:"quote,omitempty"`      // explain: the line of the paste the verdict rests on
+	Cause      *content.Cause  `json:"cause,omitempty"`        // left out when explain recognised nothing
+	Confirmed  *bool           `json:"confirmed,omitempty"`    // false when the verdict rests on evidence not gathered; left out otherwise
+	Alts       *[]string       `json:"alternatives,omitempty"` // with confirmed: false, the other candidate cause IDs
+	Recognized *bool           `json:"recognized,omitempty"`   // explain only: false when the text matched nothing
+	Quote      string          `json:"quote,omitempty"`        // explain: the line of the paste the verdict rests on
 	Checks     []jsonCheck     `json:"checks"`
 	Evidence   checks.Evidence `json:"evidence"`
 	Guidance   string          `json:"guidance,omitempty"`
@@ -120,6 +122,10 @@ func writeJSON(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance st
 	}
 	if d.Pasted {
 		out.Quote = d.Evidence.Quote
+	}
+	if d.Unconfirmed && d.CauseID != "" {
+		no, alts := false, append([]string{}, d.Alternatives...)
+		out.Confirmed, out.Alts = &no, &alts
 	}
 	for _, r := range d.Results {
 		out.Checks = append(out.Checks, jsonCheck{ID: r.ID, Status: r.Status, Summary: r.Summary, MS: r.Duration.Milliseconds()})

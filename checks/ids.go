@@ -35,6 +35,7 @@ const (
 	CheckAuthHeader = "auth-header" // auth-header-format; facts: auth-header.http
 	CheckRequest    = "request"     // classifier causes, stream-error, slow-response, wrong-provider, output-truncated; facts: request.http
 	CheckMCP        = "mcp"         // mcp-server-disconnected
+	CheckAccount    = "account"     // insufficient-balance, key-usage-limit from a free account endpoint; facts: account.http, account.credit
 
 	// Pasted text.
 	CheckPaste = "paste" // any cause the classifier recognises in pasted text

@@ -102,7 +102,7 @@ func (r *Runner) Run(ctx context.Context, id string) Result {
 				return res
 			}
 		}
-		return Result{ID: id, Title: id, Status: Skip, Summary: "the check gave no result"}
+		return Result{ID: id, Title: id, Status: Skip, Summary: "the check gave no result", Unseen: true}
 	}
 }
 
@@ -185,13 +185,13 @@ func declaredFacts(g Group, r Result) Result {
 func failAll(g Group, why string) []Result {
 	out := make([]Result, len(g.Checks))
 	for i, id := range g.IDs() {
-		out[i] = Result{ID: id, Title: id, Status: Fail, Summary: why}
+		out[i] = Result{ID: id, Title: id, Status: Fail, Summary: why, Unseen: true}
 	}
 	return out
 }
 
 func cancelled(id string, err error) Result {
-	return Result{ID: id, Title: id, Status: Skip, Summary: "cancelled: " + err.Error()}
+	return Result{ID: id, Title: id, Status: Skip, Summary: "cancelled: " + err.Error(), Unseen: true}
 }
 
 // redactResult is the last line of defence: whatever a check put in its
@@ -248,7 +248,9 @@ func redactValue(rd *Redactor, v reflect.Value) {
 }
 
 // Facts are the results so far as facts for the decision tree:
-// <id>.status, <id>.cause and each result's own facts.
+// <id>.status, <id>.cause and each result's own facts, and <id>.unseen =
+// yes for a check that could not gather its evidence (decisiontree's
+// UnseenSuffix: a verdict resting on it is not confirmed).
 func (r *Runner) Facts() map[string]string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -258,6 +260,10 @@ func (r *Runner) Facts() map[string]string {
 		f[id+".cause"] = res.Cause
 		for k, v := range res.Facts {
 			f[k] = v
+		}
+		f[id+".unseen"] = ""
+		if res.Unseen {
+			f[id+".unseen"] = "yes"
 		}
 	}
 	return f
@@ -357,9 +363,10 @@ func MergeEvidence(base, top Evidence) Evidence {
 }
 
 // Decline records that the user said no to a check (the billable request),
-// so the tree sees it as skipped and nothing is sent.
+// so the tree sees it as skipped and nothing is sent. What it would have
+// found is unseen.
 func (r *Runner) Decline(id, why string) Result {
-	res := Result{ID: id, Title: id, Status: Skip, Summary: why}
+	res := Result{ID: id, Title: id, Status: Skip, Summary: why, Unseen: true}
 	r.mu.Lock()
 	r.results[id] = res
 	r.mu.Unlock()

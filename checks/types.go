@@ -31,6 +31,10 @@ type Result struct {
 	Facts    map[string]string // extra facts for the tree, beyond <id>.status and <id>.cause
 	Evidence Evidence          // what this check observed; merged across checks
 	Duration time.Duration
+	// Unseen: the check could not gather what it looks for (the request
+	// declined or not sent, a check cut off or crashed). A verdict that
+	// rests on its facts is not confirmed (Runner.Unseen).
+	Unseen bool
 }
 
 // Evidence is what the checks observed, in the shape of the JSON contract
@@ -166,6 +170,12 @@ type Profile struct {
 	Default        bool `yaml:"default"`          // assumed when nothing in the environment points to a provider
 	Fallback       bool `yaml:"fallback"`         // used for a base URL no profile claims
 	ModelFromRoute bool `yaml:"model_from_route"` // the key's route picks the model: the request sends none
+
+	// Added for cloud providers (issue 12; additive):
+	AccountURL       string   `yaml:"account_url"`        // free account endpoint: "key" = {base}/key, "/user/balance" = from the host's root
+	AccountShape     string   `yaml:"account_shape"`      // how to read it: openrouter-key | deepseek-balance
+	DeploymentInPath bool     `yaml:"deployment_in_path"` // the model is a deployment named in the path (Azure OpenAI)
+	APIVersionEnvs   []string `yaml:"api_version_envs"`   // variables that may hold the api-version query parameter
 
 	Console    string   `yaml:"console"` // where keys are managed, for guidance
 	StatusPage string   `yaml:"status_page"`

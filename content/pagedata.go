@@ -19,6 +19,9 @@ type PageData struct {
 	Console, StatusPage               string
 	FailedLayer                       string
 	Summary                           string // the finding that proved the cause
+	// Unconfirmed: the verdict rests on evidence not gathered (the request
+	// was not sent): a page must not claim it was.
+	Unconfirmed bool
 }
 
 // NewPageData fills a page's placeholders from the evidence, the resolved
@@ -48,4 +51,18 @@ func NewPageData(ev checks.Evidence, s *checks.Setup, summary string) PageData {
 		}
 	}
 	return d
+}
+
+// For reports whether the page is shown to a user of one of these
+// providers (profile names). A page writes a provider's own lines inside
+// {{if .For "name"}} … {{end}}, so that they show only to that provider's
+// users, never to everyone (and not when the provider is unknown: a paste
+// read by explain).
+func (d PageData) For(names ...string) bool {
+	for _, n := range names {
+		if n != "" && d.Provider == n {
+			return true
+		}
+	}
+	return false
 }

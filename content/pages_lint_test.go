@@ -45,6 +45,18 @@ type lintPageData struct {
 	TTFBMs, TotalMs                                      int64
 	Proxy, EnvFile, Console, StatusPage                  string
 	FailedLayer, Summary                                 string
+	Unconfirmed                                          bool
+}
+
+// For mirrors content.PageData.For: a provider's own lines show only to
+// its users.
+func (d lintPageData) For(names ...string) bool {
+	for _, n := range names {
+		if n != "" && d.Provider == n {
+			return true
+		}
+	}
+	return false
 }
 
 // lintFullData is realistic evidence with long-ish values, so that a page

@@ -2,6 +2,7 @@ package decisiontree
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -118,4 +119,44 @@ func (c cond) factsNamed() []string {
 		}
 	}
 	return out
+}
+
+// checkOf is the check a fact belongs to: "request.http" → "request".
+// The person's answers (input.*, a question's `set` fact such as
+// "symptom") belong to no check.
+func checkOf(fact string) string {
+	id, _, ok := strings.Cut(fact, ".")
+	if !ok || id == "input" {
+		return ""
+	}
+	return id
+}
+
+// reliance is what deciding one condition rested on, when some facts may
+// be missing (their check did not run, was declined, or could not finish).
+type reliance struct {
+	missing []string // checks whose missing facts the outcome depends on
+	seen    bool     // a clause on a fact a check that ran gathered
+}
+
+// weigh evaluates the condition as holds does, and says whether its
+// outcome rests on missing facts. A clause on a known fact that fails
+// decides the condition whatever the missing facts are (false); otherwise
+// every clause on a missing fact could change the outcome.
+func (c cond) weigh(f Facts, unseen map[string]bool) reliance {
+	var r reliance
+	for _, cl := range c {
+		check := checkOf(cl.fact)
+		if check == "" || !unseen[check] {
+			if !cl.holds(f) {
+				return reliance{} // decided by what is known
+			}
+			r.seen = r.seen || check != ""
+			continue
+		}
+		if !slices.Contains(r.missing, check) {
+			r.missing = append(r.missing, check)
+		}
+	}
+	return r
 }

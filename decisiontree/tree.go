@@ -62,6 +62,11 @@ type Node struct {
 
 	// Cause.
 	Cause string `yaml:"cause"`
+	// Alternatives are the other causes this verdict may be when it rests on
+	// evidence that was not gathered (the request declined or not sent, a
+	// check cut off): the candidates that evidence would tell apart. Only a
+	// cause leaf names them; the page lists them under "Not confirmed".
+	Alternatives []string `yaml:"alternatives"`
 }
 
 // Choice is one answer to a question.
@@ -112,6 +117,16 @@ func (e Edge) reason(f Facts) string {
 	return why
 }
 
+// weigh is cond.weigh for the edge, a forward edge's own clause
+// (<check>.cause is set) included.
+func (e Edge) weigh(f Facts, unseen map[string]bool) reliance {
+	c := e.cond
+	if e.Forward != "" {
+		c = append(cond{{fact: e.Forward + ".cause", op: "set"}}, c...)
+	}
+	return c.weigh(f, unseen)
+}
+
 // facts lists the fact names the edge reads.
 func (e Edge) facts() []string {
 	out := e.cond.factsNamed()
@@ -140,6 +155,9 @@ func Parse(data []byte) (*Tree, error) {
 		}
 		if n.Kind == Cause && n.ID != CausePrefix+n.Cause {
 			return nil, fmt.Errorf("tree: cause node %q must have id %q", n.ID, CausePrefix+n.Cause)
+		}
+		if n.Kind == Cause && n.Title == "" {
+			n.Title = n.Cause
 		}
 		t.byID[n.ID] = n
 		for _, e := range n.Auto {

@@ -3,6 +3,7 @@ package decisiontree
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,6 +62,22 @@ func (t *Tree) Validate(cat Catalogue) error {
 				bad("node %q has an edge with no target", n.ID)
 			} else if t.Node(to) == nil {
 				bad("node %q leads to %q, which does not exist", n.ID, to)
+			}
+		}
+		if len(n.Alternatives) > 0 && n.Kind != Cause {
+			bad("node %q names alternatives: only a cause leaf does", n.ID)
+		}
+		for i, a := range n.Alternatives {
+			hasPage, known := cat.Causes[a]
+			switch {
+			case a == n.Cause:
+				bad("cause %q names itself as an alternative", n.Cause)
+			case slices.Contains(n.Alternatives[:i], a):
+				bad("cause %q names alternative %q twice", n.Cause, a)
+			case cat.Causes != nil && !known:
+				bad("cause %q names alternative %q, which is not in the catalogue%s", n.Cause, a, suggest(a, cat.Causes))
+			case cat.Causes != nil && !hasPage:
+				bad("cause %q names alternative %q, which has no guidance page", n.Cause, a)
 			}
 		}
 		switch n.Kind {

@@ -3,6 +3,7 @@ package decisiontree
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -10,6 +11,14 @@ import (
 type Step struct {
 	Node   *Node
 	Answer string // the choice label, the value typed, or the condition that held
+
+	// What leaving the node rested on, when facts were missing (see
+	// Walker.Unseen).
+	missing []string // checks with missing facts that could have changed the way out
+	blind   bool     // the edge taken itself reads missing facts
+	seen    bool     // the edge taken holds on facts that checks which ran gathered
+	proved  string   // the check whose cause the forward edge taken named
+	could   []string // where edges resting on missing facts lead
 }
 
 // Walker walks a tree one answer at a time, keeping the path so that the user
@@ -88,38 +97,205 @@ func (w *Walker) Observe(f Facts) error {
 	for k, v := range f {
 		w.facts[k] = v
 	}
-	to, why := w.cur.branch(w.facts)
-	return w.advance(why, to)
+	to, step := w.cur.branch(w.facts, unseenIn(w.facts))
+	return w.advanceStep(step, to)
 }
 
-// branch picks the edge to follow from a check node.
-func (n *Node) branch(f Facts) (to, why string) {
-	for _, e := range n.Edges {
-		if to := e.target(f); to != "" {
-			return to, e.reason(f)
+// UnseenSuffix marks a check whose facts are missing: the fact
+// "<check>.unseen" = "yes" says the check was declined or not sent (the
+// billable request under --no-request), was cut off, crashed or could not
+// finish (checks.Runner.Facts sets it). Its other facts still count as they
+// are (a declined request is `skip`), but a verdict whose way there rested
+// on them is not confirmed.
+const UnseenSuffix = ".unseen"
+
+// unseenIn is the set of checks the facts mark unseen.
+func unseenIn(f Facts) map[string]bool {
+	out := map[string]bool{}
+	for k, v := range f {
+		if id, ok := strings.CutSuffix(k, UnseenSuffix); ok && v == "yes" {
+			out[id] = true
 		}
 	}
-	return n.Next, "otherwise"
+	return out
 }
 
-// auto picks the answer `diagnose` gives to a question.
-func (n *Node) auto(f Facts) (to, why string, ok bool) {
+// branch picks the edge to follow from a check or branch node, and records
+// what the choice rested on: every edge weighed up to the one taken (and,
+// when that one rests on missing facts, the ones after it, which the
+// missing facts could have led to).
+func (n *Node) branch(f Facts, unseen map[string]bool) (to string, st Step) {
+	st = Step{Node: n, Answer: "otherwise"}
+	to = n.Next
+	taken := -1
+	for i, e := range n.Edges {
+		if t := e.target(f); t != "" {
+			to, st.Answer, taken = t, e.reason(f), i
+			break
+		}
+	}
+	for i, e := range n.Edges {
+		if taken >= 0 && i > taken && !st.blind {
+			break
+		}
+		r := e.weigh(f, unseen)
+		if i == taken {
+			st.blind = len(r.missing) > 0
+			st.seen = r.seen || e.Forward != "" && !unseen[e.Forward]
+			if e.Forward != "" {
+				st.proved = e.Forward
+			}
+		}
+		if len(r.missing) == 0 && i != taken {
+			continue
+		}
+		for _, c := range r.missing {
+			if !slices.Contains(st.missing, c) {
+				st.missing = append(st.missing, c)
+			}
+		}
+		if i != taken && len(r.missing) > 0 && e.To != "" {
+			st.could = append(st.could, e.To)
+		}
+	}
+	if st.blind || taken < 0 && len(st.missing) > 0 {
+		st.could = append(st.could, n.Next)
+	}
+	return to, st
+}
+
+// settleFrom follows branch nodes from a target with these facts to the
+// cause they reach; "" when a check, question or input comes first (what
+// it would find is not known).
+func (t *Tree) settleFrom(to string, f Facts) string {
+	for steps := 0; steps < maxSteps; steps++ {
+		n := t.Node(to)
+		switch {
+		case n == nil:
+			return ""
+		case n.Kind == Cause:
+			return n.Cause
+		case n.Kind != Branch:
+			return ""
+		}
+		to, _ = n.branch(f, nil)
+	}
+	return ""
+}
+
+// auto picks the answer `diagnose` gives to a question. It stands for the
+// person's answer, so it holds on no check's evidence; what it read that
+// was missing is kept as for a branch.
+func (n *Node) auto(f Facts, unseen map[string]bool) (to string, st Step, ok bool) {
+	st = Step{Node: n}
 	for _, e := range n.Auto {
+		r := e.weigh(f, unseen)
+		for _, c := range r.missing {
+			if !slices.Contains(st.missing, c) {
+				st.missing = append(st.missing, c)
+			}
+		}
 		if e.cond.holds(f) {
-			return e.To, e.When, true
+			st.Answer = "auto: " + e.When
+			st.blind = len(r.missing) > 0
+			return e.To, st, true
 		}
 	}
-	return "", "", false
+	return "", st, false
 }
 
 func (w *Walker) advance(answer, to string) error {
+	return w.advanceStep(Step{Node: w.cur, Answer: answer}, to)
+}
+
+func (w *Walker) advanceStep(st Step, to string) error {
 	next := w.tree.Node(to)
 	if next == nil {
 		return fmt.Errorf("node %q leads to %q, which does not exist", w.cur.ID, to)
 	}
-	w.path = append(w.path, Step{Node: w.cur, Answer: answer})
+	st.Node = w.cur
+	w.path = append(w.path, st)
 	w.cur = next
 	return nil
+}
+
+// Confirmed reports whether the cause reached rests on evidence that was
+// gathered. It does not when the edge into the cause reads a missing fact
+// (healthy because the models list passed and the request was skipped), or
+// when the edge into it holds on no check's evidence at all (the person's
+// symptom, a fallback) and some step on the way rested on missing facts.
+// A cause held by what a check that ran saw (the models list's own 401, a
+// timeout) is confirmed: the missing evidence might refine it, not undo it.
+func (w *Walker) Confirmed() bool {
+	if len(w.path) == 0 {
+		return true
+	}
+	last := w.path[len(w.path)-1]
+	if last.blind {
+		return false
+	}
+	if last.seen {
+		return true
+	}
+	for _, st := range w.path {
+		if len(st.missing) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Missing lists the checks with missing facts that the walk rested on, in
+// the order met; nil when the verdict is confirmed.
+func (w *Walker) Missing() []string {
+	if w.Confirmed() {
+		return nil
+	}
+	var out []string
+	for _, st := range w.path {
+		for _, c := range st.missing {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// Alternatives are the other causes an unconfirmed verdict may be: those
+// its cause leaf names in the tree, else the causes the edges that rested
+// on missing facts lead to. Nil when the verdict is confirmed.
+func (w *Walker) Alternatives() []string {
+	if !w.Done() || w.Confirmed() {
+		return nil
+	}
+	from := w.cur.Alternatives
+	if len(from) == 0 {
+		for _, st := range w.path {
+			for _, to := range st.could {
+				if c := w.tree.settleFrom(to, w.facts); c != "" {
+					from = append(from, c)
+				}
+			}
+		}
+	}
+	var out []string
+	for _, c := range from {
+		if c != w.cur.Cause && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ProvedBy is the check whose cause the walk forwarded into the leaf (the
+// request that answered 429), "" when the leaf was reached otherwise. Its
+// result is the finding the verdict names.
+func (w *Walker) ProvedBy() string {
+	if len(w.path) == 0 || !w.Done() {
+		return ""
+	}
+	return w.path[len(w.path)-1].proved
 }
 
 // Back returns to the last node the user answered (a question or an input),
@@ -151,6 +327,8 @@ const maxSteps = 1000
 // Resolve walks from start without a person: questions are answered by their
 // auto edges, inputs from the facts input.<name>, check nodes from the facts
 // (the caller ran every check first). It returns the walk, ending at a cause.
+// Facts may mark checks unseen (UnseenSuffix); the walk says whether its
+// verdict is Confirmed.
 func (t *Tree) Resolve(start string, f Facts) (*Walker, error) {
 	w, err := t.NewWalker(start)
 	if err != nil {
@@ -166,11 +344,11 @@ func (t *Tree) Resolve(start string, f Facts) (*Walker, error) {
 		n := w.cur
 		switch n.Kind {
 		case Question:
-			to, why, ok := n.auto(w.facts)
+			to, st, ok := n.auto(w.facts, unseenIn(w.facts))
 			if !ok {
 				return w, fmt.Errorf("question %q has no automatic answer for these facts", n.ID)
 			}
-			err = w.advance("auto: "+why, to)
+			err = w.advanceStep(st, to)
 		case Input:
 			err = w.Submit(w.facts["input."+n.Input])
 		case Check, Branch:

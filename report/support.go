@@ -18,6 +18,10 @@ type Diagnosis struct {
 	When                       time.Time
 	Version                    string
 	Pasted                     bool // the verdict came from pasted text, not live checks
+	// Unconfirmed: the verdict rests on evidence not gathered; Alternatives
+	// are the other candidate cause IDs.
+	Unconfirmed  bool
+	Alternatives []string
 }
 
 // Support is the redacted markdown report a support engineer asks for: when,
@@ -40,6 +44,13 @@ func Support(d Diagnosis) string {
 	line("## unstuck report: %s", d.CauseID)
 	line("")
 	line("- **Cause:** %s (`%s`, layer `%s`)", d.CauseTitle, d.CauseID, d.Layer)
+	if d.Unconfirmed {
+		also := ""
+		if len(d.Alternatives) > 0 {
+			also = "; also possible: `" + strings.Join(d.Alternatives, "`, `") + "`"
+		}
+		line("- **Confirmed:** no, the likeliest cause: it rests on evidence not gathered%s", also)
+	}
 	field("Time", when.Format("2006-01-02 15:04:05 MST (-07:00)"))
 	field("Tool", "unstuck "+d.Version+", "+runtime.Version()+", "+runtime.GOOS+"/"+runtime.GOARCH)
 	if d.Pasted {

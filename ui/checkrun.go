@@ -29,6 +29,7 @@ type checkRun struct {
 	node    *decisiontree.Node
 	ids     []string // in the node's order
 	billed  []string // billable checks waiting for the free ones, then a yes or no
+	sending bool     // the user said yes: the billable checks are being sent
 	running map[string]time.Time
 	done    map[string]checks.Result
 	started time.Time
@@ -97,6 +98,20 @@ func (m *Model) afterFree() tea.Cmd {
 		run.billed = nil
 		return m.finishChecks()
 	}
+	// Ask only for what will really be sent: a request with no key, no
+	// endpoint or no model to send runs now and reports itself not sent.
+	var ask []string
+	for _, id := range run.billed {
+		if suite.NotSent(m.base, id, m.o.Runner.Setup()) == "" {
+			ask = append(ask, id)
+		}
+	}
+	if len(ask) < len(run.billed) {
+		run.billed = ask
+		if len(ask) == 0 {
+			return m.startChecks()
+		}
+	}
 	m.screen = scrConsent
 	m.layout()
 	return nil
@@ -109,6 +124,7 @@ func (m *Model) consentKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Send):
 		m.run.billed = nil
+		m.run.sending = true
 		return m.startChecks()
 	case key.Matches(msg, k.Skip):
 		for _, id := range m.run.billed {
@@ -211,6 +227,11 @@ func (m Model) checksView(w, h int) string {
 	}
 	head, sub := m.uiHead(prompt, n.Help, w)
 	lines := append(head, sub...)
+	if b := m.billingLine(); b != "" {
+		for _, ln := range uiWrap(b, w) {
+			lines = append(lines, m.st.hint.Render(ln))
+		}
+	}
 	lines = append(lines, "")
 
 	// Two lines per check (title, then summary) when they fit, else one.
@@ -242,6 +263,41 @@ func (m Model) checksView(w, h int) string {
 	}
 	lines = append(lines, "", m.st.hint.Render("Elapsed "+uiSeconds(m.now.Sub(run.started))))
 	return strings.Join(lines, "\n")
+}
+
+// billingLine says what the node's billable check costs, truthfully for
+// the moment: nothing is billed before the yes, "billed" once it is being
+// sent, "went out" only when it did.
+func (m Model) billingLine() string {
+	run := m.run
+	var ids []string
+	for _, id := range run.ids {
+		if suite.Billable(id) && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	for _, id := range ids {
+		if _, busy := run.running[id]; busy && run.sending {
+			return "Sending the test request you agreed to: one minimal request, billed (a few tokens)."
+		}
+	}
+	for _, id := range ids {
+		res, ok := run.done[id]
+		switch {
+		case !ok:
+		case res.Unseen || res.Status == checks.Skip:
+			return "The test request was " + res.Summary + "."
+		case run.sending:
+			return "The test request went out (billed: a few tokens)."
+		}
+	}
+	if m.o.Runner.Setup().Config.NoRequest {
+		return "Nothing billable is sent (--no-request)."
+	}
+	return "Free checks first: nothing billable is sent unless you say yes."
 }
 
 // uiSeconds is a duration as the elapsed line shows it: "3.4 s".

@@ -60,7 +60,7 @@ func (m *Model) enterResult(n *decisiontree.Node) tea.Cmd {
 	vp := viewport.New()
 	vp.SoftWrap = false
 	m.res = &resultState{
-		verdict: verdict.From(m.o.Runner, c, m.ranResults()),
+		verdict: verdict.From(m.o.Runner, c, m.ranResults()).Walked(m.o.Runner, m.walker),
 		vp:      vp,
 	}
 	m.screen = scrResult

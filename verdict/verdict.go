@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
+	"github.com/unstuck-dev/unstuck/decisiontree"
 	"github.com/unstuck-dev/unstuck/report"
 )
 
@@ -24,6 +26,14 @@ type Verdict struct {
 	Pasted  bool
 	Results []checks.Result // the checks that ran, in display order
 	Setup   *checks.Setup   // what was checked (its redactor knows the key)
+
+	// Confirmed: the verdict rests on evidence that was gathered. When it
+	// does not (the request declined or not sent, a check cut off), the
+	// cause is the likeliest, Alternatives are the other candidates and
+	// Missing are the checks that would tell them apart.
+	Confirmed    bool
+	Alternatives []content.Cause
+	Missing      []checks.Result
 }
 
 // Of is the verdict for a cause the walk reached, from the runner's
@@ -45,7 +55,39 @@ func Of(r *checks.Runner, cause string, results []checks.Result) (Verdict, error
 func From(r *checks.Runner, cause content.Cause, results []checks.Result) Verdict {
 	ev, summary := r.Evidence(cause.ID)
 	return Verdict{Cause: cause, Evidence: ev, Summary: summary, Pasted: r.FromPaste(cause.ID),
-		Results: results, Setup: r.Setup()}
+		Results: results, Setup: r.Setup(), Confirmed: true}
+}
+
+// Walked completes the verdict with what the walk that reached it rested
+// on: the check whose cause the walk forwarded is the finding (its
+// evidence has the last word, so the page's endpoint is the URL of the
+// call it names), and a walk that rested on missing evidence makes the
+// verdict unconfirmed, with its alternatives.
+func (v Verdict) Walked(r *checks.Runner, w *decisiontree.Walker) Verdict {
+	if w == nil || !w.Done() || w.Current().Cause != v.Cause.ID {
+		return v
+	}
+	if id := w.ProvedBy(); id != "" && !v.Pasted {
+		if res, ok := r.Result(id); ok && res.Cause == v.Cause.ID {
+			v.Evidence = checks.MergeEvidence(v.Evidence, res.Evidence)
+			v.Summary = res.Summary
+		}
+	}
+	v.Confirmed = w.Confirmed()
+	v.Alternatives, v.Missing = nil, nil
+	for _, id := range w.Alternatives() {
+		c, ok := content.CauseByID(id)
+		if !ok {
+			c = content.Cause{ID: id, Title: id}
+		}
+		v.Alternatives = append(v.Alternatives, c)
+	}
+	for _, id := range w.Missing() {
+		if res, ok := r.Result(id); ok {
+			v.Missing = append(v.Missing, res)
+		}
+	}
+	return v
 }
 
 // Page is what the cause's page may quote. A pasted verdict quotes the
@@ -55,7 +97,16 @@ func (v Verdict) Page() content.PageData {
 	if v.Pasted {
 		s = nil
 	}
-	return content.NewPageData(v.Evidence, s, v.Summary)
+	ev := v.Evidence
+	if !v.Confirmed && v.Summary == "" {
+		// Nothing proved this cause: the answer on record is another
+		// call's (the models list's 200), not evidence for this page.
+		ev.Status, ev.ErrorType, ev.ErrorCode, ev.ErrorMessage = 0, "", "", ""
+		ev.RateLimit, ev.TTFBMs, ev.TotalMs = nil, 0, 0
+	}
+	d := content.NewPageData(ev, s, v.Summary)
+	d.Unconfirmed = !v.Confirmed
+	return d
 }
 
 // Guidance is the cause's page as markdown, filled with the evidence and
@@ -69,18 +120,73 @@ func (v Verdict) Guidance() (string, error) {
 }
 
 // Frame is what every output adds around the cause's page: a verdict read
-// from a paste quotes the line it rests on under the title.
+// from a paste quotes the line it rests on under the title; an
+// unconfirmed verdict leads with that, before anything else.
 func (v Verdict) Frame(md string) string {
 	if v.Pasted && v.Evidence.Quote != "" {
-		md = withQuote(md, v.Evidence.Quote)
+		md = underTitle(md, "From what you pasted:\n\n> "+markdownEscaper.Replace(v.Evidence.Quote)+"\n")
+	}
+	if !v.Confirmed {
+		md = underTitle(md, v.Unconfirmed())
 	}
 	return md
 }
 
-// withQuote puts the line of the paste the verdict rests on under the
-// page's title, so a person sees why: "From what you pasted: > …".
-func withQuote(md, quote string) string {
-	block := "From what you pasted:\n\n> " + markdownEscaper.Replace(quote) + "\n"
+// Unconfirmed is the statement an unconfirmed verdict leads with: that it
+// is the likeliest cause, not a proven one, because of what was not
+// gathered; the other candidates; and what tells them apart, with the
+// command. "" when the verdict is confirmed.
+func (v Verdict) Unconfirmed() string {
+	if v.Confirmed {
+		return ""
+	}
+	var b strings.Builder
+	noRequest := v.Setup != nil && v.Setup.Config.NoRequest
+	var missing, billable []string
+	for _, res := range v.Missing {
+		what, how := res.Title, "did not finish"
+		if suite.Billable(res.ID) {
+			what, how = "the test request", "was not sent"
+			billable = append(billable, res.ID)
+		}
+		if what == "" {
+			what = res.ID
+		}
+		if why := strings.TrimPrefix(res.Summary, "not sent: "); why != "" {
+			how += ": " + why
+		}
+		missing = append(missing, what+" "+how)
+	}
+	why := "some evidence could not be gathered"
+	if len(missing) > 0 {
+		why = strings.Join(missing, "; ")
+	}
+	fmt.Fprintf(&b, "**Not confirmed.** The likeliest cause, not a proven one: %s.\n", markdownEscaper.Replace(why))
+	if len(v.Alternatives) > 0 {
+		b.WriteString("\nIt may also be:\n\n")
+		for _, c := range v.Alternatives {
+			fmt.Fprintf(&b, "- %s (`%s`)\n", markdownEscaper.Replace(c.Title), c.ID)
+		}
+	}
+	b.WriteString("\nWhat tells them apart: ")
+	switch {
+	case len(billable) > 0 && noRequest:
+		b.WriteString("the test request. Run `unstuck diagnose` without `--no-request`: it sends one minimal request (1 output token, a fraction of a cent).")
+	case len(billable) > 0:
+		b.WriteString("the test request. Run `unstuck diagnose`, or start the wizard again and answer y when it asks: it sends one minimal request (1 output token, a fraction of a cent).")
+	default:
+		b.WriteString("the checks that could not finish. Run `unstuck diagnose` again (with a longer `--timeout` if a step was cut off).")
+	}
+	if v.Setup != nil && v.Setup.Profile.Console != "" && len(billable) > 0 {
+		fmt.Fprintf(&b, " Free, without a request: check the account's balance and limits in your provider's console (%s).", v.Setup.Profile.Console)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// underTitle puts a block under the page's title (or first, when the page
+// has none).
+func underTitle(md, block string) string {
 	title, rest, ok := strings.Cut(md, "\n")
 	if !ok || !strings.HasPrefix(title, "# ") {
 		return block + "\n" + md
@@ -94,11 +200,16 @@ var markdownEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", 
 
 // Diagnosis is the verdict as the report and the JSON output read it.
 func (v Verdict) Diagnosis(version string, when time.Time) report.Diagnosis {
-	return report.Diagnosis{
+	d := report.Diagnosis{
 		CauseID: v.Cause.ID, CauseTitle: v.Cause.Title, Layer: v.Cause.Layer,
 		Evidence: v.Evidence, Results: v.Results, Setup: v.Setup,
 		When: when, Version: version, Pasted: v.Pasted,
+		Unconfirmed: !v.Confirmed,
 	}
+	for _, c := range v.Alternatives {
+		d.Alternatives = append(d.Alternatives, c.ID)
+	}
+	return d
 }
 
 // Report is the redacted support report.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/content"
 )
 
 const key = "sk-proj-VERDICTTESTKEY0123456789abcdef"
@@ -70,5 +71,34 @@ func TestLiveVerdictQuotesTheSetup(t *testing.T) {
 	}
 	if _, err := Of(r, "no-such-cause", nil); err == nil {
 		t.Fatal("a cause outside the catalogue was accepted")
+	}
+}
+
+// An unconfirmed verdict's page leads with the statement, under the title
+// and before the page's own text; its report says so; a confirmed one's
+// page is the page alone.
+func TestUnconfirmedVerdictLeadsThePage(t *testing.T) {
+	r := runner(t)
+	v := From(r, content.Cause{ID: "healthy", Title: "Your key, URL and model work"}, nil)
+	page := "# Your key, URL and model work\n\nThe page's own text.\n"
+	if got := v.Frame(page); got != page {
+		t.Fatalf("a confirmed verdict's page changed:\n%s", got)
+	}
+	v.Confirmed = false
+	v.Alternatives = []content.Cause{{ID: "insufficient-balance", Title: "Your account is out of credit or quota"}}
+	v.Missing = []checks.Result{{ID: checks.CheckRequest, Status: checks.Skip, Summary: "not sent: you chose not to send a billable request"}}
+	got := v.Frame(page)
+	lead, rest, _ := strings.Cut(got, "The page's own text.")
+	if rest == "" || !strings.HasPrefix(lead, "# Your key, URL and model work\n") {
+		t.Fatalf("the page lost its title or text:\n%s", got)
+	}
+	for _, want := range []string{"Not confirmed", "the test request was not sent: you chose not to send a billable request",
+		"Your account is out of credit or quota (`insufficient-balance`)", "`unstuck diagnose`"} {
+		if !strings.Contains(lead, want) {
+			t.Errorf("the lead lacks %q:\n%s", want, lead)
+		}
+	}
+	if rep := v.Report("test", time.Now()); !strings.Contains(rep, "**Confirmed:** no") || !strings.Contains(rep, "`insufficient-balance`") {
+		t.Errorf("the report does not say the verdict is unconfirmed:\n%s", rep)
 	}
 }

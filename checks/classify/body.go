@@ -328,6 +328,10 @@ func fromFlat(b *parsedBody, x map[string]any, depth int) {
 	if msg == "" {
 		msg = messageOf(x["msg"])
 	}
+	if d, ok := x["details"].(string); ok && msg == "" {
+		// vLLM's and TGI's stream error events: {"code":400,"details":"…"}.
+		msg = strings.TrimSpace(d)
+	}
 	if msg == "" {
 		return
 	}

@@ -41,13 +41,16 @@ func (r *Rules) Classify(status int, header http.Header, body []byte, err error)
 }
 
 func (r *Rules) classifyAt(status int, h http.Header, body []byte, err error, now time.Time) Classification {
-	return r.classifyPasted(status, h, body, err, now, false)
+	return r.classifyPasted(status, h, body, err, now, false, false)
 }
 
 // classifyPasted is Classify for a body that may be a person's pasted
 // error line rather than a server's body (pasted=true): then a plain-text
 // "body" says nothing about who answered, and the status alone decides.
-func (r *Rules) classifyPasted(status int, h http.Header, body []byte, err error, now time.Time, pasted bool) Classification {
+// midStream says the paste shows the error was read from the stream after
+// it began (an SDK's stream reader raised it): the error is then judged as
+// an SSE error event, whatever shape the SDK printed it in.
+func (r *Rules) classifyPasted(status int, h http.Header, body []byte, err error, now time.Time, pasted, midStream bool) Classification {
 	if status < 100 || status > 999 {
 		status = 0
 	}
@@ -67,6 +70,9 @@ func (r *Rules) classifyPasted(status int, h http.Header, body []byte, err error
 
 	b := parseBody(body, h.Get("Content-Type"))
 	b.pasted = pasted && b.kind == kindText
+	if midStream && b.isError && status == 0 {
+		b.sse, b.sseError = true, true
+	}
 	if status == 0 {
 		// No status given (a pasted body): the body may carry one.
 		switch {

@@ -74,6 +74,7 @@ func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 	if t == "" {
 		return Classification{}, t
 	}
+	t = dropAgentBanner(t)
 	lower := strings.ToLower(t)
 	st := statusFromText(t)
 
@@ -89,7 +90,7 @@ func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 		if b == nil && !bareStatusRE.MatchString(t) {
 			b = []byte(t)
 		}
-		c := r.classifyPasted(st, hdr, b, nil, now, body == nil)
+		c := r.classifyPasted(st, hdr, b, nil, now, body == nil, streamReaderRE.MatchString(t))
 		if c.Recognized {
 			if body == nil {
 				c.Evidence.ErrorMessage = clsEvidenceText(errLine)
@@ -405,4 +406,25 @@ func lineAt(t string, i int) string {
 		end += i
 	}
 	return strings.TrimSpace(t[start:end])
+}
+
+// streamReaderRE finds an SDK's stream reader in a traceback: the error was
+// an event read from the stream after it began, not the answer to the
+// request (openai-node's Stream.iterator in core/streaming, the Python
+// SDKs' _streaming.py, anthropic-sdk-go's ssestream).
+var streamReaderRE = regexp.MustCompile(`\bStream\.iterator\b|[/\\](?:core[/\\])?streaming\.m?[jt]s\b|[/\\]_streaming\.py\b|\bin __stream__\b|\bssestream\b`)
+
+// codexBannerRE is Codex's session banner (`codex exec` prints it before
+// the turn): "model: …", "provider: …" describe the session, not the error,
+// and "warning: …" lines are its notices. A "model:" there must not make a
+// 404 about the path look like one about the model.
+var codexBannerRE = regexp.MustCompile(`(?m)^(?:workdir|model|provider|approval|sandbox|reasoning effort|reasoning summaries|session id|warning): [^\n]*\n?`)
+
+// dropAgentBanner removes an agent tool's own session banner and notices
+// from a paste, when the paste shows that tool's banner.
+func dropAgentBanner(t string) string {
+	if !strings.Contains(t, "OpenAI Codex v") {
+		return t
+	}
+	return strings.TrimSpace(codexBannerRE.ReplaceAllString(t, ""))
 }

@@ -146,15 +146,18 @@ func SmallModelRequest(ctx context.Context, s *checks.Setup) checks.Result {
 	case small == "":
 		r.Status, r.Summary = checks.Skip, "not needed: your client names no separate background model"
 		return r
-	case s.Config.NoRequest:
-		r.Status, r.Summary = checks.Skip, "not sent: --no-request (nothing billable is sent)"
-		return r
-	case s.Key.Empty():
-		r.Status, r.Summary = checks.Skip, "not sent: there is no key to send"
-		return r
 	}
 	if ids, partial, ok := listFor(ctx, s); ok && !partial && len(ids) > 0 {
 		r.Status, r.Summary = checks.Skip, "not needed: the models list tells whether "+small+" is served"
+		return r
+	}
+	switch {
+	case s.Config.NoRequest:
+		// The list could not tell and nothing was asked: unseen.
+		r.Status, r.Summary, r.Unseen = checks.Skip, "not sent: --no-request (nothing billable is sent)", true
+		return r
+	case s.Key.Empty():
+		r.Status, r.Summary, r.Unseen = checks.Skip, "not sent: there is no key to send", true
 		return r
 	}
 	probeCall(ctx, s, sessionFor(s).client, &r, small, CheckSmallModelRequest)

@@ -42,6 +42,8 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 	f := sessionFor(s).fetchModels(ctx)
 	if f.err != nil {
 		transportFail(&r, f.reply, f.err, "the models list could not be fetched")
+		// The endpoint of a finding is the URL of the call that failed.
+		r.Evidence.Endpoint = shownURL(modelsURLOf(s))
 		return done()
 	}
 	rep := f.reply
@@ -68,6 +70,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
 		r.Summary = statusSummary("the models list", rep, cl)
+		r.Evidence.Endpoint = shownURL(modelsURLOf(s))
 	}
 	return done()
 }

@@ -37,28 +37,17 @@ func Request(ctx context.Context, s *checks.Setup) checks.Result {
 func sendRequest(ctx context.Context, s *checks.Setup, c *Client) checks.Result {
 	r := checks.Result{ID: checks.CheckRequest, Title: "A minimal request gets an answer", Facts: map[string]string{}}
 	r.Evidence.Model = s.Model
-	if _, err := requestURL(s, "any-model"); err != nil {
-		r.Status, r.Summary = checks.Skip, "not sent: there is no usable endpoint URL"
+	model, why := requestModel(ctx, s)
+	if why != "" {
+		// Not sent: what it would have found is unseen, and a verdict that
+		// rests on it is not confirmed.
+		r.Status, r.Summary, r.Unseen = checks.Skip, why, true
 		return r
 	}
-	switch {
-	case s.Config.NoRequest:
-		r.Status, r.Summary = checks.Skip, "not sent: --no-request (nothing billable is sent)"
-		return r
-	case s.Key.Empty():
-		r.Status, r.Summary = checks.Skip, "not sent: there is no key to send"
-		return r
-	}
-	model := s.Model
-	if model == "" && !modelFromRoute(s) {
-		// No model given: borrow the smallest chat model the key's own
-		// models list offers, so the probe still proves key, URL and
-		// stream. Say so: the user's app asks for its own model.
-		model = probeModel(sessionFor(s).listedIDs(ctx))
-		if model == "" {
-			r.Status, r.Summary = checks.Skip, "not sent: no model given (use --model"+modelEnvHint(s)+")"
-			return r
-		}
+	if model != s.Model {
+		// No model given: the smallest chat model the key's own models
+		// list offers, so the probe still proves key, URL and stream. Say
+		// so: the user's app asks for its own model.
 		r.Evidence.Model = model
 		r.Facts["request.model_guessed"] = "yes"
 		r.Details = append(r.Details, "no model was given, so the probe used "+model+" from your models list")
@@ -126,10 +115,46 @@ func streams(s *checks.Setup) bool {
 	return true
 }
 
+// hasEndpoint reports whether the client's endpoint URL can be built (a
+// Gemini URL needs the model: any stands in).
+func hasEndpoint(s *checks.Setup) bool {
+	_, err := requestURL(s, "any-model")
+	return err == nil
+}
+
 // modelFromRoute: gateways where the route, not the request, picks the
 // model (the profile's model_from_route; LatentKit's SDK even refuses a
 // model field).
 func modelFromRoute(s *checks.Setup) bool { return s.Profile.ModelFromRoute }
+
+// NotSent says why the request would not be sent with this setup ("" when
+// it would): the wizard asks for consent only for a request that will
+// really go out. Without a model it reads the models list (free; fetched
+// once per setup) for one to borrow.
+func NotSent(ctx context.Context, s *checks.Setup) string {
+	_, why := requestModel(ctx, s)
+	return why
+}
+
+// requestModel is the model the request is sent for, or why it is not
+// sent at all.
+func requestModel(ctx context.Context, s *checks.Setup) (model, notSent string) {
+	switch {
+	case s.Config.NoRequest:
+		return "", "not sent: --no-request (nothing billable is sent)"
+	case !hasEndpoint(s):
+		return "", "not sent: there is no usable endpoint URL"
+	case s.Key.Empty():
+		return "", "not sent: there is no key to send"
+	}
+	if s.Model != "" || modelFromRoute(s) {
+		return s.Model, ""
+	}
+	if m := probeModel(sessionFor(s).listedIDs(ctx)); m != "" {
+		return m, ""
+	}
+	return "", "not sent: no model given (use --model" + modelEnvHint(s) + ")"
+}
 
 func modelEnvHint(s *checks.Setup) string {
 	if len(s.Profile.ModelEnvs) == 0 {

@@ -200,6 +200,9 @@ func shownURL(raw string) string {
 	if err != nil || u.Host == "" {
 		return maskQuery(raw)
 	}
+	if u.User == nil && !secretQuery(u.RawQuery) {
+		return raw // nothing to mask: as written
+	}
 	if u.User != nil {
 		u.User = url.User("***")
 	}
@@ -214,6 +217,17 @@ func shownURL(raw string) string {
 		u.RawQuery = strings.Join(parts, "&")
 	}
 	return u.String()
+}
+
+// secretQuery reports whether a raw query holds a credential-looking name.
+func secretQuery(raw string) bool {
+	for _, part := range strings.Split(raw, "&") {
+		name, _, _ := strings.Cut(part, "=")
+		if n, err := url.QueryUnescape(name); err == nil && checks.SecretName(n) {
+			return true
+		}
+	}
+	return false
 }
 
 // maskQuery masks key=… in text that does not parse as a URL.

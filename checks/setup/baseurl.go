@@ -319,7 +319,11 @@ func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	r.Details = append(r.Details, "your SDK will call "+displayURL(s.Endpoint))
 
-	if st, summary, fix := checkBasePath(s, u); st != checks.Pass {
+	if s.Profile.DeploymentInPath {
+		if deploymentBase(&r, s, u) { // azure.go
+			return r
+		}
+	} else if st, summary, fix := checkBasePath(s, u); st != checks.Pass {
 		r.Status, r.Cause, r.Summary = st, "base-url-path", summary
 		if fix != "" {
 			r.Details = append(r.Details, fix)

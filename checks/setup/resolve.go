@@ -46,6 +46,7 @@ func Resolve(cfg checks.Config) *checks.Setup {
 	resolveKey(s, envLines)
 	resolveBaseURL(s)
 	resolveModel(s)
+	resolveDeployment(s) // azure.go: the deployment in the path
 	fillRedactor(s)
 	return s
 }

@@ -57,7 +57,7 @@ func TestGuessProfile(t *testing.T) {
 		{"anthropic auth token only", checks.Config{Env: checks.Env{"ANTHROPIC_AUTH_TOKEN": "sk-ant-api03-abcdefghijklmnop"}},
 			"anthropic", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_AUTH_TOKEN is set", "https://api.anthropic.com/v1/messages"},
 		{"openrouter via openai sdk", checks.Config{Env: checks.Env{"OPENAI_API_KEY": "sk-or-v1-abcdefghijklmnopqrstuvwxyz", "OPENAI_BASE_URL": "https://openrouter.ai/api/v1"}},
-			"openai-compatible", "OPENAI_API_KEY", "openrouter.ai", "https://openrouter.ai/api/v1/chat/completions"},
+			"openrouter", "OPENAI_API_KEY", "openrouter.ai", "https://openrouter.ai/api/v1/chat/completions"},
 		{"local ollama", checks.Config{Env: checks.Env{"OPENAI_API_KEY": "ollama", "OPENAI_BASE_URL": "http://localhost:11434/v1"}},
 			"openai-compatible", "OPENAI_API_KEY", "", "http://localhost:11434/v1/chat/completions"},
 		{"agentrouter own variables", checks.Config{Env: checks.Env{"AGENTROUTER_API_KEY": "sk-ar-abcdefghijklmnopqrstu", "AGENTROUTER_BASE_URL": "https://your-agentrouter.com/v1"}},
@@ -148,7 +148,12 @@ func TestComposeURL(t *testing.T) {
 			t.Errorf("%s: ComposeURL(default) error %v", p.Name, err)
 			continue
 		}
+		// An OpenAI-style base ends where the profile says (/v1 unless
+		// it names another path, e.g. DeepSeek's bare host).
 		want := map[string]string{checks.ProtocolOpenAI: "/v1/chat/completions", checks.ProtocolAnthropic: "/v1/messages"}[p.Protocol]
+		if p.Protocol == checks.ProtocolOpenAI && !strings.HasSuffix(strings.TrimSuffix(p.DefaultBaseURL, "/"), "/v1") {
+			want = strings.TrimSuffix(p.OpenAIBasePath, "/") + "/chat/completions"
+		}
 		if !strings.HasSuffix(got, want) || strings.Contains(got, "/v1/v1") {
 			t.Errorf("%s: default endpoint %q does not end in %s", p.Name, got, want)
 		}

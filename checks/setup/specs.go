@@ -11,6 +11,6 @@ var (
 	KeyHygieneSpec  = checks.Spec{ID: checks.CheckKeyHygiene, Proves: []string{"key-whitespace", "key-quoted", "key-url-encoded", "key-has-scheme", "key-wrong-platform"}}
 	KeyPlatformSpec = checks.Spec{ID: checks.CheckKeyPlatform, Proves: []string{"key-wrong-platform"}, Facts: []string{"key-platform.platform"}}
 	FrontendEnvSpec = checks.Spec{ID: checks.CheckFrontendEnv, Proves: []string{"key-in-frontend-env"}}
-	BaseURLSpec     = checks.Spec{ID: checks.CheckBaseURL, Proves: []string{"base-url-malformed", "base-url-path"}}
+	BaseURLSpec     = checks.Spec{ID: checks.CheckBaseURL, Proves: []string{"base-url-malformed", "base-url-path", "api-version-invalid"}}
 	ContainerSpec   = checks.Spec{ID: checks.CheckContainer, Proves: []string{"localhost-in-container"}}
 )

@@ -30,6 +30,7 @@ func groups() []checks.Group {
 		checks.Single(setup.ContainerSpec, setup.Container),
 		{Checks: []checks.Spec{probe.ProxySpec, probe.DNSSpec, probe.TCPSpec, probe.TLSSpec}, Run: probe.Ladder},
 		checks.Single(probe.ModelsSpec, probe.Models),
+		checks.Single(probe.AccountSpec, probe.Account),
 		checks.Single(probe.AuthHeaderSpec, probe.AuthHeader),
 		{Checks: []checks.Spec{probe.RequestSpec}, Billable: true, Run: func(ctx context.Context, s *checks.Setup) []checks.Result {
 			return []checks.Result{probe.Request(ctx, s)}
@@ -61,3 +62,13 @@ func Specs() []checks.Spec { return Default().Specs() }
 
 // Billable reports whether a check sends a request that could be billed.
 func Billable(id string) bool { return Default().Billable(id) }
+
+// NotSent says why a billable check would send nothing with this setup
+// ("" when it would send): the wizard asks only for a request that will
+// really go out.
+func NotSent(ctx context.Context, id string, s *checks.Setup) string {
+	if Billable(id) && id == checks.CheckRequest {
+		return probe.NotSent(ctx, s)
+	}
+	return ""
+}
