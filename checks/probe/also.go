@@ -142,22 +142,8 @@ func SmallModelRequest(ctx context.Context, s *checks.Setup) checks.Result {
 	r := checks.Result{ID: CheckSmallModelRequest, Title: "Your client's background model answers", Facts: map[string]string{}}
 	small := backgroundModel(s)
 	r.Evidence.Model = small
-	switch {
-	case small == "":
-		r.Status, r.Summary = checks.Skip, "not needed: your client names no separate background model"
-		return r
-	}
-	if ids, partial, ok := listFor(ctx, s); ok && !partial && len(ids) > 0 {
-		r.Status, r.Summary = checks.Skip, "not needed: the models list tells whether "+small+" is served"
-		return r
-	}
-	switch {
-	case s.Config.NoRequest:
-		// The list could not tell and nothing was asked: unseen.
-		r.Status, r.Summary, r.Unseen = checks.Skip, "not sent: --no-request (nothing billable is sent)", true
-		return r
-	case s.Key.Empty():
-		r.Status, r.Summary, r.Unseen = checks.Skip, "not sent: there is no key to send", true
+	if why, unseen := smallModelNotSent(ctx, s); why != "" {
+		r.Status, r.Summary, r.Unseen = checks.Skip, why, unseen
 		return r
 	}
 	probeCall(ctx, s, sessionFor(s).client, &r, small, CheckSmallModelRequest)
@@ -167,6 +153,36 @@ func SmallModelRequest(ctx context.Context, s *checks.Setup) checks.Result {
 		r.Summary = "the background model " + small + ": " + r.Summary
 	}
 	return r
+}
+
+// SmallModelNotSent says why small-model-request would send nothing with
+// this setup ("" when it would send): the wizard asks only for a request
+// that will really go out.
+func SmallModelNotSent(ctx context.Context, s *checks.Setup) string {
+	why, _ := smallModelNotSent(ctx, s)
+	return why
+}
+
+// smallModelNotSent is why the background model's request is not sent, and
+// whether that leaves its answer unseen (a request that was not needed
+// leaves nothing unseen).
+func smallModelNotSent(ctx context.Context, s *checks.Setup) (why string, unseen bool) {
+	small := backgroundModel(s)
+	if small == "" {
+		return "not needed: your client names no separate background model", false
+	}
+	if ids, partial, ok := listFor(ctx, s); ok && !partial && len(ids) > 0 {
+		return "not needed: the models list tells whether " + small + " is served", false
+	}
+	switch {
+	case s.Config.NoRequest:
+		return "not sent: --no-request (nothing billable is sent)", true
+	case s.Key.Empty():
+		return "not sent: there is no key to send", true
+	case !hasEndpoint(s):
+		return "not sent: there is no usable endpoint URL", true
+	}
+	return "", false
 }
 
 // backgroundModel is the client's background model when it differs from

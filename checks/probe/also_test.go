@@ -57,8 +57,14 @@ func TestSmallModelFromTheFreeList(t *testing.T) {
 			t.Errorf("facts %v", r.Facts)
 		}
 		// The billed request is not needed: nothing is sent.
+		if SmallModelNotSent(t.Context(), s) == "" {
+			t.Error("the wizard would ask for a request the free list made unnecessary")
+		}
 		rq := netCheck(t, s, CheckSmallModelRequest, SmallModelRequest)
 		netWant(t, rq, checks.Skip, "")
+		if rq.Unseen {
+			t.Error("a request that was not needed leaves nothing unseen")
+		}
 		if got := a.rec.to("/v1/messages"); len(got) != 0 {
 			t.Errorf("%d billable requests for a model the free list shows", len(got))
 		}
@@ -103,6 +109,9 @@ func TestSmallModelRequestWhenTheListCannotTell(t *testing.T) {
 	sm := netCheck(t, s, CheckSmallModel, SmallModel)
 	if sm.Status != checks.Skip || netFact(sm, "small-model.listed") != "unknown" {
 		t.Errorf("%s %v", sm.Status, sm.Facts)
+	}
+	if why := SmallModelNotSent(t.Context(), s); why != "" {
+		t.Errorf("the list cannot tell, yet the wizard would not ask: %q", why)
 	}
 	r := netCheck(t, s, CheckSmallModelRequest, SmallModelRequest)
 	netWant(t, r, checks.Fail, "model-not-found")

@@ -67,8 +67,12 @@ func Billable(id string) bool { return Default().Billable(id) }
 // ("" when it would send): the wizard asks only for a request that will
 // really go out.
 func NotSent(ctx context.Context, id string, s *checks.Setup) string {
-	if Billable(id) && id == checks.CheckRequest {
+	switch {
+	case !Billable(id):
+	case id == checks.CheckRequest:
 		return probe.NotSent(ctx, s)
+	case id == probe.CheckSmallModelRequest:
+		return probe.SmallModelNotSent(ctx, s)
 	}
 	return ""
 }
