@@ -89,7 +89,7 @@ func TestE2EClaudeCodeSettingsDecideTheRequest(t *testing.T) {
 		t.Errorf("sources %+v: want every key and base URL, one key used", res.Evidence.Sources)
 	}
 	for _, seen := range api.requests() {
-		if seen.Method == "POST" && seen.Path != "/v1/messages" {
+		if seen.Method == "POST" && seen.Path != "/v1/messages" && seen.Path != "/v1/messages/count_tokens" {
 			t.Errorf("posted to %s", seen.Path)
 		}
 		if strings.Contains(seen.Header.Get("x-api-key"), "shell-only") {
@@ -99,7 +99,11 @@ func TestE2EClaudeCodeSettingsDecideTheRequest(t *testing.T) {
 	if strings.Contains(out.stdout, e2eAnthropicKey) || strings.Contains(out.stdout, "shell-only-key") {
 		t.Errorf("a key appears whole in the output")
 	}
-	t.Logf("cause %s, exit %d", res.Cause.ID, out.code)
+	// The relay reads only Bearer, which is what Claude Code sends for
+	// ANTHROPIC_AUTH_TOKEN: the setup works.
+	if res.Cause.ID != "healthy" || out.code != 0 {
+		t.Errorf("cause %s, exit %d; want healthy, 0", res.Cause.ID, out.code)
+	}
 }
 
 // The same /v1 base URL is wrong for Claude Code and right for the AI SDK.

@@ -76,9 +76,12 @@ func (a *e2eAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mu.Lock()
 	a.seen = append(a.seen, e2eSeen{r.Method, r.URL.Path, r.Header.Clone(), string(body)})
 	a.mu.Unlock()
-	if r.Method == http.MethodPost {
+	// Anthropic's token counter is free and no completion: it is not
+	// counted with the posts.
+	countTokens := a.style == "anthropic" && r.Method == http.MethodPost && r.URL.Path == "/v1/messages/count_tokens"
+	if r.Method == http.MethodPost && !countTokens {
 		a.posts.Add(1)
-	} else {
+	} else if !countTokens {
 		a.gets.Add(1)
 	}
 	for k, vs := range a.header {
@@ -95,7 +98,7 @@ func (a *e2eAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	isModels := r.Method == http.MethodGet && r.URL.Path == prefix+"/models"
 	isCompletion := r.Method == http.MethodPost && r.URL.Path == completions
-	if !isModels && !isCompletion {
+	if !isModels && !isCompletion && !countTokens {
 		a.answerNotFound(w, r)
 		return
 	}
@@ -117,6 +120,13 @@ func (a *e2eAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			a.writeModels(w)
 		}
+		return
+	}
+	if countTokens {
+		// POST /v1/messages/count_tokens answers {"input_tokens": N}
+		// (docs.anthropic.com, "Count Message tokens").
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"input_tokens":14}`)
 		return
 	}
 	var req e2eCompletion

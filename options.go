@@ -162,7 +162,7 @@ func (o *options) register(fs *flag.FlagSet, withReport bool) {
 }
 
 // protocols are the request shapes --protocol takes.
-var protocols = []string{checks.ProtocolOpenAI, checks.ProtocolAnthropic}
+var protocols = []string{checks.ProtocolOpenAI, checks.ProtocolAnthropic, checks.ProtocolResponses, checks.ProtocolGemini}
 
 // validate catches usage errors before anything runs.
 func (o *options) validate() error {

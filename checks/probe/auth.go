@@ -10,10 +10,11 @@ import (
 type AuthForm string
 
 const (
-	AuthBearer  AuthForm = "bearer"    // Authorization: Bearer <key> (OpenAI SDKs)
-	AuthXAPIKey AuthForm = "x-api-key" // x-api-key: <key> (Anthropic SDKs)
-	AuthAPIKey  AuthForm = "api-key"   // api-key: <key> (Azure OpenAI)
-	AuthNone    AuthForm = "none"      // send no key at all
+	AuthBearer  AuthForm = "bearer"         // Authorization: Bearer <key> (OpenAI SDKs)
+	AuthXAPIKey AuthForm = "x-api-key"      // x-api-key: <key> (Anthropic SDKs)
+	AuthAPIKey  AuthForm = "api-key"        // api-key: <key> (Azure OpenAI)
+	AuthGoogKey AuthForm = "x-goog-api-key" // x-goog-api-key: <key> (Gemini's native API)
+	AuthNone    AuthForm = "none"           // send no key at all
 )
 
 // Header names the header in the words a user sees in their code.
@@ -25,6 +26,8 @@ func (f AuthForm) Header() string {
 		return "x-api-key"
 	case AuthAPIKey:
 		return "api-key"
+	case AuthGoogKey:
+		return "x-goog-api-key"
 	}
 	return "no key header"
 }
@@ -33,10 +36,23 @@ func (f AuthForm) Header() string {
 // form (Bearer for OpenAI-style clients, x-api-key for Anthropic-style ones,
 // Bearer again when the Anthropic SDK reads ANTHROPIC_AUTH_TOKEN), unless the
 // profile says the server reads only another form (Azure's api-key).
+// Gemini's native API takes x-goog-api-key. A client that names its own
+// header (RequestShape.Auth: Claude Code sends ANTHROPIC_AUTH_TOKEN as
+// Bearer, Codex's Azure provider api-key) is followed as it is: the probe
+// must send what the client sends, even when the server will refuse it.
 func AuthFormFor(s *checks.Setup) AuthForm {
+	switch f := AuthForm(strings.ToLower(strings.TrimSpace(s.Shape.Auth))); f {
+	case AuthBearer, AuthXAPIKey, AuthAPIKey, AuthGoogKey:
+		return f
+	}
 	natural := AuthBearer
-	if protocolOf(s) == checks.ProtocolAnthropic && s.KeyEnv != "ANTHROPIC_AUTH_TOKEN" {
-		natural = AuthXAPIKey
+	switch protocolOf(s) {
+	case checks.ProtocolAnthropic:
+		if s.KeyEnv != "ANTHROPIC_AUTH_TOKEN" {
+			natural = AuthXAPIKey
+		}
+	case checks.ProtocolGemini:
+		return AuthGoogKey
 	}
 	reads := s.Profile.AuthHeaders
 	if len(reads) == 0 {
@@ -52,14 +68,4 @@ func AuthFormFor(s *checks.Setup) AuthForm {
 		return f
 	}
 	return natural
-}
-
-func protocolOf(s *checks.Setup) string {
-	if s.Protocol != "" {
-		return s.Protocol
-	}
-	if s.Config.Protocol != "" {
-		return s.Config.Protocol
-	}
-	return s.Profile.Protocol
 }

@@ -19,8 +19,12 @@ import (
 func AuthHeader(ctx context.Context, s *checks.Setup) checks.Result {
 	r := checks.Result{ID: checks.CheckAuthHeader, Title: "The server reads the key from the header your client sends", Facts: map[string]string{}}
 	done := func() checks.Result { return r }
-	if s.ModelsURL == "" || s.Key.Empty() {
+	if modelsURLOf(s) == "" || s.Key.Empty() {
 		r.Status, r.Summary = checks.Skip, "not tried: it needs the models list and a key"
+		return done()
+	}
+	if protocolOf(s) == checks.ProtocolGemini {
+		r.Status, r.Summary = checks.Skip, "not tried: Gemini's native API reads its key from x-goog-api-key or ?key= only"
 		return done()
 	}
 	ns := sessionFor(s)
@@ -34,7 +38,7 @@ func AuthHeader(ctx context.Context, s *checks.Setup) checks.Result {
 	if used == AuthBearer {
 		other = AuthXAPIKey
 	}
-	rep, err := ns.client.Do(ctx, Call{URL: modelsURL(s), Auth: other})
+	rep, err := ns.client.Do(ctx, Call{URL: modelsURLOf(s), Auth: other})
 	if err != nil {
 		r.Status = checks.Skip
 		r.Summary = "could not try " + other.Header() + ": " + classify.Transport(err).Reason

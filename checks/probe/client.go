@@ -213,6 +213,11 @@ func (c *Client) Open(ctx context.Context, call Call) (*Reply, error) {
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
+		// Go's error names the URL, and a Gemini URL may carry ?key=.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = shownURL(ue.URL)
+		}
 		// The step timer's cause says which step ran out of time; the
 		// transport only saw "context canceled".
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
@@ -259,10 +264,10 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	}
 	req, err := http.NewRequestWithContext(ctx, method, call.URL, body)
 	if err != nil {
-		return nil, &checks.URLError{URL: call.URL, Err: err}
+		return nil, &checks.URLError{URL: shownURL(call.URL), Err: err}
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return nil, &checks.URLError{URL: call.URL, Err: fmt.Errorf("unsupported scheme %q", req.URL.Scheme)}
+		return nil, &checks.URLError{URL: shownURL(call.URL), Err: fmt.Errorf("unsupported scheme %q", req.URL.Scheme)}
 	}
 	req.Header.Set("User-Agent", userAgent)
 	accept := call.Accept
@@ -284,7 +289,20 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 	if form == "" {
 		form = AuthFormFor(s)
 	}
-	if form != AuthNone && !s.Key.Empty() {
+	if form != AuthNone {
+		// The client's own headers (anthropic-beta, Codex's http_headers):
+		// before the key, so that none of them can replace it.
+		for _, h := range s.Shape.Headers {
+			if !httpguts.ValidHeaderFieldName(h.Name) || !httpguts.ValidHeaderFieldValue(h.Value) {
+				return nil, &checks.HeaderUnsendableError{Name: h.Name}
+			}
+			req.Header.Set(h.Name, h.Value)
+		}
+	}
+	// A Gemini URL that carries ?key= is how that client sends its key:
+	// no header then, as the client sends none.
+	inURL := protocolOf(s) == checks.ProtocolGemini && keyInURL(call.URL)
+	if form != AuthNone && !s.Key.Empty() && !inURL {
 		key := s.Key.Reveal()
 		if !httpguts.ValidHeaderFieldValue(key) {
 			return nil, &checks.KeyUnsendableError{Header: form.Header()}
@@ -296,6 +314,8 @@ func (c *Client) newRequest(ctx context.Context, call Call) (*http.Request, erro
 			req.Header.Set("x-api-key", key)
 		case AuthAPIKey:
 			req.Header.Set("api-key", key)
+		case AuthGoogKey:
+			req.Header.Set("x-goog-api-key", key)
 		}
 	}
 	if form != AuthNone {
@@ -318,14 +338,14 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	nc := callFrom(req.Context())
 	if nc != nil {
 		nc.mu.Lock()
-		nc.redirects = append(nc.redirects, req.URL.Redacted())
+		nc.redirects = append(nc.redirects, shownURL(req.URL.String()))
 		nc.mu.Unlock()
 	}
 	hops := make([]string, 0, len(via)+1)
 	for _, v := range via {
-		hops = append(hops, v.URL.Redacted())
+		hops = append(hops, shownURL(v.URL.String()))
 	}
-	hops = append(hops, req.URL.Redacted())
+	hops = append(hops, shownURL(req.URL.String()))
 	for _, v := range via {
 		if v.URL.String() == req.URL.String() {
 			return &checks.RedirectError{Hops: hops, Loop: true, Limit: maxRedirects}

@@ -17,7 +17,8 @@ import (
 //     the reverse;
 //  3. punctuation: "gpt4" for "gpt-4", "deep-seek-chat" for "deepseek-chat";
 //  4. a shortened name: "gpt4" for "gpt-4o", "claude-3-5-sonnet" for
-//     "claude-3-5-sonnet-20241022";
+//     "claude-3-5-sonnet-20241022", or a dated snapshot where only the alias
+//     is listed;
 //  5. a typo: a small edit distance between the names (a swap counts one).
 //
 // IDs that fit none of these are not returned: a wrong suggestion is worse
@@ -58,6 +59,10 @@ func NearestModels(want string, have []string, n int) []string {
 		case wantNorm != "" && strings.HasPrefix(norm, wantNorm):
 			c.tier = 4
 			c.score = len(norm) - len(wantNorm)
+		case isAliasOf(base, wantBase):
+			// A dated snapshot asked for where the relay lists only its
+			// alias: "claude-haiku-4-5-20251001" for "claude-haiku-4-5".
+			c.tier = 4
 		default:
 			d := typo.Distance(norm, wantNorm)
 			if d <= mmTypoBudget(wantNorm) {

@@ -73,3 +73,10 @@ func FuzzNearestModels(f *testing.F) {
 		}
 	})
 }
+
+func TestNearestModelsSuggestsTheAliasOfADatedSnapshot(t *testing.T) {
+	got := NearestModels("claude-haiku-4-5-20251001", []string{"claude-sonnet-4-5", "claude-haiku-4-5"}, 3)
+	if len(got) == 0 || got[0] != "claude-haiku-4-5" {
+		t.Errorf("%v", got)
+	}
+}

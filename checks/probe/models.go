@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,7 +29,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 	r.Evidence.Model = s.Model
 	done := func() checks.Result { return r }
 	switch {
-	case s.ModelsURL == "":
+	case modelsURLOf(s) == "":
 		r.Status = checks.Skip
 		r.Summary = "not asked: " + systemName(s) + " has no models list to ask"
 		return done()
@@ -44,7 +43,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 	if f.err != nil {
 		transportFail(&r, f.reply, f.err, "the models list could not be fetched")
 		// The endpoint of a finding is the URL of the call that failed.
-		r.Evidence.Endpoint = s.ModelsURL
+		r.Evidence.Endpoint = shownURL(modelsURLOf(s))
 		return done()
 	}
 	rep := f.reply
@@ -71,7 +70,7 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 		r.Status = checks.Fail
 		r.Cause = cl.Cause
 		r.Summary = statusSummary("the models list", rep, cl)
-		r.Evidence.Endpoint = s.ModelsURL
+		r.Evidence.Endpoint = shownURL(modelsURLOf(s))
 	}
 	return done()
 }
@@ -81,26 +80,10 @@ func Models(ctx context.Context, s *checks.Setup) checks.Result {
 func (ns *session) fetchModels(ctx context.Context) fetchResult {
 	ns.modelsOnce.Do(func() {
 		s := ns.client.setup
-		rep, err := ns.client.Do(ctx, Call{URL: modelsURL(s)})
+		rep, err := ns.client.Do(ctx, Call{URL: modelsURLOf(s)})
 		ns.models = fetchResult{reply: rep, err: err}
 	})
 	return ns.models
-}
-
-// modelsURL is the models URL; for Anthropic-style servers it asks for the
-// largest page, since their list is paginated (20 by default).
-func modelsURL(s *checks.Setup) string {
-	if protocolOf(s) != checks.ProtocolAnthropic {
-		return s.ModelsURL
-	}
-	u, err := url.Parse(s.ModelsURL)
-	if err != nil || u.Query().Has("limit") {
-		return s.ModelsURL
-	}
-	q := u.Query()
-	q.Set("limit", "1000")
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // modelsListed reads a 2xx models list.
@@ -239,6 +222,9 @@ func parseModelList(body []byte) (ids []string, partial bool, ok bool) {
 			return nil, false, false
 		}
 		if more, _ := v["has_more"].(bool); more {
+			partial = true
+		}
+		if tok, _ := v["nextPageToken"].(string); tok != "" { // Gemini
 			partial = true
 		}
 	default:

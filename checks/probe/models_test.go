@@ -20,7 +20,7 @@ import (
 func netCheck(t *testing.T, s *checks.Setup, id string, f checks.CheckFunc) checks.Result {
 	t.Helper()
 	var spec checks.Spec
-	for _, sp := range []checks.Spec{ModelsSpec, AuthHeaderSpec, RequestSpec, MCPSpec} {
+	for _, sp := range []checks.Spec{ModelsSpec, AuthHeaderSpec, RequestSpec, MCPSpec, CountTokensSpec, SmallModelSpec, SmallModelRequestSpec} {
 		if sp.ID == id {
 			spec = sp
 		}
@@ -349,11 +349,11 @@ func TestParseModelList(t *testing.T) {
 
 func TestModelsURLAsksAnthropicForOnePage(t *testing.T) {
 	s := &checks.Setup{Protocol: "anthropic", ModelsURL: "https://api.anthropic.com/v1/models"}
-	if got := modelsURL(s); got != "https://api.anthropic.com/v1/models?limit=1000" {
+	if got := modelsURLOf(s); got != "https://api.anthropic.com/v1/models?limit=1000" {
 		t.Errorf("%q", got)
 	}
 	s = &checks.Setup{Protocol: "openai", ModelsURL: "https://api.openai.com/v1/models"}
-	if got := modelsURL(s); got != s.ModelsURL {
+	if got := modelsURLOf(s); got != s.ModelsURL {
 		t.Errorf("%q", got)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -50,19 +52,36 @@ func sendRequest(ctx context.Context, s *checks.Setup, c *Client) checks.Result 
 		r.Facts["request.model_guessed"] = "yes"
 		r.Details = append(r.Details, "no model was given, so the probe used "+model+" from your models list")
 	}
-	r.Evidence.Endpoint = s.Endpoint
+	probeCall(ctx, s, c, &r, model, "request")
+	return r
+}
 
-	rep, err := c.Open(ctx, Call{Method: "POST", URL: s.Endpoint, Body: requestBodyFor(s, model), Accept: "text/event-stream"})
+// probeCall sends the minimal request for model to the endpoint the client
+// calls and fills r from the answer; fact is the prefix of the facts it
+// sets (request.http, …).
+func probeCall(ctx context.Context, s *checks.Setup, c *Client, r *checks.Result, model, fact string) {
+	endpoint, err := requestURL(s, model)
 	if err != nil {
-		transportFail(&r, rep, err, "the request got no answer")
+		r.Status, r.Summary = checks.Skip, "not sent: there is no usable endpoint URL"
+		return
+	}
+	r.Evidence.Endpoint = shownURL(endpoint)
+	r.Evidence.Protocol = protocolOf(s)
+	accept := "text/event-stream"
+	if !streams(s) {
+		accept = "application/json"
+	}
+	rep, err := c.Open(ctx, Call{Method: "POST", URL: endpoint, Body: requestBodyFor(s, model), Accept: accept})
+	if err != nil {
+		transportFail(r, rep, err, "the request got no answer")
 		if rep != nil {
 			r.Evidence.TotalMs = millis(rep.Timing.Total)
 		}
-		return r
+		return
 	}
 	defer rep.Close()
-	replyEvidence(&r, s, rep)
-	r.Facts["request.http"] = strconv.Itoa(rep.Status)
+	replyEvidence(r, s, rep)
+	r.Facts[fact+".http"] = strconv.Itoa(rep.Status)
 	r.Evidence.TTFBMs = millis(rep.Timing.TTFB)
 
 	if rep.Status < 200 || rep.Status > 299 {
@@ -70,8 +89,8 @@ func sendRequest(ctx context.Context, s *checks.Setup, c *Client) checks.Result 
 		rep.Body = body
 		r.Evidence.Truncated = rep.Truncated
 		r.Evidence.TotalMs = millis(time.Since(rep.call.start))
-		refused(&r, s, rep)
-		return r
+		refused(ctx, r, s, rep)
+		return
 	}
 
 	var st stream
@@ -82,8 +101,25 @@ func sendRequest(ctx context.Context, s *checks.Setup, c *Client) checks.Result 
 	}
 	r.Evidence.TotalMs = millis(time.Since(rep.call.start))
 	r.Evidence.Truncated = r.Evidence.Truncated || rep.Truncated
-	judgeStream(&r, s, c, rep, st)
-	return r
+	judgeStream(r, s, c, rep, st, model, fact)
+}
+
+// streams reports whether the probe asks for a stream: always for chat
+// completions and messages (the stream is what breaks); for the Responses
+// API and Gemini only when the client streams (Codex does).
+func streams(s *checks.Setup) bool {
+	switch protocolOf(s) {
+	case checks.ProtocolResponses, checks.ProtocolGemini:
+		return s.Shape.Stream
+	}
+	return true
+}
+
+// hasEndpoint reports whether the client's endpoint URL can be built (a
+// Gemini URL needs the model: any stands in).
+func hasEndpoint(s *checks.Setup) bool {
+	_, err := requestURL(s, "any-model")
+	return err == nil
 }
 
 // modelFromRoute: gateways where the route, not the request, picks the
@@ -106,7 +142,7 @@ func requestModel(ctx context.Context, s *checks.Setup) (model, notSent string) 
 	switch {
 	case s.Config.NoRequest:
 		return "", "not sent: --no-request (nothing billable is sent)"
-	case s.Endpoint == "":
+	case !hasEndpoint(s):
 		return "", "not sent: there is no usable endpoint URL"
 	case s.Key.Empty() && !s.Profile.Local:
 		return "", "not sent: there is no key to send"
@@ -128,30 +164,67 @@ func modelEnvHint(s *checks.Setup) string {
 }
 
 // requestBodyFor is the smallest request each protocol accepts: one short
-// user message, one output token, streamed.
+// user message and the fewest output tokens it allows: 1, except the
+// Responses API, which refuses max_output_tokens below 16.
 func requestBodyFor(s *checks.Setup, model string) []byte {
 	type msg struct {
 		Role    string `json:"role"`
 		Content string `json:"content"`
 	}
-	body := struct {
-		Model     string `json:"model,omitempty"`
-		MaxTokens int    `json:"max_tokens"`
-		Messages  []msg  `json:"messages"`
-		Stream    bool   `json:"stream"`
-	}{model, 1, []msg{{"user", "Say OK"}}, true}
+	var body any
+	switch protocolOf(s) {
+	case checks.ProtocolResponses:
+		body = struct {
+			Model           string `json:"model,omitempty"`
+			Input           string `json:"input"`
+			MaxOutputTokens int    `json:"max_output_tokens"`
+			Store           bool   `json:"store"`
+			Stream          bool   `json:"stream,omitempty"`
+		}{model, "Say OK", responsesMinTokens, false, s.Shape.Stream}
+	case checks.ProtocolGemini:
+		type part struct {
+			Text string `json:"text"`
+		}
+		type content struct {
+			Role  string `json:"role"`
+			Parts []part `json:"parts"`
+		}
+		body = struct {
+			Contents         []content      `json:"contents"`
+			GenerationConfig map[string]int `json:"generationConfig"`
+		}{[]content{{"user", []part{{"Say OK"}}}}, map[string]int{"maxOutputTokens": 1}}
+	default:
+		body = struct {
+			Model     string `json:"model,omitempty"`
+			MaxTokens int    `json:"max_tokens"`
+			Messages  []msg  `json:"messages"`
+			Stream    bool   `json:"stream"`
+		}{model, 1, []msg{{"user", "Say OK"}}, true}
+	}
 	b, _ := json.Marshal(body)
 	return b
 }
 
+// responsesMinTokens is the smallest max_output_tokens the Responses API
+// takes ("integer_below_min_value" below it).
+const responsesMinTokens = 16
+
 // refused fills the result for a non-2xx answer.
-func refused(r *checks.Result, s *checks.Setup, rep *Reply) {
+func refused(ctx context.Context, r *checks.Result, s *checks.Setup, rep *Reply) {
 	cl := classify.Classify(rep.Status, rep.Header, rep.Body, nil)
 	r.Evidence = checks.MergeEvidence(r.Evidence, cl.Evidence)
 	r.Status = checks.Fail
 	r.Cause = cl.Cause
 	r.Summary = statusSummary("the request", rep, cl)
-	if maxTokensQuirk(rep.Body) {
+	if lacksEndpoint(ctx, s, rep.Status, cl.Cause) {
+		// The models list answers at this very base, so the base URL is
+		// right: the server lacks the one endpoint the client calls.
+		r.Cause = "endpoint-unsupported"
+		r.Summary = fmt.Sprintf("the server answers its models list at this base URL but not %s (%d %s)",
+			endpointName(r.Evidence.Endpoint), rep.Status, http.StatusText(rep.Status))
+		r.Details = append(r.Details, endpointAdvice(s))
+	}
+	if protocolOf(s) == checks.ProtocolOpenAI && maxTokensQuirk(rep.Body) {
 		// Newer OpenAI models refuse max_tokens and want
 		// max_completion_tokens. That is this probe's choice of field, not
 		// the user's mistake, so it is explained and not retried.
@@ -171,7 +244,7 @@ func maxTokensQuirk(body []byte) bool {
 }
 
 // judgeStream turns what the stream showed into the result.
-func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st stream) {
+func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st stream, model, fact string) {
 	var te *checks.TimeoutError
 	switch {
 	case st.errData != nil:
@@ -186,7 +259,7 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 		if r.Cause == "" {
 			r.Cause = "stream-error"
 		}
-		r.Facts["request.stream"] = "error"
+		r.Facts[fact+".stream"] = "error"
 		msg := cl.Reason
 		if msg == "" {
 			msg = clip(cl.Evidence.ErrorMessage, 200)
@@ -208,28 +281,28 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 		return
 	case errors.As(st.readErr, &te):
 		r.Status, r.Cause = checks.Fail, "stream-error"
-		r.Facts["request.stream"] = "stalled"
+		r.Facts[fact+".stream"] = "stalled"
 		r.Summary = fmt.Sprintf("the stream started but did not finish: nothing ended it within %s (%d events received)", te.After, st.events)
 		return
 	case errors.Is(st.readErr, errTruncated):
 		r.Status, r.Cause = checks.Fail, "stream-error"
-		r.Facts["request.stream"] = "incomplete"
+		r.Facts[fact+".stream"] = "incomplete"
 		r.Summary = "the stream ran past 1 MiB without ending, for a one-token answer"
 		return
 	case st.readErr != nil:
 		r.Status, r.Cause = checks.Fail, "stream-error"
-		r.Facts["request.stream"] = "incomplete"
+		r.Facts[fact+".stream"] = "incomplete"
 		r.Summary = "the stream broke off: " + classify.Transport(st.readErr).Reason
 		return
 	case !st.done && st.finished:
 		r.Status, r.Cause = checks.Warn, "stream-error"
-		r.Facts["request.stream"] = "incomplete"
+		r.Facts[fact+".stream"] = "incomplete"
 		r.Summary = "the answer finished, but the stream ended without its end marker (" + endMarker(s) + ")"
 		r.Details = append(r.Details, "Most SDKs tolerate this; strict stream parsers report a broken stream.")
 		return
 	case !st.done:
 		r.Status, r.Cause = checks.Fail, "stream-error"
-		r.Facts["request.stream"] = "incomplete"
+		r.Facts[fact+".stream"] = "incomplete"
 		if st.events == 0 {
 			r.Summary = "the server answered 200 with an empty stream"
 		} else {
@@ -238,10 +311,21 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 		return
 	}
 
-	r.Facts["request.stream"] = "done"
+	if st.filtered != "" {
+		// Gemini blocks with a 200: finishReason SAFETY, or the prompt's
+		// blockReason. The key, URL and model answered.
+		r.Facts[fact+".stream"] = "done"
+		r.Status, r.Cause = checks.Fail, "content-filtered"
+		r.Summary = "the model answered, but its safety filter blocked the answer (" + st.filtered + ")"
+		return
+	}
+	r.Facts[fact+".stream"] = "done"
 	r.Status = checks.Pass
 	r.Summary = "the model answered"
-	if st.whole {
+	if st.incomplete != "" {
+		r.Details = append(r.Details, "The answer stopped at the probe's own limit ("+st.incomplete+"): that is expected for a minimal request.")
+	}
+	if st.whole && streams(s) {
 		r.Details = append(r.Details, "The server ignored stream:true and answered in one piece.")
 	}
 	served := servedBy(s, rep, st)
@@ -249,7 +333,7 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 	if served != "" {
 		r.Summary += " (served by " + served + ")"
 	}
-	if st.model != "" && st.model != s.Model {
+	if st.model != "" && st.model != model {
 		r.Details = append(r.Details, "the answer names the model "+st.model)
 	}
 
@@ -257,12 +341,12 @@ func judgeStream(r *checks.Result, s *checks.Setup, c *Client, rep *Reply, st st
 	elapsed := time.Duration(r.Evidence.TotalMs) * time.Millisecond
 	isSlow := slow > 0 && (elapsed >= slow || rep.Timing.TTFB >= slow)
 	if isSlow {
-		r.Facts["request.slow"] = "yes"
+		r.Facts[fact+".slow"] = "yes"
 	}
-	if who := wrongProvider(s.Model, served, st.model); who != "" {
-		r.Facts["request.wrong_provider"] = "yes"
+	if who := wrongProvider(model, served, st.model); who != "" {
+		r.Facts[fact+".wrong_provider"] = "yes"
 		r.Status, r.Cause = checks.Warn, "wrong-provider"
-		r.Summary = fmt.Sprintf("the model answered, but %s served it although you asked for %s", who, s.Model)
+		r.Summary = fmt.Sprintf("the model answered, but %s served it although you asked for %s", who, model)
 		if isSlow {
 			r.Details = append(r.Details, fmt.Sprintf("It was also slow: %d ms in total.", r.Evidence.TotalMs))
 		}
@@ -366,4 +450,52 @@ func containsAny(s string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// lacksEndpoint reports whether a refusal is a missing endpoint rather than
+// a wrong base URL: the endpoint answered 404, 405 or 501 without naming the
+// model, while the models list, at the same base with the same key,
+// answered with a list.
+func lacksEndpoint(ctx context.Context, s *checks.Setup, status int, cause string) bool {
+	switch status {
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
+	default:
+		return false
+	}
+	switch cause {
+	case "", "base-url-path", "endpoint-unsupported":
+	default:
+		return false
+	}
+	if modelsURLOf(s) == "" {
+		return false
+	}
+	f := sessionFor(s).fetchModels(ctx)
+	if f.err != nil || f.reply == nil || f.reply.Status < 200 || f.reply.Status > 299 {
+		return false
+	}
+	_, _, ok := parseModelList(f.reply.Body)
+	return ok
+}
+
+// endpointName is the path of an endpoint for a summary: "/v1/responses".
+func endpointName(shown string) string {
+	u, err := url.Parse(shown)
+	if err != nil || u.Path == "" {
+		return "the endpoint your client calls"
+	}
+	return u.Path
+}
+
+// endpointAdvice says what to do about a missing endpoint, by protocol.
+func endpointAdvice(s *checks.Setup) string {
+	switch protocolOf(s) {
+	case checks.ProtocolResponses:
+		return "Clients of the Responses API (Codex, the AI SDK's openai()) need POST /responses: use a server or relay that offers it, or a client mode that calls /chat/completions."
+	case checks.ProtocolAnthropic:
+		return "Anthropic-style clients (Claude Code, the Anthropic SDKs) need POST /v1/messages: this server may speak only the OpenAI protocol; use its OpenAI-style endpoint or a relay with the messages API."
+	case checks.ProtocolGemini:
+		return "Gemini's native clients need POST /models/{model}:generateContent: this server may offer only the OpenAI-compatible endpoint."
+	}
+	return "Use an endpoint this server offers, or a server that offers this one."
 }

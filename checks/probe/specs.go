@@ -29,3 +29,11 @@ var (
 		"local-server.running", "local-server.kind", "local-server.has_model", "local-server.context"}}
 	MCPSpec = checks.Spec{ID: checks.CheckMCP, Proves: []string{"mcp-server-disconnected"}, Facts: []string{"mcp.http"}}
 )
+
+// The background calls a client makes (also.go).
+var (
+	CountTokensSpec       = checks.Spec{ID: CheckCountTokens, Proves: []string{"endpoint-unsupported"}, Facts: []string{"count-tokens.http"}}
+	SmallModelSpec        = checks.Spec{ID: CheckSmallModel, Proves: []string{"model-not-found"}, Facts: []string{"small-model.listed"}}
+	SmallModelRequestSpec = checks.Spec{ID: CheckSmallModelRequest, AnyCause: true, Facts: []string{
+		"small-model-request.http", "small-model-request.stream", "small-model-request.slow", "small-model-request.wrong_provider"}}
+)

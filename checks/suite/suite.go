@@ -16,7 +16,7 @@ import (
 
 // groups is the table of every check the runner can run, in display order:
 // configuration first (instant, no network), then the network ladder, then
-// the API. Only "request" can cost money. Each check's spec (what it may
+// the API. Only "request" and "small-model-request" can cost money. Each check's spec (what it may
 // tell the tree) stands next to its code.
 func groups() []checks.Group {
 	return []checks.Group{
@@ -39,6 +39,14 @@ func groups() []checks.Group {
 		checks.Single(probe.AuthHeaderSpec, probe.AuthHeader),
 		{Checks: []checks.Spec{probe.RequestSpec}, Billable: true, Run: func(ctx context.Context, s *checks.Setup) []checks.Result {
 			return []checks.Result{probe.Request(ctx, s)}
+		}},
+		// What the user's client calls besides its main request: a free
+		// token counter and model list lookup, then (billed, only when the
+		// list cannot tell) one request for its background model.
+		checks.Single(probe.CountTokensSpec, probe.CountTokens),
+		checks.Single(probe.SmallModelSpec, probe.SmallModel),
+		{Checks: []checks.Spec{probe.SmallModelRequestSpec}, Billable: true, Run: func(ctx context.Context, s *checks.Setup) []checks.Result {
+			return []checks.Result{probe.SmallModelRequest(ctx, s)}
 		}},
 		checks.Single(probe.MCPSpec, probe.MCP),
 		checks.Single(classify.PasteSpec, classify.Paste),
@@ -64,8 +72,12 @@ func Billable(id string) bool { return Default().Billable(id) }
 // ("" when it would send): the wizard asks only for a request that will
 // really go out.
 func NotSent(ctx context.Context, id string, s *checks.Setup) string {
-	if Billable(id) && id == checks.CheckRequest {
+	switch {
+	case !Billable(id):
+	case id == checks.CheckRequest:
 		return probe.NotSent(ctx, s)
+	case id == probe.CheckSmallModelRequest:
+		return probe.SmallModelNotSent(ctx, s)
 	}
 	return ""
 }
