@@ -76,6 +76,7 @@ type Model struct {
 
 	// question
 	cursor int
+	filter filterState
 
 	// input and paste
 	input    textinput.Model
@@ -124,6 +125,7 @@ func newModel(ctx context.Context, o Options) Model {
 		frameCache: new(frameCache),
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		input:      textinput.New(),
+		filter:     filterState{input: textinput.New()},
 		area:       textarea.New(),
 		now:        time.Now(),
 	}
@@ -217,7 +219,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	// Anything else belongs to the text field being edited (its own paste
 	// and clipboard messages).
-	return m, m.updateField(msg)
+	return m, m.updateText(msg)
 }
 
 // key routes a key press: ctrl+c first, everywhere; then the screen's keys.
@@ -338,6 +340,7 @@ func (m *Model) settle() tea.Cmd {
 		switch n.Kind {
 		case decisiontree.Question:
 			m.screen = scrQuestion
+			m.clearFilter() // a filter belongs to the question it was typed at
 			m.cursor = min(m.cursor, max(len(n.Choices)-1, 0))
 			m.layout()
 			return nil
