@@ -302,6 +302,7 @@ func (m *Model) reportSaved(msg reportSavedMsg) {
 		m.status = "Could not save the report: " + msg.err.Error() + " (it was copied to the clipboard)"
 		return
 	}
+	m.saved = append(m.saved, msg.path)
 	m.status = "Report saved to " + msg.path + " and copied to the clipboard."
 }
 

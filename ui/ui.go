@@ -32,6 +32,10 @@ type Options struct {
 	Version   string
 	NoColor   bool   // NO_COLOR set or TERM=dumb: no colours at all
 	ReportDir string // where the report is saved ("" = working directory)
+	// Accessible: questions and results line by line on stdin and stdout,
+	// no alternate screen and no terminal queries (TERM=dumb,
+	// UNSTUCK_ACCESSIBLE=1); accessible.go.
+	Accessible bool
 
 	// Test seams; nil means the real content package.
 	Guidance  func(id string, d content.PageData) (string, error)
@@ -91,6 +95,7 @@ type Model struct {
 
 	// result
 	res       *resultState
+	saved     []string      // reports saved, named again after the wizard quits
 	renderSeq *atomic.Int64 // latest page render asked for; older ones are dropped
 
 	frameCache *frameCache
