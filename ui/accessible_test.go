@@ -56,11 +56,14 @@ func TestAccessibleWalk(t *testing.T) {
 	if strings.Contains(out, testKey[8:20]) {
 		t.Error("the key is in the output")
 	}
-	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	last := lines[len(lines)-2:]
-	if !strings.HasPrefix(last[0], "✗ key-whitespace — The key has whitespace or a newline in it (failed: key-hygiene)") ||
-		!strings.HasPrefix(last[1], "Report saved to "+f.dir) {
-		t.Errorf("the output does not end with the verdict and the report:\n%s", strings.Join(last, "\n"))
+	_, end, _ := strings.Cut(out, "q quit: \n")
+	for strings.Contains(end, "q quit: ") {
+		_, end, _ = strings.Cut(end, "q quit: ")
+	}
+	lines := strings.Split(strings.TrimSpace(end), "\n")
+	if strings.Join(lines[:len(lines)-1], " ") != "✗ key-whitespace — The key has whitespace or a newline in it (failed: key-hygiene)" ||
+		!strings.HasPrefix(lines[len(lines)-1], "Report saved to "+f.dir) {
+		t.Errorf("the output does not end with the verdict and the report:\n%s", end)
 	}
 	reports, _ := filepath.Glob(filepath.Join(f.dir, "unstuck-report-*.md"))
 	if len(reports) != 1 {

@@ -193,17 +193,18 @@ func (m Model) filterLine(w int) string {
 	count := m.st.hint.Render(uiCount(shown, len(n.Choices)))
 	switch {
 	case m.filter.typing:
-		return m.filter.input.View() + "  " + count
+		// The field pads itself to its width; the count goes right after the text.
+		return strings.TrimRight(m.filter.input.View(), " ") + "  " + count
 	case m.filter.codes != "":
 		return m.st.prompt.Render("Status code: "+m.filter.codes) + "  " + count
 	}
 	return ""
 }
 
-// uiCount is "5 of 18 shown", or "none match" for an empty result.
+// uiCount is "5 of 18 shown", or "no match".
 func uiCount(shown, total int) string {
 	if shown == 0 {
-		return "nothing matches · esc clears"
+		return "no match"
 	}
 	return strconv.Itoa(shown) + " of " + strconv.Itoa(total) + " shown"
 }

@@ -120,7 +120,7 @@ func TestMenuSlashFilters(t *testing.T) {
 			if d.quit {
 				t.Fatal("q typed into the filter quit the wizard")
 			}
-			d.mustShow("nothing matches")
+			d.mustShow("No choice matches")
 			d.press("backspace", "backspace")
 			d.mustShow("› A stream breaks off")
 			d.press("enter")

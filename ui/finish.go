@@ -49,7 +49,8 @@ func verdictLine(v verdict.Verdict, st *styles) string {
 func (m Model) finish() string {
 	var lines []string
 	if m.res != nil {
-		lines = append(lines, verdictLine(m.res.verdict, m.st))
+		// Wrapped at words to the window: the terminal would cut an ID in two.
+		lines = append(lines, uiWrapWords(verdictLine(m.res.verdict, m.st), m.width)...)
 	}
 	for _, p := range m.saved {
 		lines = append(lines, "Report saved to "+p)
@@ -72,4 +73,26 @@ func (m Model) printFinish(out io.Writer) {
 		return
 	}
 	fmt.Fprint(colorprofile.NewWriter(out, os.Environ()), s)
+}
+
+// uiWrapWords wraps at spaces only (an ID such as key-hygiene is never
+// split at its hyphen); a word longer than the width stays whole.
+func uiWrapWords(s string, width int) []string {
+	if width < 10 {
+		return []string{s}
+	}
+	var lines []string
+	cur := ""
+	for _, w := range strings.Split(s, " ") {
+		switch {
+		case cur == "":
+			cur = w
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(w) <= width:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
+		}
+	}
+	return append(lines, cur)
 }

@@ -33,8 +33,9 @@ func TestFinishNamesTheVerdictAndTheReport(t *testing.T) {
 	d.model().printFinish(&out)
 	got := out.String()
 	lines := strings.Split(strings.TrimRight(got, "\n"), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "✗ key-whitespace — The key has whitespace or a newline in it (") ||
-		!strings.HasSuffix(lines[0], "(failed: key-hygiene)") || !strings.HasPrefix(lines[1], "Report saved to "+f.dir) {
+	first := strings.Join(lines[:len(lines)-1], " ") // the verdict wraps at 80
+	if !strings.HasPrefix(first, "✗ key-whitespace — The key has whitespace or a newline in it (") ||
+		!strings.HasSuffix(first, "(failed: key-hygiene)") || !strings.HasPrefix(lines[len(lines)-1], "Report saved to "+f.dir) {
 		t.Errorf("the finish:\n%s", got)
 	}
 	if strings.Contains(got, testKey[8:20]) {
@@ -42,5 +43,18 @@ func TestFinishNamesTheVerdictAndTheReport(t *testing.T) {
 	}
 	if strings.ContainsAny(got, "\x1b") {
 		t.Errorf("NO_COLOR, yet the finish has escapes: %q", got)
+	}
+}
+
+// The closing line wraps at spaces to the window, never inside an ID.
+func TestFinishWrapsAtSpaces(t *testing.T) {
+	got := uiWrapWords("✗ key-whitespace — Your API key has a trailing newline or spaces (failed: key-hygiene)", 80)
+	if len(got) != 2 || !strings.HasSuffix(got[1], "key-hygiene)") || strings.Join(got, " ") != "✗ key-whitespace — Your API key has a trailing newline or spaces (failed: key-hygiene)" {
+		t.Errorf("wrapped at 80: %q", got)
+	}
+	for _, ln := range uiWrapWords("✗ a-very-long-cause — words words words words (failed: request)", 20) {
+		if strings.HasSuffix(ln, "-") {
+			t.Errorf("split at a hyphen: %q", ln)
+		}
 	}
 }

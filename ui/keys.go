@@ -162,6 +162,8 @@ func (k keyMap) ShortHelp() []key.Binding {
 	}
 	code := k.ByCode
 	code.SetHelp(k.ByCode.Help().Key, "code")
+	save := k.Save
+	save.SetHelp(k.Save.Help().Key, "save report")
 	// What a narrow line cuts off is at the end: the ways on and out come
 	// first, then what filters, searches and saves.
 	return []key.Binding{
@@ -169,7 +171,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 		k.Submit, k.SubmitText, k.Send, k.Skip,
 		k.SearchGo, k.NextMatch, k.PrevMatch, k.ScrollDown,
 		k.ClearFilter, back, k.BackText, quit,
-		k.Filter, code, k.CodeDel, k.Search, k.Save, k.Help,
+		k.Filter, code, k.CodeDel, k.Search, save, k.Help,
 	}
 }
 

@@ -181,7 +181,7 @@ func (m Model) pagerLine(w int) string {
 	}
 	s := r.search
 	if s.typing {
-		return s.input.View()
+		return strings.TrimRight(s.input.View(), " ")
 	}
 	vp := &r.vp
 	total := vp.TotalLineCount()
