@@ -896,7 +896,7 @@ func TestTmuxDumbTerminal(t *testing.T) {
 			})
 			p.must("pipe-pane", "-t", "u", "-o", "cat >> "+raw)
 			p.keys("Enter")
-			s := p.waitText("Answer with a number")
+			s := p.waitText("Type a number (1-18)")
 			if tmuxHas(s, "panic") || tmuxHas(s, "goroutine") {
 				t.Fatalf("TERM=dumb:%s", p.show(s))
 			}

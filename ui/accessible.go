@@ -104,10 +104,21 @@ func readLines(in io.Reader) <-chan string {
 	return ch
 }
 
-// say prints lines, redacted and without any control character.
+// say prints lines, redacted and without any control character, wrapped
+// at words to the terminal (which would break them inside a word).
 func (a *lineMode) say(lines ...string) {
 	for _, ln := range lines {
-		fmt.Fprintln(a.out, checks.StripControls(ansi.Strip(a.m.redact(ln))))
+		ln = checks.StripControls(ansi.Strip(a.m.redact(ln)))
+		indent := len(ln) - len(strings.TrimLeft(ln, " "))
+		if i := strings.Index(ln, ". "); i > 0 && i < 4 && strings.Trim(ln[:i], " 0123456789") == "" {
+			indent = i + 2 // a numbered choice: its next lines under its text
+		}
+		for j, part := range uiWrapWords(ln, max(a.m.width-indent, 10)) {
+			if j > 0 {
+				part = strings.Repeat(" ", indent) + part
+			}
+			fmt.Fprintln(a.out, part)
+		}
 	}
 }
 
@@ -279,8 +290,9 @@ func (a *lineMode) question() error {
 		}
 		a.say(line)
 	}
+	a.say(fmt.Sprintf("Type a number (1-%d), a status code or a word; b goes back, r restarts, q quits.", len(n.Choices)))
 	for {
-		ans, err := a.ask(fmt.Sprintf("Answer with a number (1-%d), a status code or a word; b back, r restart, q quit: ", len(n.Choices)))
+		ans, err := a.ask("> ")
 		if err != nil {
 			return err
 		}
@@ -289,6 +301,7 @@ func (a *lineMode) question() error {
 		}
 		i, why := pickChoice(n.Choices, ans)
 		if i >= 0 {
+			a.say("→ " + uiOneLine(n.Choices[i].Label))
 			a.exec(a.m.chooseIndex(i))
 			return nil
 		}
@@ -354,8 +367,9 @@ func (a *lineMode) input() error {
 	case n.Optional:
 		a.say("Press enter to skip it.")
 	}
+	a.say("A line with only < goes back.")
 	for {
-		ans, err := a.ask("A line with only < goes back. > ")
+		ans, err := a.ask("> ")
 		if err != nil {
 			return err
 		}
@@ -426,7 +440,7 @@ func (a *lineMode) consent() error {
 		a.say(ln)
 	}
 	for {
-		ans, err := a.ask("Send it? y or n (b back, r restart, q quit): ")
+		ans, err := a.ask("Send it? y or n (b back, r restart, q quit) > ")
 		if err != nil {
 			return err
 		}
@@ -477,7 +491,7 @@ func (a *lineMode) result() error {
 	}
 	a.say("")
 	for {
-		ans, err := a.ask("s saves a support report; b back, r restart, q quit: ")
+		ans, err := a.ask("s saves a support report; b back, r restart, q quit > ")
 		if err != nil {
 			return err
 		}

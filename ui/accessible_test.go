@@ -56,9 +56,9 @@ func TestAccessibleWalk(t *testing.T) {
 	if strings.Contains(out, testKey[8:20]) {
 		t.Error("the key is in the output")
 	}
-	_, end, _ := strings.Cut(out, "q quit: \n")
-	for strings.Contains(end, "q quit: ") {
-		_, end, _ = strings.Cut(end, "q quit: ")
+	_, end, _ := strings.Cut(out, "q quit > \n")
+	for strings.Contains(end, "q quit > ") {
+		_, end, _ = strings.Cut(end, "q quit > ")
 	}
 	lines := strings.Split(strings.TrimSpace(end), "\n")
 	if strings.Join(lines[:len(lines)-1], " ") != "✗ key-whitespace — The key has whitespace or a newline in it (failed: key-hygiene)" ||

@@ -81,12 +81,13 @@ func uiWrapWords(s string, width int) []string {
 	if width < 10 {
 		return []string{s}
 	}
+	lead := s[:len(s)-len(strings.TrimLeft(s, " "))] // kept on the first line
 	var lines []string
-	cur := ""
-	for _, w := range strings.Split(s, " ") {
+	cur := lead
+	for _, w := range strings.Split(s[len(lead):], " ") {
 		switch {
-		case cur == "":
-			cur = w
+		case cur == lead:
+			cur += w
 		case ansi.StringWidth(cur)+1+ansi.StringWidth(w) <= width:
 			cur += " " + w
 		default:
