@@ -874,40 +874,147 @@ func tmuxAnswersBackground(t *testing.T, style string) {
 	}
 }
 
+// TestTmuxDumbTerminal: TERM=dumb gets the line-by-line wizard. Nothing
+// the program writes is an escape sequence (no alternate screen, no cursor
+// moves, no background query): the raw bytes are read with pipe-pane. The
+// questions are numbered lines answered with a line; the walk ends on the
+// page as text, and q leaves the verdict and the report's path as the last
+// lines.
 func TestTmuxDumbTerminal(t *testing.T) {
 	t.Parallel()
-	p := tmuxStart(t, tmuxOpts{
-		width: 80, height: 24, term: "dumb",
-		env: map[string]string{"OPENAI_API_KEY": tmuxKey},
-	})
-	// Whatever the app does with TERM=dumb, it is readable: either the
-	// question, or a message and an exit; never a panic.
-	s := p.waitFor("the question or an exit", func(s string) bool {
-		return tmuxHas(s, tmuxRootPrompt) || tmuxHas(s, tmuxExitMark)
-	})
-	if tmuxHas(s, "panic") || tmuxHas(s, "goroutine") || tmuxHas(s, "crashed") {
-		t.Fatalf("TERM=dumb:%s", p.show(s))
+	for _, sz := range []struct{ w, h int }{{80, 24}, {60, 16}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			t.Parallel()
+			raw := filepath.Join(t.TempDir(), "raw")
+			p := tmuxStart(t, tmuxOpts{
+				width: sz.w, height: sz.h, term: "dumb",
+				env:  map[string]string{"OPENAI_API_KEY": tmuxKey + "\n"},
+				args: []string{"--base-url", "http://127.0.0.1:" + tmuxClosedPort(t) + "/v1"},
+				// Wait for a line before starting, so that pipe-pane
+				// catches the program's first byte.
+				script: `read go; echo ` + tmuxStartMark + `; "$0" "$@"; echo ` + tmuxExitMark + `$?; exec sleep 3600`,
+			})
+			p.must("pipe-pane", "-t", "u", "-o", "cat >> "+raw)
+			p.keys("Enter")
+			s := p.waitText("Type a number (1-18)")
+			if tmuxHas(s, "panic") || tmuxHas(s, "goroutine") {
+				t.Fatalf("TERM=dumb:%s", p.show(s))
+			}
+			if got := p.format("#{alternate_on}"); got != "0" {
+				t.Errorf("TERM=dumb switched to the alternate screen (alternate_on=%s)", got)
+			}
+			if !tmuxHas(p.screen("-J", "-S", "-"), "1. 401 Unauthorized — Invalid API key") {
+				t.Errorf("the choices are not numbered lines:%s", p.show(p.screen("-J", "-S", "-")))
+			}
+			p.keys("4", "0", "1", "Enter") // a status code is an answer too
+			p.waitText(tmuxURLPrompt)
+			p.keys("Enter")
+			p.waitText(tmuxModelPrompt)
+			p.keys("Enter")
+			p.waitText("s saves a support report")
+			all := p.screen("-J", "-S", "-")
+			for _, want := range []string{"✗ API key is written cleanly", tmuxCauseTitle + " (layer: config)", "Checks:"} {
+				if !tmuxHas(all, want) {
+					t.Errorf("no %q in the line-by-line walk:%s", want, p.show(all))
+				}
+			}
+			p.keys("s", "Enter")
+			p.waitText("Report saved to")
+			p.keys("q", "Enter")
+			if code := p.waitExit(); code != 0 {
+				t.Errorf("q: exit status %d, want 0", code)
+			}
+			s = p.screen("-J")
+			lines := tmuxLines(s)
+			var text []string
+			for _, ln := range lines {
+				if ln != "" {
+					text = append(text, ln)
+				}
+			}
+			// The verdict (wrapped at words), the report, the shell's exit.
+			tail := strings.Join(text[max(len(text)-4, 0):], " ")
+			if !strings.Contains(tail, "✗ key-whitespace — "+tmuxCauseTitle) ||
+				!strings.HasPrefix(text[len(text)-2], "Report saved to "+p.dir) {
+				t.Errorf("the last lines are not the verdict and the report:%s", p.show(s))
+			}
+			p.noKey("the line-by-line walk, scrollback included", p.screen("-J", "-S", "-"))
+			p.must("pipe-pane", "-t", "u") // stop the pipe: the file is whole
+			out, err := os.ReadFile(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i := bytes.IndexByte(out, 0x1b); i >= 0 {
+				t.Errorf("TERM=dumb, yet the program wrote an escape sequence: %q", out[i:min(i+20, len(out))])
+			}
+			if len(out) < 200 {
+				t.Errorf("pipe-pane caught %d bytes: the test read nothing", len(out))
+			}
+		})
 	}
-	if tmuxHas(s, tmuxExitMark) {
-		if !regexp.MustCompile(`[a-z]{3,} [a-z]{3,}`).MatchString(s) {
-			t.Errorf("TERM=dumb: exited without a message:%s", p.show(s))
-		}
-		return
+}
+
+// After q on the cause page the alternate screen is gone; the verdict's
+// line and the saved report's path stay on the normal screen, where the
+// shell's prompt comes back, redacted, in colour only where colour is on.
+func TestTmuxVerdictStaysAfterQuit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		w, h    int
+		noColor bool
+	}{{80, 24, false}, {60, 16, true}} {
+		t.Run(fmt.Sprintf("%dx%d", tc.w, tc.h), func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{"OPENAI_API_KEY": tmuxKey + "\n"}
+			if tc.noColor {
+				env["NO_COLOR"] = "1"
+			}
+			p := tmuxStart(t, tmuxOpts{
+				width: tc.w, height: tc.h, env: env,
+				args: []string{"--base-url", "http://127.0.0.1:" + tmuxClosedPort(t) + "/v1"},
+			})
+			p.walkToCause("401 Unauthorized")
+			p.keys("s")
+			p.waitText("Report saved to")
+			p.keys("q")
+			if code := p.waitExit(); code != 0 {
+				t.Errorf("q: exit status %d, want 0", code)
+			}
+			if got := p.format("#{alternate_on}"); got != "0" {
+				t.Errorf("still on the alternate screen after q")
+			}
+			s := p.screen("-J")
+			files, _ := filepath.Glob(filepath.Join(p.dir, "unstuck-report-*.md"))
+			if len(files) != 1 {
+				t.Fatalf("want one report, found %v", files)
+			}
+			want := "✗ key-whitespace — " + tmuxCauseTitle + " (failed: key-hygiene)"
+			if !tmuxHas(s, want) {
+				t.Errorf("after q the screen does not keep %q:%s", want, p.show(s))
+			}
+			if !tmuxHas(s, "Report saved to "+files[0]) {
+				t.Errorf("after q the screen does not name the report %s:%s", files[0], p.show(s))
+			}
+			var text []string
+			for _, ln := range tmuxLines(s) {
+				if ln != "" {
+					text = append(text, ln)
+				}
+			}
+			if len(text) < 4 || text[0] != tmuxStartMark || !strings.HasPrefix(text[len(text)-1], tmuxExitMark) ||
+				!strings.HasPrefix(text[1], "✗ key-whitespace") || !strings.HasPrefix(text[len(text)-2], "Report saved to") {
+				t.Errorf("after q: the shell's lines around the verdict and the report, nothing else:%s", p.show(s))
+			}
+			p.noKey("the screen after q, scrollback included", p.screen("-J", "-S", "-"))
+			codes := tmuxColourCodes(p.screen("-e"))
+			if tc.noColor && len(codes) > 0 {
+				t.Errorf("NO_COLOR=1, yet the closing line sets colours (SGR %q)", codes)
+			}
+			if !tc.noColor && len(codes) == 0 {
+				t.Errorf("a colour terminal, yet the ✗ is not coloured:%s", p.show(strings.ReplaceAll(p.screen("-e"), "\x1b", "^[")))
+			}
+		})
 	}
-	if codes := tmuxColourCodes(p.screen("-e")); len(codes) > 0 {
-		t.Errorf("TERM=dumb, yet the screen sets colours (SGR %q)", codes)
-	}
-	p.keys("j")
-	p.waitFor("the cursor on the second choice", func(s string) bool {
-		return strings.Contains(tmuxCursorLine(s), "402")
-	})
-	p.keys("Enter")
-	p.waitText(tmuxURLPrompt)
-	p.keys("C-c")
-	if code := p.waitExit(); code != 130 {
-		t.Errorf("ctrl+c: exit status %d", code)
-	}
-	tmuxRestored(t, p)
 }
 
 // ── 6. A tiny terminal from the start ───────────────────────────────────

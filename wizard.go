@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/ui"
@@ -42,10 +43,11 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	}
 	noColor := os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	err = ui.Run(ctx, ui.Options{
-		Runner:  suite.NewRunner(o.config(known)),
-		Tree:    tree,
-		Version: versionString(),
-		NoColor: noColor,
+		Runner:     suite.NewRunner(o.config(known)),
+		Tree:       tree,
+		Version:    versionString(),
+		NoColor:    noColor,
+		Accessible: accessible(os.Getenv),
 	})
 	if errors.Is(err, ui.ErrInterrupted) {
 		return 130, nil // like any program stopped with ctrl+c; nothing to add
@@ -54,4 +56,18 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		return 1, err
 	}
 	return 0, nil
+}
+
+// accessible: the line-by-line wizard, for a terminal that cannot draw a
+// screen (TERM=dumb) or a person who reads it with a screen reader
+// (UNSTUCK_ACCESSIBLE=1; 0, false, no or off turn it off again).
+func accessible(getenv func(string) string) bool {
+	switch strings.ToLower(strings.TrimSpace(getenv("UNSTUCK_ACCESSIBLE"))) {
+	case "":
+	case "0", "false", "no", "off":
+		return false
+	default:
+		return true
+	}
+	return getenv("TERM") == "dumb"
 }

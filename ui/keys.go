@@ -12,6 +12,9 @@ import (
 // keys do cannot drift apart. A binding's help names every key it holds.
 type keyMap struct {
 	Up, Down, First, Last, Choose key.Binding // question
+	Filter, ByCode, CodeDel       key.Binding // question: "/" filters by words, digits by status code
+	ListUp, ListDown              key.Binding // while a filter or search is typed: arrows only
+	ClearFilter                   key.Binding // esc: drop the filter or the search
 	Submit, SubmitText            key.Binding // input: enter; pasted text: ctrl+d / ctrl+s
 	Send, Skip                    key.Binding // consent
 	ScrollUp, ScrollDown          key.Binding // result page
@@ -19,6 +22,8 @@ type keyMap struct {
 	PageUp, PageDown              key.Binding
 	Top, Bottom                   key.Binding
 	Save                          key.Binding
+	Search, SearchGo              key.Binding // result page: "/" then enter
+	NextMatch, PrevMatch          key.Binding
 	Back, BackText                key.Binding // esc/backspace; in text inputs esc only
 	Restart, Help, Quit           key.Binding
 	ForceQuit                     key.Binding // ctrl+c: works everywhere, even in text
@@ -31,6 +36,12 @@ func uiDefaultKeys() keyMap {
 		First:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
 		Last:         key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
 		Choose:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ByCode:       key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "status code")),
+		CodeDel:      key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "delete a digit")),
+		ListUp:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+		ListDown:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		Submit:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		SubmitText:   key.NewBinding(key.WithKeys("ctrl+d", "ctrl+s"), key.WithHelp("ctrl+d/ctrl+s", "submit")),
 		Send:         key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "send it")),
@@ -44,6 +55,10 @@ func uiDefaultKeys() keyMap {
 		Top:          key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
 		Bottom:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
 		Save:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save report + copy")),
+		Search:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		SearchGo:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+		NextMatch:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		PrevMatch:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
 		Back:         key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc/⌫", "back")),
 		BackText:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Restart:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
@@ -53,10 +68,26 @@ func uiDefaultKeys() keyMap {
 	}
 }
 
+// mode is a state inside a screen that changes what keys do: a filter or a
+// search being typed (letters are text then), or one in force (esc clears
+// it before it goes back).
+type mode int
+
+const (
+	modeNone         mode = iota
+	modeFilterTyping      // question: "/" and words
+	modeCodes             // question: digits typed, the list narrowed to those codes
+	modeSearchTyping      // result: "/" and words
+	modeFound             // result: a search's matches are marked
+)
+
 // keysFor is the key map with only the bindings that work on this screen
 // enabled. In text inputs letters are text: q, r, ? and backspace belong to
 // the input there, and only esc and ctrl+c keep a global meaning.
-func (k keyMap) keysFor(s screen) keyMap {
+func (k keyMap) keysFor(s screen) keyMap { return k.keysIn(s, modeNone) }
+
+// keysIn is keysFor for a screen in a mode.
+func (k keyMap) keysIn(s screen, md mode) keyMap {
 	on := map[*key.Binding]bool{&k.ForceQuit: true}
 	enable := func(bs ...*key.Binding) {
 		for _, b := range bs {
@@ -64,20 +95,33 @@ func (k keyMap) keysFor(s screen) keyMap {
 		}
 	}
 	global := []*key.Binding{&k.Back, &k.Restart, &k.Help, &k.Quit}
-	switch s {
-	case scrQuestion:
-		enable(&k.Up, &k.Down, &k.First, &k.Last, &k.Choose)
+	pager := []*key.Binding{&k.ScrollUp, &k.ScrollDown, &k.HalfPageUp, &k.HalfPageDown,
+		&k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Save, &k.Search}
+	switch {
+	case s == scrQuestion && md == modeFilterTyping:
+		// Letters, digits and backspace are the filter's text.
+		enable(&k.ListUp, &k.ListDown, &k.Choose, &k.ClearFilter)
+	case s == scrQuestion && md == modeCodes:
+		// esc and backspace edit the digits: no going back from here.
+		enable(&k.Up, &k.Down, &k.First, &k.Last, &k.Choose, &k.Filter, &k.ByCode, &k.CodeDel, &k.ClearFilter)
+		enable(&k.Restart, &k.Help, &k.Quit)
+	case s == scrQuestion:
+		enable(&k.Up, &k.Down, &k.First, &k.Last, &k.Choose, &k.Filter, &k.ByCode)
 		enable(global...)
-	case scrInput:
+	case s == scrInput:
 		enable(&k.Submit, &k.BackText)
-	case scrPaste:
+	case s == scrPaste:
 		enable(&k.SubmitText, &k.BackText)
-	case scrConsent:
+	case s == scrConsent:
 		enable(&k.Send, &k.Skip)
 		enable(global...)
-	case scrResult:
-		enable(&k.ScrollUp, &k.ScrollDown, &k.HalfPageUp, &k.HalfPageDown,
-			&k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Save)
+	case s == scrResult && md == modeSearchTyping:
+		enable(&k.SearchGo, &k.ClearFilter)
+	case s == scrResult && md == modeFound:
+		enable(pager...)
+		enable(&k.NextMatch, &k.PrevMatch, &k.ClearFilter, &k.Restart, &k.Help, &k.Quit)
+	case s == scrResult:
+		enable(pager...)
 		enable(global...)
 	default: // checks, error
 		enable(global...)
@@ -90,17 +134,19 @@ func (k keyMap) keysFor(s screen) keyMap {
 
 func (k *keyMap) all() []*key.Binding {
 	return []*key.Binding{
-		&k.Up, &k.Down, &k.First, &k.Last, &k.Choose, &k.Submit, &k.SubmitText, &k.Send, &k.Skip,
+		&k.Up, &k.Down, &k.First, &k.Last, &k.Choose, &k.Filter, &k.ByCode, &k.CodeDel,
+		&k.ListUp, &k.ListDown, &k.ClearFilter,
+		&k.Submit, &k.SubmitText, &k.Send, &k.Skip,
 		&k.ScrollUp, &k.ScrollDown, &k.HalfPageUp, &k.HalfPageDown, &k.PageUp, &k.PageDown,
-		&k.Top, &k.Bottom, &k.Save,
+		&k.Top, &k.Bottom, &k.Save, &k.Search, &k.SearchGo, &k.NextMatch, &k.PrevMatch,
 		&k.Back, &k.BackText, &k.Restart, &k.Help, &k.Quit, &k.ForceQuit,
 	}
 }
 
 // ShortHelp is the one-line help at the bottom of every screen; the rest
-// waits for ? to keep it short. Two items abbreviate: back shows as esc (it
-// is backspace too) and quit as q (ctrl+c too), or as ctrl+c where q is text.
-// The full help names every key.
+// waits for ? to keep it short. Some items abbreviate: up and down show as
+// one "↑/↓ move", back as esc (it is backspace too) and quit as q (ctrl+c
+// too), or as ctrl+c where q is text. The full help names every key.
 func (k keyMap) ShortHelp() []key.Binding {
 	back := k.Back
 	back.SetHelp("esc", k.Back.Help().Desc)
@@ -109,9 +155,23 @@ func (k keyMap) ShortHelp() []key.Binding {
 		quit = k.Quit
 		quit.SetKeys(slices.Concat(k.Quit.Keys(), k.ForceQuit.Keys())...)
 	}
+	move := func(up, down key.Binding) key.Binding {
+		b := key.NewBinding(key.WithKeys(slices.Concat(up.Keys(), down.Keys())...), key.WithHelp("↑/↓", "move"))
+		b.SetEnabled(up.Enabled() && down.Enabled())
+		return b
+	}
+	code := k.ByCode
+	code.SetHelp(k.ByCode.Help().Key, "code")
+	save := k.Save
+	save.SetHelp(k.Save.Help().Key, "save report")
+	// What a narrow line cuts off is at the end: the ways on and out come
+	// first, then what filters, searches and saves.
 	return []key.Binding{
-		k.Up, k.Down, k.Choose, k.Submit, k.SubmitText, k.Send, k.Skip,
-		k.ScrollDown, k.Save, back, k.BackText, quit, k.Help,
+		move(k.Up, k.Down), move(k.ListUp, k.ListDown), k.Choose,
+		k.Submit, k.SubmitText, k.Send, k.Skip,
+		k.SearchGo, k.NextMatch, k.PrevMatch, k.ScrollDown,
+		k.ClearFilter, back, k.BackText, quit,
+		k.Filter, code, k.CodeDel, k.Search, save, k.Help,
 	}
 }
 
@@ -119,9 +179,11 @@ func (k keyMap) ShortHelp() []key.Binding {
 // global ones. It lists every binding, so every key that works is in it.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.First, k.Last, k.Choose, k.Submit, k.SubmitText, k.Send, k.Skip},
-		{k.ScrollUp, k.ScrollDown, k.HalfPageUp, k.HalfPageDown, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Save, k.Back, k.BackText, k.Restart, k.Help, k.Quit, k.ForceQuit},
+		{k.Up, k.Down, k.ListUp, k.ListDown, k.First, k.Last, k.Choose, k.Filter, k.ByCode, k.CodeDel,
+			k.Submit, k.SubmitText, k.Send, k.Skip},
+		{k.ScrollUp, k.ScrollDown, k.HalfPageUp, k.HalfPageDown, k.PageUp, k.PageDown, k.Top, k.Bottom,
+			k.Search, k.SearchGo, k.NextMatch, k.PrevMatch},
+		{k.Save, k.Back, k.BackText, k.ClearFilter, k.Restart, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 
@@ -129,7 +191,17 @@ func (k keyMap) FullHelp() [][]key.Binding {
 // going back and restarting when there is no walk to go back in (the tree
 // or the runner was missing), and ? saying what it does now.
 func (m Model) keysNow() keyMap {
-	k := m.keys.keysFor(m.screen)
+	md := m.mode()
+	k := m.keys.keysIn(m.screen, md)
+	switch md {
+	case modeFilterTyping, modeCodes:
+		k.ClearFilter.SetHelp("esc", "clear filter")
+	case modeSearchTyping, modeFound:
+		k.ClearFilter.SetHelp("esc", "clear search")
+	}
+	if m.screen == scrQuestion && len(m.visibleChoices()) == 0 {
+		k.Choose.SetEnabled(false) // nothing left to choose
+	}
 	if m.walker == nil {
 		k.Back.SetEnabled(false)
 		k.Restart.SetEnabled(false)

@@ -99,6 +99,14 @@ nodes:
 			m.cursor = 2 // up, down, first and last all move it
 			return m
 		}},
+		{"question, filter typed", scrQuestion, func(t *testing.T) Model {
+			return onDriver(t, func(d *driver) { d.press("/"); d.typeText("e"); d.press("down") })
+		}},
+		{"question, status code typed", scrQuestion, func(t *testing.T) Model {
+			d := realMenu(t, 80, 24)
+			d.press("4", "down", "down")
+			return d.model()
+		}},
 		{"input", scrInput, func(t *testing.T) Model {
 			return onDriver(t, func(d *driver) { d.choose("401 Unauthorized") })
 		}},
@@ -131,6 +139,27 @@ nodes:
 			vp.SetYOffset((vp.TotalLineCount() - vp.VisibleLineCount()) / 2)
 			if vp.AtTop() || vp.AtBottom() || vp.YOffset() < 2 {
 				t.Fatalf("the page does not scroll far enough to test its keys: %d lines, %d shown", vp.TotalLineCount(), vp.VisibleLineCount())
+			}
+			return m
+		}},
+		{"result, search typed", scrResult, func(t *testing.T) Model {
+			return onDriver(t, func(d *driver) {
+				d.choose("401 Unauthorized")
+				d.press("enter", "enter", "/")
+				d.typeText("step")
+			})
+		}},
+		{"result, matches shown", scrResult, func(t *testing.T) Model {
+			m := onDriver(t, func(d *driver) {
+				d.choose("401 Unauthorized")
+				d.press("enter", "enter", "/")
+				d.typeText("step")
+				d.press("enter")
+			})
+			vp := &m.res.vp
+			vp.SetYOffset((vp.TotalLineCount() - vp.VisibleLineCount()) / 2)
+			if len(m.res.search.matches) < 3 {
+				t.Fatalf("the search found %d matches", len(m.res.search.matches))
 			}
 			return m
 		}},
@@ -194,9 +223,9 @@ func (s keyScreen) reacts(t *testing.T, k tea.KeyPressMsg) bool {
 	m := s.reach(t)
 	wantScreen, wantFrame := m.screen, m.View().Content
 	var wantCmd tea.Cmd
-	if m.screen == scrInput || m.screen == scrPaste {
+	if m.typing() {
 		ref := s.reach(t)
-		wantCmd = ref.updateField(k)
+		wantCmd = ref.updateText(k)
 		wantScreen, wantFrame = ref.screen, ref.View().Content
 	}
 	next, cmd := m.Update(k)
@@ -255,10 +284,10 @@ func TestHelpListsExactlyTheKeysThatWork(t *testing.T) {
 			if m.screen != s.want {
 				t.Fatalf("reached screen %d, want %d:\n%s", m.screen, s.want, ansi.Strip(m.View().Content))
 			}
-			if m.screen == scrInput || m.screen == scrPaste {
+			if m.typing() {
 				// The comparison with the field alone must see typing.
 				ref := s.reach(t)
-				ref.updateField(uiKey("x"))
+				ref.updateText(uiKey("x"))
 				if ref.View().Content == m.View().Content {
 					t.Fatal("typing x into the field changes nothing: the test could not tell text from keys")
 				}
@@ -300,6 +329,15 @@ func uiHelpTokens(label string) map[string]bool {
 		byName[v] = k
 	}
 	out := map[string]bool{}
+	if label == "/" {
+		return map[string]bool{"/": true}
+	}
+	if label == "0-9" {
+		for d := '0'; d <= '9'; d++ {
+			out[string(d)] = true
+		}
+		return out
+	}
 	for _, tok := range strings.Split(label, "/") {
 		if k, ok := byName[tok]; ok {
 			tok = k

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -9,39 +10,69 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// questionKey moves through the choices and answers with enter.
+// questionKey moves through the choices and answers with enter; "/" and
+// digits filter the choices (filter.go).
 func (m *Model) questionKey(msg tea.KeyPressMsg) tea.Cmd {
-	n := m.walker.Current()
+	if m.filter.typing {
+		return m.filterKey(msg)
+	}
 	k := m.keysNow()
 	switch {
 	case key.Matches(msg, k.Up):
-		if m.cursor > 0 {
-			m.cursor--
-		}
+		m.moveCursor(-1)
 		return nil
 	case key.Matches(msg, k.Down):
-		if m.cursor < len(n.Choices)-1 {
-			m.cursor++
-		}
+		m.moveCursor(1)
 		return nil
 	case key.Matches(msg, k.First):
-		m.cursor = 0
+		m.moveCursor(-len(m.walker.Current().Choices))
 		return nil
 	case key.Matches(msg, k.Last):
-		m.cursor = max(len(n.Choices)-1, 0)
+		m.moveCursor(len(m.walker.Current().Choices))
 		return nil
 	case key.Matches(msg, k.Choose):
-		if len(n.Choices) == 0 {
-			return nil
+		return m.chooseCursor()
+	case key.Matches(msg, k.Filter):
+		return m.startFilter()
+	case key.Matches(msg, k.ByCode):
+		for _, d := range k.ByCode.Keys() {
+			if key.Matches(msg, key.NewBinding(key.WithKeys(d))) {
+				m.addCode(d)
+			}
 		}
-		if err := m.walker.Choose(m.cursor); err != nil {
-			m.fail(err)
-			return nil
-		}
-		m.cursor = 0
-		return m.settle()
+		return nil
+	case key.Matches(msg, k.CodeDel):
+		m.filter.codes = m.filter.codes[:max(len(m.filter.codes)-1, 0)]
+		m.clampCursor()
+		m.layout()
+		return nil
+	case key.Matches(msg, k.ClearFilter):
+		m.clearFilter()
+		m.layout()
+		return nil
 	}
 	return m.globalKey(msg)
+}
+
+// chooseCursor answers the question with the highlighted choice, when the
+// filter shows it.
+func (m *Model) chooseCursor() tea.Cmd {
+	if !slices.Contains(m.visibleChoices(), m.cursor) {
+		return nil
+	}
+	return m.chooseIndex(m.cursor)
+}
+
+// chooseIndex answers the question with choice i: the one way a question
+// is answered, from the keys and from the line-by-line mode alike.
+func (m *Model) chooseIndex(i int) tea.Cmd {
+	if err := m.walker.Choose(i); err != nil {
+		m.fail(err)
+		return nil
+	}
+	m.cursor = 0
+	m.clearFilter()
+	return m.settle()
 }
 
 // uiHead is a step's prompt (bold) and help (dim), wrapped to width.
@@ -67,7 +98,7 @@ func (m Model) questionView(w, h int) string {
 
 	// The hint of the highlighted choice, in full, when its line cuts it.
 	var detail []string
-	if m.cursor < len(n.Choices) {
+	if m.cursor < len(n.Choices) && slices.Contains(m.visibleChoices(), m.cursor) {
 		c := n.Choices[m.cursor]
 		if c.Hint != "" && ansi.StringWidth(uiChoiceText(c.Label, c.Hint)) > w-2 {
 			for _, ln := range uiWrap(uiOneLine(c.Hint), w-2) {
@@ -79,10 +110,14 @@ func (m Model) questionView(w, h int) string {
 	want := min(len(n.Choices), 3) // the list keeps at least this many rows
 	top := append(append([]string{}, head...), sub...)
 	top = append(top, "")
+	if fl := m.filterLine(w); fl != "" {
+		// The filter replaces the help under the prompt: room is short.
+		top = append(append(append([]string{}, head...), ""), fl, "")
+	}
 	if len(top)+want+len(detail) > h {
 		detail = nil
 	}
-	if len(top)+want > h {
+	if len(top)+want > h && m.filterLine(w) == "" {
 		top = append(append([]string{}, head...), "")
 	}
 	if len(top)+want > h {
@@ -110,10 +145,15 @@ func uiChoiceText(label, hint string) string {
 // choices are hidden above or below.
 func (m Model) choiceLines(w, h int) []string {
 	n := m.walker.Current()
-	total := len(n.Choices)
-	if total == 0 {
+	vis := m.visibleChoices()
+	total := len(vis)
+	if len(n.Choices) == 0 {
 		return []string{m.st.hint.Render("(this question has no answers)")}
 	}
+	if total == 0 {
+		return []string{m.st.hint.Render("  No choice matches. esc clears the filter.")}
+	}
+	at := max(slices.Index(vis, m.cursor), 0)
 	start, end := 0, total
 	markers := total > h && h > 2 // room for "more" markers
 	if total > h {
@@ -121,7 +161,7 @@ func (m Model) choiceLines(w, h int) []string {
 		if markers {
 			v = h - 2
 		}
-		start = min(max(m.cursor-v/2, 0), total-v)
+		start = min(max(at-v/2, 0), total-v)
 		end = start + v
 		if markers {
 			if start == 0 {
@@ -143,7 +183,7 @@ func (m Model) choiceLines(w, h int) []string {
 	if markers && start > 0 {
 		out = append(out, m.st.hint.Render("  ↑ "+strconv.Itoa(start)+" more"))
 	}
-	for i := start; i < end && i < total; i++ {
+	for _, i := range vis[start:min(end, total)] {
 		c := n.Choices[i]
 		label := uiOneLine(c.Label)
 		if c.Hint != "" && labelW > 0 {

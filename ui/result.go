@@ -29,6 +29,7 @@ type resultState struct {
 	rendered   bool // the viewport holds a page (maybe at an older width)
 	askedWidth int  // the width of the latest render asked for
 	renderErr  error
+	search     searchState
 }
 
 // pageRenderedMsg carries a rendered page back from its command.
@@ -132,6 +133,9 @@ func (m *Model) pageRendered(msg pageRenderedMsg) {
 		return
 	}
 	r.vp.SetContent(m.redact(uiTrimPadding(strings.TrimRight(msg.page, "\n"))))
+	if r.search.query != "" {
+		m.findMatches(false) // the page reflowed: the matches moved
+	}
 }
 
 // trailingPad is the padding glamour puts after each line's text: spaces,
@@ -161,8 +165,19 @@ func uiTrimPadding(page string) string {
 // its own map, so that only keys in the help move it), saves the report, or
 // goes back.
 func (m *Model) resultKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.res.search.typing {
+		return m.searchKey(msg)
+	}
 	k, vp := m.keysNow(), &m.res.vp
 	switch {
+	case key.Matches(msg, k.Search):
+		return m.startSearch()
+	case key.Matches(msg, k.NextMatch):
+		m.nextMatch(1)
+	case key.Matches(msg, k.PrevMatch):
+		m.nextMatch(-1)
+	case key.Matches(msg, k.ClearFilter):
+		m.clearSearch()
 	case key.Matches(msg, k.Save):
 		return m.saveReport()
 	case key.Matches(msg, k.ScrollUp):
@@ -213,28 +228,7 @@ func (m Model) resultHeader(w int) string {
 		lines = lines[:2]
 	}
 	if len(r.verdict.Results) > 0 && !short {
-		// Fill lines with whole "✓ id" tokens: an ID is never split.
-		// Failures first, then warnings: what the two lines may cut off
-		// is a pass or a skip, never a ✗.
-		ml := []string{m.st.hint.Render("Checks:")}
-		for _, res := range failuresFirst(r.verdict.Results) {
-			tok := m.st.mark(res.Status) + " " + res.ID
-			last, sep := &ml[len(ml)-1], "  "
-			if len(ml) == 1 && len(r.verdict.Results) > 0 && *last == m.st.hint.Render("Checks:") {
-				sep = " "
-			}
-			if ansi.StringWidth(*last)+len(sep)+ansi.StringWidth(tok) <= w {
-				*last += sep + tok
-			} else {
-				ml = append(ml, tok)
-			}
-		}
-		// At most two lines of marks; the page matters more.
-		if len(ml) > 2 {
-			ml = ml[:2]
-			ml[1] = ansi.Truncate(ml[1], max(w-1, 1), "") + "…"
-		}
-		lines = append(lines, ml...)
+		lines = append(lines, m.checkMarks(r.verdict.Results, w)...)
 	}
 	return strings.Join(append(lines, ""), "\n")
 }
@@ -244,11 +238,12 @@ func (m Model) resultView(w int) string {
 	if r == nil {
 		return ""
 	}
-	page := r.vp.View()
+	page := m.markMatches(r.vp.View())
 	if !r.rendered {
 		page = m.st.hint.Render("Rendering the guidance page…")
+		return m.resultHeader(w) + "\n" + page
 	}
-	return m.resultHeader(w) + "\n" + page
+	return m.resultHeader(w) + "\n" + page + "\n" + m.pagerLine(w)
 }
 
 // saveReport writes the support report to a file and copies it to the
@@ -307,6 +302,7 @@ func (m *Model) reportSaved(msg reportSavedMsg) {
 		m.status = "Could not save the report: " + msg.err.Error() + " (it was copied to the clipboard)"
 		return
 	}
+	m.saved = append(m.saved, msg.path)
 	m.status = "Report saved to " + msg.path + " and copied to the clipboard."
 }
 
@@ -321,6 +317,57 @@ func uiDropTitle(md string) string {
 		return ""
 	}
 	return md
+}
+
+// checkMarks is the checks line under the title: "Checks: ✗ request
+// ✓ key-present …", whole "✓ id" tokens wrapped to the width, failures
+// first. When every token would take more than two lines, the passes and
+// skips are counted instead ("✓ 9 more passed"), and the failures and
+// warnings still wrap onto as many lines as they need: nothing is cut, a ✗
+// least of all.
+func (m Model) checkMarks(rs []checks.Result, w int) []string {
+	label := m.st.hint.Render("Checks:")
+	fill := func(toks []string) []string {
+		ml := []string{label}
+		for _, tok := range toks {
+			last := &ml[len(ml)-1]
+			if ansi.StringWidth(*last)+2+ansi.StringWidth(tok) <= w || *last == label {
+				sep := "  "
+				if *last == label {
+					sep = " "
+				}
+				*last += sep + tok
+			} else {
+				ml = append(ml, tok)
+			}
+		}
+		return ml
+	}
+	var all, bad []string
+	counts := map[checks.Status]int{}
+	for _, res := range failuresFirst(rs) {
+		tok := m.st.mark(res.Status) + " " + res.ID
+		all = append(all, tok)
+		if res.Status == checks.Fail || res.Status == checks.Warn {
+			bad = append(bad, tok)
+		} else {
+			counts[res.Status]++
+		}
+	}
+	if ml := fill(all); len(ml) <= 2 {
+		return ml
+	}
+	more := ""
+	if len(bad) > 0 {
+		more = " more"
+	}
+	if n := counts[checks.Pass]; n > 0 {
+		bad = append(bad, m.st.mark(checks.Pass)+fmt.Sprintf(" %d%s passed", n, more))
+	}
+	if n := counts[checks.Skip]; n > 0 {
+		bad = append(bad, m.st.mark(checks.Skip)+fmt.Sprintf(" %d skipped", n))
+	}
+	return fill(bad)
 }
 
 // failuresFirst orders results fail, warn, pass, skip, keeping the order

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -16,6 +17,16 @@ var ErrInterrupted = errors.New("wizard interrupted")
 // quits. A panic inside the wizard is caught by Bubble Tea, which restores
 // the terminal; Run then reports it as an error for main to print.
 func Run(ctx context.Context, o Options) error {
+	if o.Accessible {
+		in, out := o.input, o.output
+		if in == nil {
+			in = os.Stdin
+		}
+		if out == nil {
+			out = os.Stdout
+		}
+		return runAccessible(ctx, o, in, out)
+	}
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if o.NoColor {
 		// Downsample whatever slipped through to no colour at all.
@@ -32,6 +43,14 @@ func Run(ctx context.Context, o Options) error {
 	final, err := tea.NewProgram(m, opts...).Run()
 	if fm, ok := final.(Model); ok {
 		fm.stopChecks()
+		// The alternate screen is gone: the answer stays on the normal one.
+		if !errors.Is(err, tea.ErrProgramPanic) {
+			out := o.output
+			if out == nil {
+				out = os.Stdout
+			}
+			fm.printFinish(out)
+		}
 	}
 	var crash, crashFile string
 	if gerr == nil {

@@ -36,6 +36,8 @@ type styles struct {
 	fail     lipgloss.Style
 	skip     lipgloss.Style
 	spinner  lipgloss.Style
+	match    lipgloss.Style // a search match on the page: underlined
+	matchNow lipgloss.Style // the match jumped to: reversed, as less does
 
 	help2    help.Styles
 	input    textinput.Styles
@@ -78,6 +80,8 @@ func uiNewStyles(isDark, noColor bool) *styles {
 		fail:     fg(red),
 		skip:     fg(dim),
 		spinner:  fg(accent),
+		match:    lipgloss.NewStyle().Underline(true),
+		matchNow: lipgloss.NewStyle().Reverse(true).Bold(true),
 		// The bubbles defaults are greys of about 2:1 contrast on either
 		// background; the footer is how people learn the keys, so it gets
 		// the same readable grey as hints, with keys in full text colour.
@@ -107,6 +111,7 @@ func uiPlainStyles() *styles {
 		header: bold, layer: faint,
 		consent: plain.Border(lipgloss.NormalBorder()).Padding(0, 1),
 		pass:    plain, warn: bold, fail: bold, skip: faint, spinner: plain,
+		match: plain.Underline(true), matchNow: plain.Reverse(true).Bold(true),
 		help2: help.Styles{
 			Ellipsis: faint, ShortKey: bold, ShortDesc: plain, ShortSeparator: faint,
 			FullKey: bold, FullDesc: plain, FullSeparator: faint,

@@ -32,6 +32,10 @@ type Options struct {
 	Version   string
 	NoColor   bool   // NO_COLOR set or TERM=dumb: no colours at all
 	ReportDir string // where the report is saved ("" = working directory)
+	// Accessible: questions and results line by line on stdin and stdout,
+	// no alternate screen and no terminal queries (TERM=dumb,
+	// UNSTUCK_ACCESSIBLE=1); accessible.go.
+	Accessible bool
 
 	// Test seams; nil means the real content package.
 	Guidance  func(id string, d content.PageData) (string, error)
@@ -76,6 +80,7 @@ type Model struct {
 
 	// question
 	cursor int
+	filter filterState
 
 	// input and paste
 	input    textinput.Model
@@ -90,6 +95,7 @@ type Model struct {
 
 	// result
 	res       *resultState
+	saved     []string      // reports saved, named again after the wizard quits
 	renderSeq *atomic.Int64 // latest page render asked for; older ones are dropped
 
 	frameCache *frameCache
@@ -124,6 +130,7 @@ func newModel(ctx context.Context, o Options) Model {
 		frameCache: new(frameCache),
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		input:      textinput.New(),
+		filter:     filterState{input: textinput.New()},
 		area:       textarea.New(),
 		now:        time.Now(),
 	}
@@ -217,7 +224,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	// Anything else belongs to the text field being edited (its own paste
 	// and clipboard messages).
-	return m, m.updateField(msg)
+	return m, m.updateText(msg)
 }
 
 // key routes a key press: ctrl+c first, everywhere; then the screen's keys.
@@ -338,6 +345,7 @@ func (m *Model) settle() tea.Cmd {
 		switch n.Kind {
 		case decisiontree.Question:
 			m.screen = scrQuestion
+			m.clearFilter() // a filter belongs to the question it was typed at
 			m.cursor = min(m.cursor, max(len(n.Choices)-1, 0))
 			m.layout()
 			return nil

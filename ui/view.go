@@ -38,7 +38,8 @@ func (m *Model) layout() {
 	m.area.SetHeight(m.pasteHeight())
 	if m.res != nil {
 		m.res.vp.SetWidth(w)
-		m.res.vp.SetHeight(max(m.bodyHeight()-m.resultHeaderHeight(), 1))
+		// The line under the page says where it is (search.go).
+		m.res.vp.SetHeight(max(m.bodyHeight()-m.resultHeaderHeight()-1, 1))
 	}
 }
 

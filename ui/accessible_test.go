@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/unstuck-dev/unstuck/content"
+)
+
+// runLines runs the line-by-line wizard on the answers given, one a line.
+func runLines(t *testing.T, o Options, answers ...string) (string, error) {
+	t.Helper()
+	var out strings.Builder
+	o.input = strings.NewReader(strings.Join(answers, "\n") + "\n")
+	o.output = &out
+	o.Accessible = true
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := Run(ctx, o)
+	return out.String(), err
+}
+
+// TERM=dumb: numbered questions read from stdin, the checks line by line,
+// the page as plain text, the verdict last; never an escape sequence, never
+// the key; the same walk as the full-screen wizard.
+func TestAccessibleWalk(t *testing.T) {
+	f := newFixture(t, nil)
+	out, err := runLines(t, f.opts, "1", "", "", "s", "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"What do you see when your code calls the API?",
+		" 1. 401 Unauthorized — invalid_api_key",
+		"10. Something else",
+		"Which base URL does your client use?",
+		"Press enter to keep https://api.openai.com/v1",
+		"Checking your API key",
+		"✗ ", "key-hygiene",
+		"The key has whitespace or a newline in it (layer: config)",
+		"Fix for key-whitespace",
+		"The last line of the page.",
+		"Report saved to " + f.dir,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the line-by-line wizard does not print %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b") || strings.ContainsRune(out, 0x9b) {
+		t.Errorf("escape sequences in the line-by-line output:\n%q", out)
+	}
+	if strings.Contains(out, testKey[8:20]) {
+		t.Error("the key is in the output")
+	}
+	_, end, _ := strings.Cut(out, "q quit > \n")
+	for strings.Contains(end, "q quit > ") {
+		_, end, _ = strings.Cut(end, "q quit > ")
+	}
+	lines := strings.Split(strings.TrimSpace(end), "\n")
+	if strings.Join(lines[:len(lines)-1], " ") != "✗ key-whitespace — The key has whitespace or a newline in it (failed: key-hygiene)" ||
+		!strings.HasPrefix(lines[len(lines)-1], "Report saved to "+f.dir) {
+		t.Errorf("the output does not end with the verdict and the report:\n%s", end)
+	}
+	reports, _ := filepath.Glob(filepath.Join(f.dir, "unstuck-report-*.md"))
+	if len(reports) != 1 {
+		t.Fatalf("want one report, found %v", reports)
+	}
+	body, _ := os.ReadFile(reports[0])
+	if !strings.Contains(string(body), "key-whitespace") || strings.Contains(string(body), testKey) {
+		t.Errorf("the report:\n%s", body)
+	}
+}
+
+// Answers may be a status code or a word; back and restart work; a
+// billable request is asked for in the wizard's own words and declined
+// with n, as with the key.
+func TestAccessibleCodesBackAndConsent(t *testing.T) {
+	f := newFixture(t, nil)
+	out, err := runLines(t, f.opts, "nonsense", "401", "<", "429", "n", "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`No choice mentions "nonsense".`,
+		"Which base URL does your client use?",
+		"Send it? y or n",
+		"Nothing billable was sent.",
+		"✓ not-sent — Not enough evidence without the request",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "What do you see when your code calls the API?"); n != 2 {
+		t.Errorf("the first question was asked %d times, want 2 (at the start, after <):\n%s", n, out)
+	}
+	if got := f.runner.Facts()["request.status"]; got != "skip" {
+		t.Errorf("request.status = %q after n, want skip", got)
+	}
+}
+
+// EOF ends the session as q does; a pasted error is read up to a dot.
+func TestAccessiblePasteAndEOF(t *testing.T) {
+	f := newFixture(t, nil)
+	f.opts.CauseInfo = func(id string) (content.Cause, bool) { c, ok := fixtureCauses[id]; return c, ok }
+	out, err := runLines(t, f.opts, "paste", "Error code: 401", "{'error': 'invalid_api_key'}", ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Paste it, then type a line with only a dot") || !strings.Contains(out, "✗ key-rejected — The provider rejected the key") {
+		t.Errorf("paste then EOF:\n%s", out)
+	}
+	if got := f.runner.Setup().Config.Pasted; got != "Error code: 401\n{'error': 'invalid_api_key'}" {
+		t.Errorf("pasted %q", got)
+	}
+}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/verdict"
+)
+
+// After the wizard quits, the alternate screen is gone and with it the
+// answer. So the verdict's one line, and the report's path when one was
+// saved, are printed on the normal screen afterwards: what is left there
+// when the wizard is over is the answer.
+
+// verdictLine is the cause in one line: its mark, ID and title, and the
+// checks that failed ("✗ insufficient-balance — Your account is out of
+// credit or quota (failed: request)"). A cause on no layer (all is well)
+// gets a ✓.
+func verdictLine(v verdict.Verdict, st *styles) string {
+	mark := st.mark(checks.Fail)
+	if v.Cause.Layer == "none" {
+		mark = st.mark(checks.Pass)
+	}
+	line := mark + " " + v.Cause.ID
+	if t := uiOneLine(v.Cause.Title); t != "" {
+		line += " — " + t
+	}
+	var failed []string
+	for _, r := range v.Results {
+		if r.Status == checks.Fail {
+			failed = append(failed, r.ID)
+		}
+	}
+	if len(failed) > 0 {
+		line += " (failed: " + strings.Join(failed, ", ") + ")"
+	}
+	return line
+}
+
+// finish is what the wizard leaves on the normal screen: the verdict on
+// screen when it quit, and the reports saved. Empty when it quit before a
+// verdict.
+func (m Model) finish() string {
+	var lines []string
+	if m.res != nil {
+		// Wrapped at words to the window: the terminal would cut an ID in two.
+		lines = append(lines, uiWrapWords(verdictLine(m.res.verdict, m.st), m.width)...)
+	}
+	for _, p := range m.saved {
+		lines = append(lines, "Report saved to "+p)
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return m.redact(strings.Join(lines, "\n")) + "\n"
+}
+
+// printFinish writes the finish to out: coloured for a terminal that takes
+// colour, plain for NO_COLOR, TERM=dumb or a pipe.
+func (m Model) printFinish(out io.Writer) {
+	s := m.finish()
+	if s == "" {
+		return
+	}
+	if m.o.NoColor {
+		fmt.Fprint(out, checks.StripControls(ansi.Strip(s)))
+		return
+	}
+	fmt.Fprint(colorprofile.NewWriter(out, os.Environ()), s)
+}
+
+// uiWrapWords wraps at spaces only (an ID such as key-hygiene is never
+// split at its hyphen); a word longer than the width stays whole.
+func uiWrapWords(s string, width int) []string {
+	if width < 10 {
+		return []string{s}
+	}
+	lead := s[:len(s)-len(strings.TrimLeft(s, " "))] // kept on the first line
+	var lines []string
+	cur := lead
+	for _, w := range strings.Split(s[len(lead):], " ") {
+		switch {
+		case cur == lead:
+			cur += w
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(w) <= width:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
+		}
+	}
+	return append(lines, cur)
+}
