@@ -55,7 +55,7 @@ func (v Verdict) Page() content.PageData {
 	if v.Pasted {
 		s = nil
 	}
-	return content.NewPageData(v.Evidence, s, v.Summary)
+	return content.NewPageData(v.Evidence, s, v.Summary).WithChecks(v.Results)
 }
 
 // Guidance is the cause's page as markdown, filled with the evidence and
