@@ -380,11 +380,19 @@ func verdictLine(d report.Diagnosis, width int, style report.Style) string {
 			basis += fmt.Sprintf(", %d skipped", skipped)
 		}
 	}
-	line := d.CauseID + " — " + oneLine(checks.StripControls(d.CauseTitle))
+	limit := max(report.WrapWidth(width)-2, 20)
+	lines := wrapWords(d.CauseID+" — "+oneLine(checks.StripControls(d.CauseTitle)), limit)
 	if basis != "" {
-		line += " (" + basis + ")"
+		// The basis stays in one piece: on the title's last line when it
+		// fits, else on a line of its own.
+		basis = "(" + basis + ")"
+		last := &lines[len(lines)-1]
+		if ansi.StringWidth(*last)+1+ansi.StringWidth(basis) <= limit {
+			*last += " " + basis
+		} else {
+			lines = append(lines, wrapWords(basis, limit)...)
+		}
 	}
-	lines := wrapWords(line, max(report.WrapWidth(width)-2, 20))
 	if style != report.Plain {
 		bold := lipgloss.NewStyle().Bold(true)
 		for i, l := range lines {

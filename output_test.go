@@ -124,10 +124,14 @@ func TestDiagnoseOutputGroupsByLayerAndEndsOnTheVerdict(t *testing.T) {
 		if col := strings.Repeat(" ", 4+2+len("key-present")+2); !regexp.MustCompile(`\n` + col + `\S`).MatchString(out) {
 			t.Errorf("at %d columns no summary wrapped under its column:\n%s", width, out)
 		}
-		// The closing line is the verdict, after the page.
+		// The closing line is the verdict, after the page; wrapped, it
+		// keeps what it rests on in one piece.
 		tail := strings.Join(strings.Fields(strings.Join(lines[len(lines)-2:], " ")), " ")
 		if want := "✗ insufficient-balance — " + d.CauseTitle + " (failed: request)"; !strings.HasSuffix(tail, want) {
 			t.Errorf("at %d columns the output ends on %q, want the verdict %q", width, tail, want)
+		}
+		if last := lines[len(lines)-1]; !strings.HasSuffix(last, "(failed: request)") {
+			t.Errorf("at %d columns the verdict's basis is split: %q", width, last)
 		}
 		if strings.Index(out, "# "+d.CauseTitle) > strings.LastIndex(out, "✗ insufficient-balance") {
 			t.Errorf("the verdict line is not after the page")
