@@ -178,8 +178,15 @@ func TestVerdictLine(t *testing.T) {
 	}
 	r, _ := content.CauseByID("rate-limited")
 	d = report.Diagnosis{CauseID: r.ID, CauseTitle: r.Title, Layer: r.Layer, Pasted: true}
-	if got, want := verdictLine(d, 100, report.Plain), "! rate-limited — "+r.Title+" (read from the pasted text)"; got != want {
+	if got, want := verdictLine(d, 100, report.Plain), "✗ rate-limited — "+r.Title+" (read from the pasted text)"; got != want {
 		t.Errorf("pasted: %q, want %q", got, want)
+	}
+	f, _ := content.CauseByID("key-in-frontend-env")
+	d = report.Diagnosis{CauseID: f.ID, CauseTitle: f.Title, Layer: f.Layer, Results: []checks.Result{
+		{ID: "key-present", Status: checks.Pass}, {ID: "frontend-env", Status: checks.Warn},
+	}}
+	if got, want := verdictLine(d, 100, report.Plain), "! key-in-frontend-env — "+f.Title+" (warned: frontend-env)"; got != want {
+		t.Errorf("warning: %q, want %q", got, want)
 	}
 	if got := verdictLine(report.Diagnosis{}, 80, report.Plain); got != "" {
 		t.Errorf("no cause: %q", got)
