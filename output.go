@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+
+	"charm.land/lipgloss/v2"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/report"
 )
@@ -174,18 +179,27 @@ func termWidth(w io.Writer) int {
 	return 80
 }
 
-// renderPage prints the checks that ran and the cause's page for a person.
+// renderPage prints, for a person, what diagnose and explain found: the
+// checks that ran grouped by layer (failures first), the cause's page, and
+// one closing line with the verdict, so the answer is what is left on
+// screen when the command ends.
 func renderPage(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance string) {
 	style := terminalStyle(w)
+	out := composePage(d, guidance, termWidth(w), style)
+	if style != report.Plain {
+		cw := colorprofile.NewWriter(w, os.Environ())
+		emitStyled(cw, rd, out)
+		return
+	}
+	emit(w, rd, out)
+}
+
+// composePage is renderPage's text for a terminal width and a style.
+func composePage(d report.Diagnosis, guidance string, width int, style report.Style) string {
 	guidance = checks.StripControls(guidance) // before styling: after it, ESC is the renderer's
 	var b strings.Builder
-	if len(d.Results) > 0 {
-		b.WriteString("Checks\n")
-		for _, r := range d.Results {
-			fmt.Fprintf(&b, "  %s %-13s %s (%d ms)\n", report.Mark(r.Status), r.ID, oneLine(checks.StripControls(r.Summary)), r.Duration.Milliseconds())
-		}
-	}
-	page, err := report.Markdown(guidance, termWidth(w), style)
+	b.WriteString(checksByLayer(d.Results, width, style))
+	page, err := report.Markdown(guidance, width, style)
 	if err != nil {
 		page = guidance
 	}
@@ -195,13 +209,246 @@ func renderPage(w io.Writer, rd *checks.Redactor, d report.Diagnosis, guidance s
 		page = trimLines(ansi.Strip(page))
 	}
 	b.WriteString(page)
-	out := b.String()
-	if style != report.Plain {
-		cw := colorprofile.NewWriter(w, os.Environ())
-		emitStyled(cw, rd, out)
-		return
+	if line := verdictLine(d, width, style); line != "" {
+		b.WriteString("\n" + line + "\n")
 	}
-	emit(w, rd, out)
+	return b.String()
+}
+
+// statusRank orders statuses worst first: fail, warn, pass, skip.
+var statusRank = map[checks.Status]int{checks.Fail: 0, checks.Warn: 1, checks.Pass: 2, checks.Skip: 3}
+
+// markStyles colour a status mark: red, yellow, green, faint. The
+// colorprofile writer lowers them to what the terminal can show.
+var markStyles = map[checks.Status]lipgloss.Style{
+	checks.Fail: lipgloss.NewStyle().Foreground(lipgloss.Red).Bold(true),
+	checks.Warn: lipgloss.NewStyle().Foreground(lipgloss.Yellow).Bold(true),
+	checks.Pass: lipgloss.NewStyle().Foreground(lipgloss.Green),
+	checks.Skip: lipgloss.NewStyle().Faint(true),
+}
+
+// mark is a status's symbol, coloured unless the output is plain.
+func mark(s checks.Status, style report.Style) string {
+	m := report.Mark(s)
+	if style == report.Plain {
+		return m
+	}
+	if st, ok := markStyles[s]; ok {
+		return st.Render(m)
+	}
+	return m
+}
+
+// apiLayer names the group of checks whose data gives no single layer and
+// that proved no cause: the models list and the request when they passed.
+const apiLayer = "api"
+
+// checkLayers is each check's layer, from the data: the layer of the causes
+// its spec proves, when they all share one (key-present → config, dns →
+// network, auth-header → identity). Checks that may name any cause (models,
+// request) have none here and take their result's cause's layer.
+var checkLayers = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	for _, spec := range suite.Specs() {
+		layer := ""
+		for _, id := range spec.Proves {
+			c, ok := content.CauseByID(id)
+			if !ok || layer != "" && c.Layer != layer {
+				layer = ""
+				break
+			}
+			layer = c.Layer
+		}
+		if layer != "" {
+			out[spec.ID] = layer
+		}
+	}
+	return out
+})
+
+// layerOf is the layer a result is listed under: its check's, else the
+// cause it proved, else apiLayer.
+func layerOf(r checks.Result) string {
+	if l := checkLayers()[r.ID]; l != "" {
+		return l
+	}
+	if c, ok := content.CauseByID(r.Cause); ok && c.Layer != "" && c.Layer != "none" {
+		return c.Layer
+	}
+	return apiLayer
+}
+
+// checksByLayer lists the results the way `flutter doctor` does: one
+// heading per layer with its worst mark, the checks under it, each summary
+// wrapped to the width under its own column. Layers with a failure come
+// first, and failures come first within a layer; otherwise the ladder's
+// order (configuration, network, API) stands.
+func checksByLayer(results []checks.Result, width int, style report.Style) string {
+	if len(results) == 0 {
+		return ""
+	}
+	type group struct {
+		layer string
+		worst checks.Status
+		rs    []checks.Result
+	}
+	var groups []*group
+	byLayer := map[string]*group{}
+	idWidth := 0
+	for _, r := range results {
+		l := layerOf(r)
+		g := byLayer[l]
+		if g == nil {
+			g = &group{layer: l, worst: checks.Skip}
+			byLayer[l] = g
+			groups = append(groups, g)
+		}
+		g.rs = append(g.rs, r)
+		if rank(r.Status) < rank(g.worst) {
+			g.worst = r.Status
+		}
+		idWidth = max(idWidth, ansi.StringWidth(r.ID))
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return rank(a.worst) - rank(b.worst) })
+	heading := func(s string) string { return s }
+	if style != report.Plain {
+		bold := lipgloss.NewStyle().Bold(true)
+		heading = func(s string) string { return bold.Render(s) }
+	}
+	wrap := report.WrapWidth(width)
+	const indent = "    "
+	var b strings.Builder
+	b.WriteString("Checks, by layer\n")
+	for _, g := range groups {
+		fmt.Fprintf(&b, "%s %s\n", mark(g.worst, style), heading(g.layer))
+		slices.SortStableFunc(g.rs, func(a, b checks.Result) int { return rank(a.Status) - rank(b.Status) })
+		for _, r := range g.rs {
+			text := oneLine(checks.StripControls(r.Summary))
+			if ms := r.Duration.Milliseconds(); ms > 0 {
+				text += fmt.Sprintf(" (%d ms)", ms)
+			}
+			col := len(indent) + 2 + idWidth + 2 // indent, mark and space, the ID, two spaces
+			lines := wrapWords(text, max(wrap-col, 20))
+			id := r.ID + strings.Repeat(" ", idWidth-ansi.StringWidth(r.ID))
+			fmt.Fprintf(&b, "%s%s %s  %s\n", indent, mark(r.Status, style), id, lines[0])
+			for _, l := range lines[1:] {
+				fmt.Fprintf(&b, "%s%s\n", strings.Repeat(" ", col), l)
+			}
+		}
+	}
+	return b.String()
+}
+
+func rank(s checks.Status) int {
+	if r, ok := statusRank[s]; ok {
+		return r
+	}
+	return len(statusRank)
+}
+
+// verdictLine is the one line that closes the output: the verdict's mark,
+// the cause and its title, and what it rests on: the checks that failed
+// (or warned), or, with none, how many passed. "" when there is no cause
+// (the `causes ID` page). On a narrow terminal it wraps under its text
+// rather than lose the checks it names.
+func verdictLine(d report.Diagnosis, width int, style report.Style) string {
+	if d.CauseID == "" {
+		return ""
+	}
+	var failed, warned []string
+	passed, skipped := 0, 0
+	for _, r := range failuresFirst(d.Results) {
+		switch r.Status {
+		case checks.Fail:
+			failed = append(failed, r.ID)
+		case checks.Warn:
+			warned = append(warned, r.ID)
+		case checks.Pass:
+			passed++
+		default:
+			skipped++
+		}
+	}
+	// The catalogue's "none" layer is the cause that is no fault (healthy).
+	status := checks.Fail
+	switch {
+	case d.Layer == "none":
+		status = checks.Pass
+	case len(failed) == 0 && len(warned) > 0 && !d.Pasted:
+		status = checks.Warn // only a warning backs it (a key in a front-end variable)
+	}
+	var basis string
+	switch {
+	case d.Pasted:
+		basis = "read from the pasted text"
+	case len(failed) > 0:
+		basis = "failed: " + strings.Join(failed, ", ")
+	case len(warned) > 0:
+		basis = "warned: " + strings.Join(warned, ", ")
+	case passed > 0:
+		basis = fmt.Sprintf("%d checks passed", passed)
+		if skipped > 0 {
+			basis += fmt.Sprintf(", %d skipped", skipped)
+		}
+	}
+	limit := max(report.WrapWidth(width)-2, 20)
+	lines := wrapWords(d.CauseID+" — "+oneLine(checks.StripControls(d.CauseTitle)), limit)
+	if basis != "" {
+		// The basis stays in one piece: on the title's last line when it
+		// fits, else on a line of its own.
+		basis = "(" + basis + ")"
+		last := &lines[len(lines)-1]
+		if ansi.StringWidth(*last)+1+ansi.StringWidth(basis) <= limit {
+			*last += " " + basis
+		} else {
+			lines = append(lines, wrapWords(basis, limit)...)
+		}
+	}
+	if style != report.Plain {
+		bold := lipgloss.NewStyle().Bold(true)
+		for i, l := range lines {
+			lines[i] = bold.Render(l)
+		}
+	}
+	return mark(status, style) + " " + strings.Join(lines, "\n  ")
+}
+
+// wrapWords breaks text into lines of at most limit columns at spaces; a
+// word longer than a line is cut (a URL, a long ID).
+func wrapWords(text string, limit int) []string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(text) {
+		for ansi.StringWidth(word) > limit {
+			if cur != "" {
+				lines, cur = append(lines, cur), ""
+			}
+			head := ansi.Truncate(word, limit, "")
+			lines = append(lines, head)
+			word = word[len(head):]
+		}
+		switch {
+		case word == "":
+		case cur == "":
+			cur = word
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(word) <= limit:
+			cur += " " + word
+		default:
+			lines, cur = append(lines, cur), word
+		}
+	}
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// failuresFirst orders results fail, warn, pass, skip, keeping the order
+// within each.
+func failuresFirst(rs []checks.Result) []checks.Result {
+	out := slices.Clone(rs)
+	slices.SortStableFunc(out, func(a, b checks.Result) int { return rank(a.Status) - rank(b.Status) })
+	return out
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

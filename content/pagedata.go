@@ -1,6 +1,13 @@
 package content
 
-import "github.com/unstuck-dev/unstuck/checks"
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/unstuck-dev/unstuck/checks"
+)
 
 // PageData is what a guidance page's placeholders can use. Every field may be
 // empty: pages read well without evidence (explain with a bare status code).
@@ -22,6 +29,43 @@ type PageData struct {
 	// Unconfirmed: the verdict rests on evidence not gathered (the request
 	// was not sent): a page must not claim it was.
 	Unconfirmed bool
+
+	// Host and Port are the server's, from the base URL (else the
+	// endpoint): "api.openai.com" and "443" (the scheme's port when the URL
+	// names none). Pages put them in commands instead of an example host.
+	Host, Port string
+	// RetryAfterSeconds is the server's Retry-After in whole seconds
+	// (rounded up; 0 when it sent none), for a `sleep` the reader can copy.
+	RetryAfterSeconds int
+	// Checks are the checks that ran, in display order (none for a paste
+	// or a page shown without evidence). WithChecks fills them.
+	Checks []PageCheck
+}
+
+// PageCheck is one check that ran, as a page may show it: in a checklist,
+// or to say what was (and was not) tried.
+type PageCheck struct {
+	ID, Title, Summary string
+	Status             string // pass, warn, fail or skip
+	Mark               string // ✓ ! ✗ –
+	Ms                 int64  // the answer's time when the check timed one, else the check's
+}
+
+// Answered is true when the check passed or passed with a warning: for the
+// request, an answer came back.
+func (c PageCheck) Answered() bool {
+	return c.Status == string(checks.Pass) || c.Status == string(checks.Warn)
+}
+
+// Check is the check with that ID, or the zero PageCheck when it did not
+// run: `{{if (.Check "request").Answered}}`.
+func (d PageData) Check(id string) PageCheck {
+	for _, c := range d.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	return PageCheck{}
 }
 
 // NewPageData fills a page's placeholders from the evidence, the resolved
@@ -50,6 +94,15 @@ func NewPageData(ev checks.Evidence, s *checks.Setup, summary string) PageData {
 			d.Protocol = s.Protocol
 		}
 	}
+	for _, raw := range []string{d.BaseURL, d.Endpoint} {
+		if h, p := hostPort(raw); h != "" {
+			d.Host, d.Port = h, p
+			break
+		}
+	}
+	if ev.RateLimit != nil {
+		d.RetryAfterSeconds = seconds(ev.RateLimit.RetryAfter)
+	}
 	return d
 }
 
@@ -65,4 +118,92 @@ func (d PageData) For(names ...string) bool {
 		}
 	}
 	return false
+}
+
+// WithChecks adds the checks that ran, for the pages that list what was
+// verified (healthy) or say what was not tried.
+func (d PageData) WithChecks(results []checks.Result) PageData {
+	d.Checks = nil
+	for _, r := range results {
+		ms := r.Evidence.TotalMs
+		if ms <= 0 {
+			ms = r.Duration.Milliseconds()
+		}
+		d.Checks = append(d.Checks, PageCheck{
+			ID: r.ID, Title: oneLine(r.Title), Summary: oneLine(r.Summary),
+			Status: string(r.Status), Mark: mark(r.Status), Ms: ms,
+		})
+	}
+	return d
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// mark is report.Mark, which this package cannot import (report sits on
+// the same floor).
+func mark(s checks.Status) string {
+	switch s {
+	case checks.Pass:
+		return "✓"
+	case checks.Warn:
+		return "!"
+	case checks.Fail:
+		return "✗"
+	default:
+		return "–"
+	}
+}
+
+// hostPort is a URL's host (without brackets) and port, the scheme's when
+// none is written; "" for what does not parse as an absolute URL.
+func hostPort(raw string) (string, string) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || !safeHost.MatchString(u.Hostname()) {
+		return "", ""
+	}
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https", "wss":
+			port = "443"
+		case "http", "ws":
+			port = "80"
+		}
+	}
+	if _, err := strconv.Atoi(port); port != "" && err != nil {
+		port = ""
+	}
+	return u.Hostname(), port
+}
+
+// safeHost is a host a page may put in a shell command as it is.
+var safeHost = regexp.MustCompile(`^[A-Za-z0-9._:%-]{1,253}$`)
+
+// humanPart is one term of checks' human durations ("2 min 59 s", "644 ms").
+var humanPart = regexp.MustCompile(`(\d+(?:\.\d+)?)\s*(ms|s|min|h)\b`)
+
+// seconds reads a human duration back into whole seconds, rounded up: 0
+// when it names none.
+func seconds(human string) int {
+	var ms float64
+	for _, m := range humanPart.FindAllStringSubmatch(human, 8) {
+		n, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			continue
+		}
+		switch m[2] {
+		case "ms":
+			ms += n
+		case "s":
+			ms += n * 1e3
+		case "min":
+			ms += n * 60e3
+		case "h":
+			ms += n * 3600e3
+		}
+	}
+	if ms <= 0 || ms > 1e10 {
+		return 0
+	}
+	return int((ms + 999) / 1000)
 }

@@ -46,6 +46,9 @@ type lintPageData struct {
 	Proxy, EnvFile, Console, StatusPage                  string
 	FailedLayer, Summary                                 string
 	Unconfirmed                                          bool
+	Host, Port                                           string
+	RetryAfterSeconds                                    int
+	Checks                                               []lintPageCheck
 }
 
 // For mirrors content.PageData.For: a provider's own lines show only to
@@ -57,6 +60,22 @@ func (d lintPageData) For(names ...string) bool {
 		}
 	}
 	return false
+}
+
+type lintPageCheck struct {
+	ID, Title, Summary, Status, Mark string
+	Ms                               int64
+}
+
+func (c lintPageCheck) Answered() bool { return c.Status == "pass" || c.Status == "warn" }
+
+func (d lintPageData) Check(id string) lintPageCheck {
+	for _, c := range d.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	return lintPageCheck{}
 }
 
 // lintFullData is realistic evidence with long-ish values, so that a page
@@ -91,6 +110,16 @@ var lintFullData = lintPageData{
 	StatusPage:  "https://status.agentrouter.example.com",
 	FailedLayer: "tls",
 	Summary:     "the server answered 429 with X-RateLimit-Remaining: 0",
+	Host:        "agentrouter.example.com",
+	Port:        "443",
+
+	RetryAfterSeconds: 37,
+	Checks: []lintPageCheck{
+		{ID: "key-present", Title: "API key is set", Status: "pass", Mark: "✓", Summary: "AGENTROUTER_API_KEY is set: sk-a…x9Qa (51 chars), from the .env file"},
+		{ID: "env-file", Title: "The .env file parses", Status: "skip", Mark: "–", Summary: "no .env file found"},
+		{ID: "models", Title: "The models list answers with your key", Status: "pass", Mark: "✓", Summary: "the models list answered 200 with 42 models", Ms: 120},
+		{ID: "request", Title: "A minimal request gets an answer", Status: "fail", Mark: "✗", Summary: "the API answered 429 rate_limit_exceeded", Ms: 310},
+	},
 }
 
 // lintHerokuData takes the other branches: another provider, the Anthropic
@@ -103,6 +132,9 @@ func lintHerokuData() lintPageData {
 	d.Endpoint = "https://us.inference.heroku.com/v1/chat/completions"
 	d.Model, d.SuggestedModel = "claude-4-5-sonnet", ""
 	d.Status, d.RateLimit, d.ErrorCode, d.ErrorType = 0, nil, "", ""
+	d.Host, d.RetryAfterSeconds = "us.inference.heroku.com", 0
+	d.Checks = append([]lintPageCheck(nil), lintFullData.Checks...)
+	d.Checks[3].Status, d.Checks[3].Mark, d.Checks[3].Summary = "pass", "✓", "the API answered 200 in 310 ms"
 	return d
 }
 

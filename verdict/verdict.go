@@ -104,7 +104,7 @@ func (v Verdict) Page() content.PageData {
 		ev.Status, ev.ErrorType, ev.ErrorCode, ev.ErrorMessage = 0, "", "", ""
 		ev.RateLimit, ev.TTFBMs, ev.TotalMs = nil, 0, 0
 	}
-	d := content.NewPageData(ev, s, v.Summary)
+	d := content.NewPageData(ev, s, v.Summary).WithChecks(v.Results)
 	d.Unconfirmed = !v.Confirmed
 	return d
 }
