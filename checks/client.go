@@ -24,6 +24,40 @@ type ClientSpec struct {
 	// Code's "Auth conflict": a token and a key).
 	Conflicts [][]string `yaml:"conflicts"`
 	Notes     []string   `yaml:"notes"`
+	// Trust is which roots it trusts, one entry per runtime it ships on
+	// (the OpenAI SDK: Node and Python): the trust check verifies the
+	// server's chain the way each would.
+	Trust []ClientTrust `yaml:"trust"`
+}
+
+// ClientTrust is how one runtime of a client decides which certificate
+// authorities to trust.
+type ClientTrust struct {
+	Name    string `yaml:"name"`    // what the user calls it: "Node", "Bun", "httpx"
+	Runtime string `yaml:"runtime"` // node | python | bun | rust
+	// Roots is the set it trusts when no variable says otherwise: mozilla
+	// (bundled in the runtime), certifi (Python's copy of Mozilla's) or
+	// system (the operating system's store).
+	Roots string `yaml:"roots"`
+	// CAFiles are the variables naming CA files, in the order it reads
+	// them: the first one set is used, the others are not read.
+	CAFiles []CAFile `yaml:"ca_files"`
+	// SystemCA is what makes it add the system's store: a variable set to
+	// 1 (NODE_USE_SYSTEM_CA) or a flag in NODE_OPTIONS (--use-system-ca).
+	SystemCA []string `yaml:"system_ca"`
+	// SystemStore "maybe": some releases also read the system's store by
+	// themselves, so a root only the system has is a warning, not a failure.
+	SystemStore string `yaml:"system_store"`
+}
+
+// CAFile is one variable naming extra certificate authorities.
+type CAFile struct {
+	Env string `yaml:"env"`
+	Use string `yaml:"use"` // add: to its roots; replace: instead of them
+	Dir bool   `yaml:"dir"` // it names a folder of certificates (SSL_CERT_DIR)
+	// Broken is what the client does with a file it cannot read or parse:
+	// ignored (Node warns and goes on) or fatal (no connection at all).
+	Broken string `yaml:"broken"`
 }
 
 // ClientFile is one configuration file of a client. Paths start with ~/

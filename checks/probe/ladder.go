@@ -38,9 +38,18 @@ type walk struct {
 	addr   string // host:port
 	rungs  [4]checks.Result
 	failed string // the layer that failed, "" while none has
+	// peer is the chain the API host presented, kept even when it was
+	// refused (the trust check verifies it as the user's client would).
+	peer []*x509.Certificate
 }
 
 func (c *Client) ladder(ctx context.Context) []checks.Result {
+	return c.walkTo(ctx).results(c.setup)
+}
+
+// walkTo walks the ladder once and returns the walk: its rungs and the
+// chain the API host presented.
+func (c *Client) walkTo(ctx context.Context) *walk {
 	s := c.setup
 	l := &walk{c: c}
 	l.rungs[0] = checks.Result{ID: checks.CheckProxy, Title: titleProxy, Status: checks.Skip}
@@ -57,7 +66,7 @@ func (c *Client) ladder(ctx context.Context) []checks.Result {
 		for i := range l.rungs {
 			l.rungs[i].Summary = "not tried: there is no usable base URL to connect to"
 		}
-		return l.results(s)
+		return l
 	}
 	l.target = u
 	l.host = u.Hostname()
@@ -79,7 +88,7 @@ func (c *Client) ladder(ctx context.Context) []checks.Result {
 		l.noProxy()
 		l.direct(ctx)
 	}
-	return l.results(s)
+	return l
 }
 
 // results stamps the shared evidence. Each rung keeps its own duration
@@ -228,6 +237,7 @@ func (l *walk) handshake(ctx context.Context, conn net.Conn) {
 	defer cancel()
 	tc := tls.Client(conn, cfg)
 	err := tc.HandshakeContext(stepCtx)
+	l.peer = peer
 	var certLines []string
 	if len(peer) > 0 {
 		certLines = classify.CertDetails(peer[0])

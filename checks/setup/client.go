@@ -111,6 +111,9 @@ func ParseClients(data []byte) ([]checks.ClientSpec, error) {
 				}
 			}
 		}
+		if err := checkTrust(where, c); err != nil {
+			return nil, err
+		}
 		for _, group := range c.Conflicts {
 			if len(group) < 2 {
 				return nil, fmt.Errorf("%s: a conflict names at least two variables", where)

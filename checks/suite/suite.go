@@ -34,6 +34,9 @@ func groups() []checks.Group {
 		checks.Single(probe.ContainerSpec, probe.Container),
 		checks.Single(probe.LocalServerSpec, probe.LocalServer),
 		{Checks: []checks.Spec{probe.ProxySpec, probe.DNSSpec, probe.TCPSpec, probe.TLSSpec}, Run: probe.Ladder},
+		// The same chain as the user's client would verify it: its runtime's
+		// roots and CA variables against the system's.
+		checks.Single(probe.TrustSpec, probe.Trust),
 		checks.Single(probe.ModelsSpec, probe.Models),
 		checks.Single(probe.AccountSpec, probe.Account),
 		checks.Single(probe.AuthHeaderSpec, probe.AuthHeader),
