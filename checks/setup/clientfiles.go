@@ -320,9 +320,10 @@ type codexConfig struct {
 
 // readCodexConfig reads $CODEX_HOME/config.toml: the profile picks the
 // model and provider, the provider's table the base URL, the key's
-// variable, the protocol, headers and query parameters. CODEX_PROFILE
-// stands for --profile. builtins are the providers Codex has without a
-// table (clients.yaml: the wires' match names).
+// variable, the protocol, headers and query parameters. Codex reads no
+// variable for the profile: only its --profile flag (which unstuck cannot
+// see) and the file's profile key. builtins are the providers Codex has
+// without a table (clients.yaml: the wires' match names).
 func readCodexConfig(cfg checks.Config, data []byte, out *fileRead, builtins []string) error {
 	var c codexConfig
 	if err := toml.Unmarshal(data, &c); err != nil {
@@ -335,9 +336,6 @@ func readCodexConfig(cfg checks.Config, data []byte, out *fileRead, builtins []s
 	}
 	model, provider := c.Model, c.ModelProvider
 	profile := c.Profile
-	if p := cfg.Env["CODEX_PROFILE"]; p != "" {
-		profile = p
-	}
 	if profile != "" {
 		p, ok := c.Profiles[profile]
 		if !ok {
