@@ -352,6 +352,9 @@ func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	r.Status = checks.Pass
 	r.Summary = displayURL(s.BaseURL) + " fits the " + s.Protocol + " protocol"
+	if cs := stateOf(s); cs != nil && cs.loginBase {
+		r.Summary = displayURL(s.BaseURL) + " is " + s.BaseURLSource + ": " + cs.spec.Title + " chooses it itself"
+	}
 	return r
 }
 
@@ -384,6 +387,9 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 			"write " + show(fixed) + " instead"
 	}
 
+	if cs := stateOf(s); cs != nil && cs.loginBase {
+		return checks.Pass, "", "" // the client's own backend for its sign-in: not the user's to write
+	}
 	if cs := stateOf(s); cs != nil && cs.wire.BaseV1 != "" {
 		if st, summary, fix, ok := clientBasePath(s, cs, lower, path, show); ok {
 			return st, summary, fix

@@ -56,7 +56,13 @@ func Resolve(cfg checks.Config) *checks.Setup {
 	if spec, reason, ok := chooseClient(cfg); ok {
 		resolveClient(s, spec, reason)
 		if cfg.Provider == "" {
-			s.Profile, s.ProfileReason = chooseProfile(clientProfileConfig(s), sdkFamily(s.Protocol))
+			pc := clientProfileConfig(s)
+			if st := stateOf(s); st != nil && st.loginBase {
+				// The sign-in's backend belongs to the provider of the
+				// client's default address (ChatGPT's is OpenAI's).
+				pc.BaseURL = st.wire.DefaultBaseURL
+			}
+			s.Profile, s.ProfileReason = chooseProfile(pc, sdkFamily(s.Protocol))
 		}
 		clientEndpoints(s)
 	} else if name := strings.TrimSpace(cfg.Client); name != "" {
