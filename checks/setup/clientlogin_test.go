@@ -151,3 +151,23 @@ func TestOpenCodeAuthJSON(t *testing.T) {
 		t.Errorf("only another provider's login: key-present %q: %s", kp.Cause, kp.Summary)
 	}
 }
+
+// The models list a client's checks ask for sits where its endpoint's
+// family does: an OpenAI SDK's {base}/models, never {base}/chat/models.
+func TestClientModelsURL(t *testing.T) {
+	for path, want := range map[string]string{
+		"/chat/completions":      "/models",
+		"/v1/messages?beta=true": "/v1/models",
+		"/messages":              "/models",
+		"/responses":             "/models",
+		"":                       "/models",
+	} {
+		if got := modelsPath(path); got != want {
+			t.Errorf("modelsPath(%q) = %q, want %q", path, got, want)
+		}
+	}
+	h := newClientHome(t, map[string]string{"OPENAI_API_KEY": "sk-proj-0123456789abcdef0123456789abcdef", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+	if s := h.resolve("openai-sdk"); s.ModelsURL != "http://127.0.0.1:9/v1/models" {
+		t.Errorf("openai-sdk models list %q, want http://127.0.0.1:9/v1/models", s.ModelsURL)
+	}
+}

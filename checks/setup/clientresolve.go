@@ -675,10 +675,16 @@ func clientURL(base, path string, query map[string]string) (string, error) {
 	return ep, nil
 }
 
-// modelsPath is where the client's models list lives: beside its endpoint
-// (/v1/messages → /v1/models, /responses → /models).
+// modelsPath is where the client's models list lives: where its endpoint's
+// family does, the endpoint cut off (/v1/messages → /v1/models,
+// /chat/completions → /models, /responses → /models).
 func modelsPath(path string) string {
 	p, _, _ := strings.Cut(path, "?")
+	for _, ep := range []string{"/chat/completions", "/completions", "/messages", "/responses"} {
+		if strings.HasSuffix(p, ep) {
+			return strings.TrimSuffix(p, ep) + "/models"
+		}
+	}
 	i := strings.LastIndex(p, "/")
 	if i < 0 {
 		return "/models"
