@@ -322,7 +322,8 @@ func TestE2EHelpDocumentsCommandLine(t *testing.T) {
 			t.Errorf("--help line %d is %d columns wide (max 80): %q", i+1, n, line)
 		}
 	}
-	wants := []string{"unstuck completion", "causes [ID]", "before the command", "UNSTUCK_CLIENT"}
+	wants := []string{"unstuck completion", "causes [ID]", "before the command", "UNSTUCK_CLIENT",
+		strings.Join(protocols, "|")} // every shape --protocol takes
 	for _, d := range envDefaults {
 		wants = append(wants, d.env)
 	}

@@ -153,7 +153,7 @@ func TestE2EDiagnoseGeminiProtocol(t *testing.T) {
 			res, out := e2eDiagnose(t, e2eCmd{
 				// openai-compatible: the gemini profile is not this branch's
 				// (the setup's checks judge the base URL and key by it).
-				args: []string{"--protocol", "gemini", "--provider", "openai-compatible", "--key-env", "GEMINI_API_KEY", "--base-url", base, "--model", tc.model, "--timeout", "5s"},
+				args: []string{"--protocol", "gemini", "--provider", "gemini", "--base-url", base, "--model", tc.model, "--timeout", "5s"},
 				env:  env,
 			})
 			e2eWant(t, res, tc.cause)

@@ -116,7 +116,9 @@ Flags may stand before the command too (unstuck --json diagnose).
 Flags (wizard and diagnose):
   --provider NAME        {{providers}}
                          (default: guessed from env, URL and key)
-  --protocol P           openai or anthropic: the request shape you send
+  --protocol P           openai|anthropic|responses|gemini: the request shape
+                         your client sends (chat completions, messages,
+                         OpenAI's Responses API, Gemini's native API)
   --client NAME          the tool or library whose settings decide what is sent:
                          {{clients}}
                          (default: guessed from what is configured here)

@@ -34,6 +34,8 @@ func TestTmuxDeclined429IsUnconfirmed(t *testing.T) {
 	p.keys("Enter")
 	p.waitText(tmuxModelPrompt)
 	p.keys("Enter")
+	p.waitText(tmuxClientPrompt)
+	p.keys("Enter")
 	p.waitText("y to send")
 	p.keys("n")
 	s = p.waitText("Not confirmed")

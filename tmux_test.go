@@ -354,7 +354,10 @@ const (
 	tmuxRootPrompt  = "What do you see when the call fails?"
 	tmuxURLPrompt   = "Which base URL does your app give its SDK?"
 	tmuxModelPrompt = "Which model does the app ask for?"
-	tmuxCauseTitle  = "Your API key has a trailing newline or spaces"
+	// The client question; with nothing configured in the test's home
+	// the highlight is on "I don't know", and enter keeps the guess.
+	tmuxClientPrompt = "What are you running?"
+	tmuxCauseTitle   = "Your API key has a trailing newline or spaces"
 )
 
 // tmuxWalkToCause answers symptom, keeps the base URL and model, and waits
@@ -366,6 +369,8 @@ func (p *tmuxPane) walkToCause(symptom string) string {
 	p.waitText(tmuxURLPrompt)
 	p.keys("Enter")
 	p.waitText(tmuxModelPrompt)
+	p.keys("Enter")
+	p.waitText(tmuxClientPrompt)
 	p.keys("Enter")
 	return p.waitFor("the cause page", tmuxOnCausePage)
 }
@@ -469,14 +474,18 @@ func TestTmuxBackNavigation(t *testing.T) {
 	p.keys("Enter")
 	p.waitText(tmuxModelPrompt)
 	p.keys("Enter")
+	p.waitText(tmuxClientPrompt)
+	p.keys("Enter")
+	p.waitText(tmuxClientPrompt)
+	p.keys("Enter")
 	s = p.waitFor("the cause page", tmuxOnCausePage)
 	before := tmuxFirstLine(s)
 
 	p.keys("Escape")
-	s = p.waitText(tmuxModelPrompt)
+	s = p.waitText(tmuxClientPrompt)
 	after := tmuxFirstLine(s)
-	if !strings.HasSuffix(after, "403 Forbidden › Base URL › Model") {
-		t.Errorf("breadcrumb after esc from the cause page: %q, want it to end with the model input", after)
+	if !strings.HasSuffix(after, "403 Forbidden › Base URL › Model › Your client") {
+		t.Errorf("breadcrumb after esc from the cause page: %q, want it to end with the client question", after)
 	}
 	if ansi.StringWidth(after) >= ansi.StringWidth(before) || strings.Contains(after, "Config") {
 		t.Errorf("breadcrumb did not shorten: %q → %q", before, after)
@@ -486,10 +495,12 @@ func TestTmuxBackNavigation(t *testing.T) {
 	p.keys("Enter")
 	p.waitFor("the cause page again", tmuxOnCausePage)
 	p.keys("BSpace")
-	p.waitText(tmuxModelPrompt)
+	p.waitText(tmuxClientPrompt)
 
-	// esc, esc: the base URL input, then the first question; once more says
-	// there is nothing before it.
+	// esc, esc, esc: the model and base URL inputs, then the first
+	// question; once more says there is nothing before it.
+	p.keys("Escape")
+	p.waitText(tmuxModelPrompt)
 	p.keys("Escape")
 	s = p.waitText(tmuxURLPrompt)
 	if top := tmuxFirstLine(s); !strings.HasSuffix(top, "403 Forbidden › Base URL") {
@@ -627,6 +638,8 @@ func TestTmuxCtrlCDuringHangingCheck(t *testing.T) {
 	p.waitText(tmuxURLPrompt)
 	p.keys("Enter")
 	p.waitText(tmuxModelPrompt)
+	p.keys("Enter")
+	p.waitText(tmuxClientPrompt)
 	p.keys("Enter")
 	s := p.waitFor("the checks or the consent question", func(s string) bool {
 		return tmuxHas(s, "Elapsed") || tmuxHas(s, "don't send")
@@ -911,6 +924,8 @@ func TestTmuxDumbTerminal(t *testing.T) {
 			p.keys("Enter")
 			p.waitText(tmuxModelPrompt)
 			p.keys("Enter")
+			p.waitText("Type a number (1-11)") // the client question; its prompt may scroll away at 16 rows
+			p.keys("1", "1", "Enter")          // I don't know
 			p.waitText("s saves a support report")
 			all := p.screen("-J", "-S", "-")
 			for _, want := range []string{"✗ API key is written cleanly", tmuxCauseTitle + " (layer: config)", "Checks:"} {

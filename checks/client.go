@@ -92,4 +92,7 @@ type ClientWire struct {
 	EnvHeaders     map[string]string `yaml:"env_headers"`  // header → variable whose value it carries
 	Stream         bool              `yaml:"stream"`
 	AlsoCalls      []string          `yaml:"also_calls"` // count_tokens, small_model
+	// LoginBaseURL is where the client sends its requests when signed in
+	// with a subscription rather than a key (Codex with ChatGPT).
+	LoginBaseURL string `yaml:"login_base_url"`
 }

@@ -202,6 +202,10 @@ type Profile struct {
 	LoadCommand      string        `yaml:"load_command"`       // how to load a downloaded model, when loading is a step of its own
 	MinContext       int           `yaml:"min_context"`        // warn when the loaded context is below this many tokens
 	AnyModel         bool          `yaml:"any_model"`          // it answers whatever model is asked for (llama.cpp)
+
+	// Native protocols (additive): the base of the provider's own API when
+	// --protocol names it (Gemini's …/v1beta), not the OpenAI-compatible one.
+	NativeBaseURL string `yaml:"native_base_url"`
 }
 
 // ServerProbe is one GET a local server answers in its own way: the path

@@ -3,6 +3,8 @@ package content
 import (
 	"slices"
 	"testing"
+
+	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
 // What a client calls besides its main request (Claude Code's token counter
@@ -63,6 +65,56 @@ func TestTreeAsksForTheBackgroundModelOnlyWhenTheListCannotTell(t *testing.T) {
 		}
 		if got := tr.Settled("client-calls", f, "small-model-request."); got != tc.settled {
 			t.Errorf("small-model.listed=%q: settled %v, want %v", tc.listed, got, tc.settled)
+		}
+	}
+}
+
+func treeHasChoice(n *decisiontree.Node, answer string) bool {
+	for _, c := range n.Choices {
+		if c.Value == answer || c.Label == answer {
+			return true
+		}
+	}
+	return false
+}
+
+// "What are you running?" offers every client of clients.yaml, in its
+// order, then "I don't know"; the walk goes on to the symptom's checks
+// whatever the answer, and `diagnose` passes it without asking.
+func TestTreeClientQuestionInStepWithClients(t *testing.T) {
+	tr := treeParse(t)
+	q := tr.Node("client")
+	if q == nil || q.Kind != decisiontree.Question || q.Set != "client" {
+		t.Fatal("no question node \"client\" that sets the fact client")
+	}
+	clients, err := Clients()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	for _, c := range clients {
+		want = append(want, c.Name)
+	}
+	want = append(want, "unknown")
+	for _, c := range q.Choices {
+		got = append(got, c.Value)
+		if c.Next != "by-symptom" {
+			t.Errorf("choice %q goes to %q, want by-symptom", c.Label, c.Next)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("client question's values %v, want clients.yaml's names in order, then unknown: %v", got, want)
+	}
+	if n := tr.Node("settings-model"); n == nil || n.Next != "client" {
+		t.Errorf("the client question is not asked after the model")
+	}
+	w, err := tr.Resolve("root", treeWith("request.status", "pass"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range w.Path() {
+		if st.Node.ID == "client" && st.Answer == "" {
+			t.Errorf("diagnose stopped at the client question")
 		}
 	}
 }

@@ -39,6 +39,8 @@ func TestAcceptance401TrailingNewline(t *testing.T) {
 		d.press("enter") // the base URL as the environment has it
 		d.mustShow("Model")
 		d.press("enter")
+		d.mustShow("What are you running?")
+		d.press("enter") // nothing is configured here: "I don't know" is highlighted
 
 		m := d.model()
 		if m.screen != scrResult || m.res.verdict.Cause.ID != "key-whitespace" {

@@ -285,8 +285,8 @@ func (a *lineMode) question() error {
 	width := len(strconv.Itoa(len(n.Choices)))
 	for i, c := range n.Choices {
 		line := fmt.Sprintf("%*d. %s", width, i+1, uiOneLine(c.Label))
-		if c.Hint != "" {
-			line += " — " + uiOneLine(c.Hint)
+		if h := a.m.choiceHint(n, c); h != "" {
+			line += " — " + uiOneLine(h)
 		}
 		a.say(line)
 	}

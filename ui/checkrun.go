@@ -333,23 +333,42 @@ func uiSeconds(d time.Duration) string {
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
-// consentView says exactly what will be sent before anything billable is.
+// consentView says exactly what will be sent before anything billable is:
+// each request the waiting checks would send, to which endpoint (the one
+// the client calls: /responses, Gemini's generateContent, …) and for which
+// model, the background model's included.
 func (m Model) consentView(w int) string {
 	s := m.o.Runner.Setup()
-	endpoint := s.Endpoint
-	if endpoint == "" {
-		endpoint = s.BaseURL
+	var ids []string
+	if m.run != nil {
+		ids = m.run.billed
 	}
-	model := "model " + s.Model
-	if s.Model == "" {
-		model = "the smallest chat model your models list offers (no model was given)"
+	sends := suite.Billed(s, ids)
+	var what string
+	switch len(sends) {
+	case 0:
+		endpoint := s.Endpoint
+		if endpoint == "" {
+			endpoint = s.BaseURL
+		}
+		what = "It sends one minimal request to " + endpoint + " (a fraction of a cent)."
+	case 1:
+		what = "It sends " + sends[0] + ": a fraction of a cent."
+	default:
+		what = fmt.Sprintf("It sends %d requests, a fraction of a cent in all:", len(sends))
+		for _, l := range sends {
+			what += "\n· " + l
+		}
 	}
-	what := fmt.Sprintf("one minimal streamed request to %s for %s, 1 output token (a fraction of a cent)", endpoint, model)
 	var lines []string
 	head, _ := m.uiHead("The next check sends a real request that may be billed.", "", w)
 	lines = append(lines, head...)
 	lines = append(lines, "")
-	box := m.st.consent.Width(max(w, 8)).Render(strings.Join(uiWrap("It sends "+what+".", max(w-4, 4)), "\n"))
+	var body []string
+	for _, para := range strings.Split(what, "\n") {
+		body = append(body, uiWrap(para, max(w-4, 4))...)
+	}
+	box := m.st.consent.Width(max(w, 8)).Render(strings.Join(body, "\n"))
 	lines = append(lines, box, "")
 	for _, ln := range uiWrap("y to send it · n to skip it (nothing is sent; the diagnosis goes on without it)", w) {
 		lines = append(lines, m.st.hint.Render(ln))

@@ -90,7 +90,7 @@ func (m Model) visibleChoices() []int {
 			out = append(out, i)
 		}
 	}
-	return out
+	return m.clientOrder(n, out) // client.go: what is configured here first
 }
 
 // filtered reports whether a filter hides any choice.

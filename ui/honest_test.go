@@ -85,7 +85,7 @@ func TestDeclined429IsUnconfirmed(t *testing.T) {
 	srv, posts := honestServer(t)
 	d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", false)
 	d.choose("429 Too Many Requests")
-	d.press("enter", "enter") // base URL and model as the environment has them
+	d.press("enter", "enter", "enter") // base URL and model as the environment has them; the client unknown
 	if d.model().screen != scrConsent {
 		t.Fatalf("no consent screen:\n%s", d.screen())
 	}
@@ -128,7 +128,7 @@ func TestBillingWordingFollowsTheAnswer(t *testing.T) {
 			srv, posts := honestServer(t)
 			d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", false)
 			d.choose("Setting up: check everything")
-			d.press("enter", "enter")
+			d.press("enter", "enter", "enter")
 			if d.model().screen != scrConsent {
 				t.Fatalf("no consent screen:\n%s", d.screen())
 			}
@@ -169,7 +169,7 @@ func TestNoRequestNeverClaimsARequest(t *testing.T) {
 	srv, posts := honestServer(t)
 	d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", true)
 	d.choose("429 Too Many Requests")
-	d.press("enter", "enter")
+	d.press("enter", "enter", "enter")
 	if d.model().screen != scrResult {
 		t.Fatalf("want the result at once:\n%s", d.screen())
 	}
@@ -193,7 +193,7 @@ func TestConsentOnlyWhenTheRequestWouldGo(t *testing.T) {
 	srv, posts := honestServer(t, "text-embedding-3-small")
 	d := honestDriver(t, srv.URL+"/v1", "", false)
 	d.choose("Setting up: check everything")
-	d.press("enter", "enter")
+	d.press("enter", "enter", "enter")
 	for _, f := range d.frames {
 		if strings.Contains(ansi.Strip(f), "y to send") {
 			t.Fatalf("asked to send a request that cannot be sent:\n%s", ansi.Strip(f))

@@ -66,6 +66,7 @@ func (m *Model) chooseCursor() tea.Cmd {
 // chooseIndex answers the question with choice i: the one way a question
 // is answered, from the keys and from the line-by-line mode alike.
 func (m *Model) chooseIndex(i int) tea.Cmd {
+	m.chooseClient(m.walker.Current(), i) // client.go: the answer is --client
 	if err := m.walker.Choose(i); err != nil {
 		m.fail(err)
 		return nil
@@ -100,6 +101,7 @@ func (m Model) questionView(w, h int) string {
 	var detail []string
 	if m.cursor < len(n.Choices) && slices.Contains(m.visibleChoices(), m.cursor) {
 		c := n.Choices[m.cursor]
+		c.Hint = m.choiceHint(n, c)
 		if c.Hint != "" && ansi.StringWidth(uiChoiceText(c.Label, c.Hint)) > w-2 {
 			for _, ln := range uiWrap(uiOneLine(c.Hint), w-2) {
 				detail = append(detail, "  "+m.st.hint.Render(ln))
@@ -185,6 +187,7 @@ func (m Model) choiceLines(w, h int) []string {
 	}
 	for _, i := range vis[start:min(end, total)] {
 		c := n.Choices[i]
+		c.Hint = m.choiceHint(n, c)
 		label := uiOneLine(c.Label)
 		if c.Hint != "" && labelW > 0 {
 			label += strings.Repeat(" ", labelW-ansi.StringWidth(label))

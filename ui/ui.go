@@ -41,6 +41,11 @@ type Options struct {
 	Guidance  func(id string, d content.PageData) (string, error)
 	CauseInfo func(id string) (content.Cause, bool)
 
+	// FindClients lists the clients configured on this machine for the
+	// client question (nil: setup.Configured). It reads files: the wizard
+	// calls it only when that question is reached.
+	FindClients func(checks.Config) []string
+
 	// Test seams for Run: the terminal's two ends (nil: the real ones).
 	input  io.Reader
 	output io.Writer
@@ -79,8 +84,9 @@ type Model struct {
 	status  string // one line of news: saved, declined, nothing to go back to
 
 	// question
-	cursor int
-	filter filterState
+	cursor  int
+	filter  filterState
+	clients clientsState // the client question's configured clients (client.go)
 
 	// input and paste
 	input    textinput.Model
@@ -213,6 +219,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case checkDoneMsg:
 		return m, m.checkDone(msg)
+	case clientsFoundMsg:
+		m.clientsFound(msg)
+		return m, nil
 	case pageRenderedMsg:
 		m.pageRendered(msg)
 		return m, nil
@@ -347,8 +356,9 @@ func (m *Model) settle() tea.Cmd {
 			m.screen = scrQuestion
 			m.clearFilter() // a filter belongs to the question it was typed at
 			m.cursor = min(m.cursor, max(len(n.Choices)-1, 0))
+			cmd := m.clientsCmd(n) // the client question: what is configured here
 			m.layout()
-			return nil
+			return cmd
 		case decisiontree.Input:
 			return m.enterInput(n)
 		case decisiontree.Check:
@@ -379,8 +389,8 @@ func (m *Model) settle() tea.Cmd {
 
 // typedValues are the parts of a configuration the wizard's inputs change
 // (input.go, reconfigure).
-type typedValues struct{ baseURL, model, pasted, mcpURL string }
+type typedValues struct{ baseURL, model, pasted, mcpURL, client string }
 
 func typed(c checks.Config) typedValues {
-	return typedValues{c.BaseURL, c.Model, c.Pasted, c.MCPURL}
+	return typedValues{c.BaseURL, c.Model, c.Pasted, c.MCPURL, c.Client}
 }

@@ -303,9 +303,9 @@ func TestConsentBeforeBillableRequest(t *testing.T) {
 				t.Fatalf("no consent screen:\n%s", d.screen())
 			}
 			// The whole sentence, unwrapped.
-			flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "|", " ").Replace(d.screen())), " ")
-			want := "one minimal streamed request to " + f.runner.Setup().Endpoint +
-				" for model gpt-4o-mini, 1 output token (a fraction of a cent)"
+			flat := unwrapped(d.screen())
+			want := "It sends 1 request to POST " + f.runner.Setup().Endpoint +
+				" for gpt-4o-mini (1 output token): a fraction of a cent."
 			if !strings.Contains(flat, want) {
 				t.Fatalf("consent does not say %q:\n%s", want, d.screen())
 			}
@@ -330,6 +330,44 @@ func TestConsentBeforeBillableRequest(t *testing.T) {
 			d.mustShow("Fix for not-sent")
 		})
 	}
+}
+
+// unwrapped is the screen's text as one line, box borders dropped; a line
+// the wrap broke after a hyphen (gpt-4o-|mini) joins without a space.
+func unwrapped(screen string) string {
+	var flat string
+	for _, ln := range strings.Split(screen, "\n") {
+		ln = strings.Join(strings.Fields(strings.NewReplacer("│", " ", "|", " ").Replace(ln)), " ")
+		if ln == "" {
+			continue
+		}
+		if flat != "" && !strings.HasSuffix(flat, "-") {
+			flat += " "
+		}
+		flat += ln
+	}
+	return flat
+}
+
+// The consent question names the endpoint the client really calls, not
+// the chat completions URL: the Responses API's /responses, with the 16
+// output tokens it asks for at least.
+func TestConsentNamesTheClientsEndpoint(t *testing.T) {
+	f := newFixture(t, func(c *checks.Config) { c.Protocol = checks.ProtocolResponses })
+	d := newDriver(t, f.opts, 80, 24)
+	d.choose("429 Too Many Requests")
+	if d.model().screen != scrConsent {
+		t.Fatalf("no consent screen:\n%s", d.screen())
+	}
+	flat := unwrapped(d.screen())
+	want := "It sends 1 request to POST https://api.openai.com/v1/responses for gpt-4o-mini (16 output tokens at most"
+	if !strings.Contains(flat, want) {
+		t.Fatalf("consent does not say %q:\n%s", want, d.screen())
+	}
+	if strings.Contains(flat, "/chat/completions") {
+		t.Errorf("consent names chat completions for a Responses API client:\n%s", d.screen())
+	}
+	d.checkFits(80, 24)
 }
 
 // y sends exactly one request; the server's 429 decides the walk.

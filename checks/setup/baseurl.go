@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,8 +42,15 @@ func ComposeURL(base, protocol, path string) (string, error) {
 		p = map[string]string{PathChat: "/v1/messages", PathModels: "/v1/models"}[path]
 	case checks.ProtocolResponses:
 		p = map[string]string{PathChat: "/responses", PathModels: "/models"}[path]
+	case checks.ProtocolGemini:
+		// The native API's request path names the model
+		// (GeminiModelPath): PathChat has no URL of its own.
+		if path == PathChat {
+			return "", errors.New("the native Gemini request path names the model")
+		}
+		p = map[string]string{PathModels: "/models"}[path]
 	default:
-		return "", fmt.Errorf("unknown protocol %q (openai or anthropic)", protocol)
+		return "", fmt.Errorf("unknown protocol %q (openai, anthropic, responses or gemini)", protocol)
 	}
 	if p == "" {
 		p = path
@@ -319,7 +327,11 @@ func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
 	if u.User != nil {
 		r.Details = append(r.Details, "the base URL holds credentials (user:password@); they are masked here and sent as Basic auth by some clients")
 	}
-	r.Details = append(r.Details, "your SDK will call "+displayURL(s.Endpoint))
+	if s.Endpoint != "" {
+		r.Details = append(r.Details, "your SDK will call "+displayURL(s.Endpoint))
+	} else if s.Protocol == checks.ProtocolGemini {
+		r.Details = append(r.Details, "your SDK will call "+displayURL(strings.TrimRight(s.BaseURL, "/"))+"/models/{model}:generateContent")
+	}
 
 	if s.Profile.DeploymentInPath {
 		if deploymentBase(&r, s, u) { // azure.go
@@ -340,6 +352,9 @@ func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	r.Status = checks.Pass
 	r.Summary = displayURL(s.BaseURL) + " fits the " + s.Protocol + " protocol"
+	if cs := stateOf(s); cs != nil && cs.loginBase {
+		r.Summary = displayURL(s.BaseURL) + " is " + s.BaseURLSource + ": " + cs.spec.Title + " chooses it itself"
+	}
 	return r
 }
 
@@ -354,6 +369,11 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 	}
 	show := func(p string) string { return displayURL(urlString(u, userinfo, p, u.RawQuery)) }
 
+	if i := strings.Index(lower, "/models/"); s.Protocol == checks.ProtocolGemini && i >= 0 && strings.Contains(lower[i:], ":") {
+		return checks.Fail,
+			"the base URL is a full endpoint (" + path[i:] + "): the SDK adds /models/{model}:generateContent itself",
+			"write " + show(path[:i]) + " instead"
+	}
 	for _, ep := range fullEndpoints {
 		if !strings.HasSuffix(lower, ep) {
 			continue
@@ -367,6 +387,9 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 			"write " + show(fixed) + " instead"
 	}
 
+	if cs := stateOf(s); cs != nil && cs.loginBase {
+		return checks.Pass, "", "" // the client's own backend for its sign-in: not the user's to write
+	}
 	if cs := stateOf(s); cs != nil && cs.wire.BaseV1 != "" {
 		if st, summary, fix, ok := clientBasePath(s, cs, lower, path, show); ok {
 			return st, summary, fix
@@ -379,12 +402,18 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 				"the base URL ends with /v1, but the Anthropic SDK adds /v1/messages itself: it calls " + displayURL(s.Endpoint),
 				"write " + show(path[:len(path)-3]) + " (without /v1)"
 		}
+	case checks.ProtocolGemini:
+		return geminiBasePath(s, u, lower, path, show)
 	case checks.ProtocolOpenAI, checks.ProtocolResponses:
 		want := s.Profile.OpenAIBasePath
 		host := strings.ToLower(u.Hostname())
+		appends := "/chat/completions"
+		if s.Protocol == checks.ProtocolResponses {
+			appends = "/responses"
+		}
 		if want != "" && !strings.HasSuffix(lower, strings.ToLower(want)) {
 			return checks.Fail,
-				"the base URL has no " + want + ": the OpenAI SDK appends /chat/completions to it as written and calls " + displayURL(s.Endpoint),
+				"the base URL has no " + want + ": the OpenAI SDK appends " + appends + " to it as written and calls " + displayURL(s.Endpoint),
 				"write " + show(path+want) + " (" + profileTitle(s.Profile) + " serves the API under " + want + ")"
 		}
 		if want == "" && path == "" && !slices.Contains(rootOKHosts, host) {
@@ -394,6 +423,38 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 		}
 	}
 	return checks.Pass, "", ""
+}
+
+// apiVersion is a path segment that names an API version: v1, v1beta,
+// v1alpha, v1beta1.
+var apiVersion = regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]*)?$`)
+
+// geminiBasePath judges a base URL for Gemini's native API, which the
+// genai SDKs call at {base}/models/{model}:generateContent with the API
+// version (v1beta) in the base: Google's own base is …/v1beta, and its
+// OpenAI-compatible base (…/v1beta/openai) is another API.
+func geminiBasePath(s *checks.Setup, u *url.URL, lower, path string, show func(string) string) (checks.Status, string, string) {
+	calls := displayURL(s.Endpoint)
+	if calls == "" {
+		calls = show(path) + "/models/{model}:generateContent"
+	}
+	if strings.HasSuffix(lower, "/openai") {
+		return checks.Fail,
+			"the base URL ends with /openai, the OpenAI-compatible API, but your client speaks Gemini's native API: it calls " + calls,
+			"write " + show(path[:len(path)-len("/openai")]) + " (the native API), or use --protocol openai if your client is an OpenAI SDK"
+	}
+	last := lower[strings.LastIndex(lower, "/")+1:]
+	if apiVersion.MatchString(last) {
+		return checks.Pass, "", ""
+	}
+	_, google := hostMatches(u.Hostname(), s.Profile.HostHints)
+	st := checks.Warn
+	if path == "" || google {
+		st = checks.Fail
+	}
+	return st,
+		"the base URL names no API version (/" + geminiAPIVersion + "): Gemini's native API is served under it, and your client calls " + calls,
+		"write " + show(path+"/"+geminiAPIVersion)
 }
 
 func profileTitle(p checks.Profile) string {

@@ -15,8 +15,9 @@ import (
 // What content/clients.yaml may say, checked by ParseClients.
 var (
 	clientRuntimes = []string{"node", "python", "bun", "rust", "any"}
-	clientLayers   = []string{"user", "project", "local", "managed"}
-	clientFormats  = map[string][]string{ // schema → the formats its reader takes
+	// login: a stored sign-in (auth.json)
+	clientLayers  = []string{"user", "project", "local", "managed", "login"}
+	clientFormats = map[string][]string{ // schema → the formats its reader takes
 		"claude-settings":  {"json"},
 		"codex-config":     {"toml"},
 		"aider-conf":       {"yaml"},
@@ -24,6 +25,8 @@ var (
 		"opencode":         {"json", "jsonc"},
 		"continue":         {"yaml"},
 		"continue-secrets": {"dotenv"},
+		"codex-auth":       {"json"},
+		"opencode-auth":    {"json"},
 	}
 	clientProtocols = []string{checks.ProtocolOpenAI, checks.ProtocolAnthropic, checks.ProtocolResponses, checks.ProtocolGemini}
 	clientAuths     = []string{"bearer", "x-api-key", "api-key"}
@@ -89,6 +92,11 @@ func ParseClients(data []byte) ([]checks.ClientSpec, error) {
 				return nil, fmt.Errorf("%s: path must start with /", ww)
 			}
 			ids[w.ID] = true
+			if w.LoginBaseURL != "" {
+				if _, problem := parseBaseURL(w.LoginBaseURL); problem != "" {
+					return nil, fmt.Errorf("%s: login_base_url %s", ww, problem)
+				}
+			}
 			if w.DefaultBaseURL != "" {
 				if _, problem := parseBaseURL(w.DefaultBaseURL); problem != "" {
 					return nil, fmt.Errorf("%s: default_base_url %s", ww, problem)

@@ -285,12 +285,21 @@ model = "gpt-5-mini"
 		t.Errorf("a secret header's value is not redacted: %s", got)
 	}
 
-	// A profile picks another model.
+	// Codex reads no CODEX_PROFILE variable (only --profile and the
+	// file's profile key): setting one changes nothing.
 	h.cfg.Env["CODEX_PROFILE"] = "cheap"
-	if s := h.resolve("codex"); s.Model != "gpt-5-mini" {
-		t.Errorf("with profile cheap the model is %q", s.Model)
+	if s := h.resolve("codex"); s.Model != "gpt-5-codex" {
+		t.Errorf("CODEX_PROFILE=cheap changed the model to %q: Codex does not read that variable", s.Model)
 	}
 	delete(h.cfg.Env, "CODEX_PROFILE")
+	// The file's own profile key picks another model.
+	conf, err := os.ReadFile(filepath.Join(codexHome, "config.toml"))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(codexHome, "config.toml"), append([]byte("profile = \"cheap\"\n"), conf...), 0o600))
+	if s := h.resolve("codex"); s.Model != "gpt-5-mini" {
+		t.Errorf("with profile = \"cheap\" the model is %q", s.Model)
+	}
+	must(t, os.WriteFile(filepath.Join(codexHome, "config.toml"), conf, 0o600))
 
 	// env_key names a variable that is not set: Codex's "Missing
 	// environment variable".
@@ -305,8 +314,8 @@ func TestCodexHomeNowhereAndBrokenFiles(t *testing.T) {
 	h := newClientHome(t, map[string]string{"CODEX_HOME": "/nonexistent/codex-home-for-test"})
 	s := h.resolve("codex")
 	r := ClientConfig(context.Background(), s)
-	if r.Status != checks.Fail || !strings.Contains(r.Summary, "CODEX_HOME") {
-		t.Errorf("client-config %s: %s", r.Status, r.Summary)
+	if r.Status != checks.Fail || !strings.Contains(r.Summary, "CODEX_HOME") || strings.Contains(r.Summary, "more") {
+		t.Errorf("client-config %s: %s (said once for all its files)", r.Status, r.Summary)
 	}
 
 	codexHome := t.TempDir()

@@ -77,6 +77,9 @@ func ClientConfig(_ context.Context, s *checks.Setup) checks.Result {
 	case st.helper != "" && !st.helperRun && s.Key.Empty():
 		r.Status = checks.Warn
 		r.Summary = "the key comes from apiKeyHelper in " + st.helperIn + ", which was not run: the key could not be checked (pass --run-key-helper to let it run)"
+	case st.login != nil && len(st.problems) == 0:
+		r.Status = checks.Pass
+		r.Summary = title + ": " + st.login.what + " in " + st.login.label + "; it sends that login's token to " + displayURL(s.Endpoint) + " — a login unstuck cannot check"
 	case st.conflict != "":
 		r.Status = checks.Warn
 		r.Summary = "Auth conflict: " + st.conflict + ": " + title + " sends " + s.KeyEnv + " and warns; unset the one you do not mean"
@@ -186,6 +189,12 @@ func clientKeyPresent(s *checks.Setup, cs *clientState) checks.Result {
 		return r
 	}
 	switch {
+	case cs.login != nil:
+		// A subscription login: no key to look at, and nothing missing.
+		r.Status = checks.Skip
+		r.Summary = title + " uses " + cs.login.what + " in " + cs.login.label + ": a subscription login, not an API key — unstuck cannot check it"
+		r.Details = append(r.Details, "if "+title+" says the login expired or was refused, sign in again with its own login command")
+		return r
 	case cs.helper != "" && !cs.helperRun:
 		// Not a missing key: one that was not looked at. The check says
 		// so and proves nothing.

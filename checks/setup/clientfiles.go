@@ -45,6 +45,9 @@ type fileRead struct {
 	helper          string            // Claude Code apiKeyHelper
 	secretRefs      map[string]string // Continue: field → secret name (${{ secrets.X }})
 	providerDefined bool              // the file names its own provider (Codex model_providers, OpenCode provider)
+	providerID      string            // the provider the model names (OpenCode's "anthropic/…"), when known
+	logins          map[string]login  // a stored sign-in per provider id (auth.json)
+	loginStore      string            // where the client keeps its sign-in (Codex cli_auth_credentials_store)
 
 	// Where each merged setting came from (mergeDirect).
 	baseLabel, modelLabel, helperLabel string
@@ -53,7 +56,7 @@ type fileRead struct {
 // relevant reports whether the file configures anything that decides the
 // request: what makes a client "configured here" for guessing and --all.
 func (f *fileRead) relevant(wires []checks.ClientWire) bool {
-	if f.key != "" || f.keyEnv != "" || f.base != "" || f.helper != "" || f.providerDefined || f.model != "" && f.layer != "" {
+	if f.key != "" || f.keyEnv != "" || f.base != "" || f.helper != "" || f.providerDefined || f.model != "" && f.layer != "" || len(f.logins) > 0 {
 		return true
 	}
 	for _, w := range wires {
@@ -190,6 +193,10 @@ func readClientFile(cfg checks.Config, path, label string, f checks.ClientFile, 
 		err = readOpenCode(data, out)
 	case "continue":
 		err = readContinue(data, out)
+	case "codex-auth":
+		err = readCodexAuth(data, out)
+	case "opencode-auth":
+		err = readOpenCodeAuth(data, out)
 	default:
 		err = fmt.Errorf("no reader for schema %q", f.Schema)
 	}
@@ -316,13 +323,16 @@ type codexConfig struct {
 	Profile        string                   `toml:"profile"`
 	Profiles       map[string]codexProfile  `toml:"profiles"`
 	ModelProviders map[string]codexProvider `toml:"model_providers"`
+	// Where Codex keeps its sign-in: file (auth.json), keyring, auto.
+	AuthStore string `toml:"cli_auth_credentials_store"`
 }
 
 // readCodexConfig reads $CODEX_HOME/config.toml: the profile picks the
 // model and provider, the provider's table the base URL, the key's
-// variable, the protocol, headers and query parameters. CODEX_PROFILE
-// stands for --profile. builtins are the providers Codex has without a
-// table (clients.yaml: the wires' match names).
+// variable, the protocol, headers and query parameters. Codex reads no
+// variable for the profile: only its --profile flag (which unstuck cannot
+// see) and the file's profile key. builtins are the providers Codex has
+// without a table (clients.yaml: the wires' match names).
 func readCodexConfig(cfg checks.Config, data []byte, out *fileRead, builtins []string) error {
 	var c codexConfig
 	if err := toml.Unmarshal(data, &c); err != nil {
@@ -334,10 +344,8 @@ func readCodexConfig(cfg checks.Config, data []byte, out *fileRead, builtins []s
 		return fmt.Errorf("is not valid TOML: %s", err.Error())
 	}
 	model, provider := c.Model, c.ModelProvider
+	out.loginStore = strings.ToLower(c.AuthStore)
 	profile := c.Profile
-	if p := cfg.Env["CODEX_PROFILE"]; p != "" {
-		profile = p
-	}
 	if profile != "" {
 		p, ok := c.Profiles[profile]
 		if !ok {
@@ -461,6 +469,7 @@ func readOpenCode(data []byte, out *fileRead) error {
 	if doc.Model != "" {
 		out.model = model
 		out.match = id
+		out.providerID = id
 	}
 	if _, small, ok := strings.Cut(doc.SmallModel, "/"); ok {
 		out.smallModel = small
@@ -470,6 +479,7 @@ func readOpenCode(data []byte, out *fileRead) error {
 			id = only
 		}
 		out.match = id
+		out.providerID = id
 	}
 	p, ok := doc.Provider[id]
 	if !ok {
@@ -491,6 +501,96 @@ func readOpenCode(data []byte, out *fileRead) error {
 		}
 	}
 	out.headers = sortedHeaders(stringMap(p.Options["headers"]))
+	return nil
+}
+
+// login is a stored sign-in: an API key the client keeps for itself, or a
+// subscription login (OAuth tokens) that unstuck cannot check.
+type login struct {
+	label string // the file: ~/.codex/auth.json
+	field string // where the key is: OPENAI_API_KEY, anthropic.key
+	key   string // "" for a subscription login
+	what  string // a subscription login in words: "a ChatGPT sign-in"
+}
+
+// builtinProvider keys a login that belongs to the client's built-in
+// provider, whatever its name (Codex's auth.json: requires_openai_auth).
+const builtinProvider = ""
+
+// readCodexAuth reads $CODEX_HOME/auth.json, where "codex login" keeps its
+// credentials (codex-rs login/src/auth/storage.rs, AuthDotJson): an API key
+// in OPENAI_API_KEY, or ChatGPT's tokens (id_token, access_token,
+// refresh_token) for a subscription. auth_mode says which when both are
+// there; without it the tokens win, as Codex prefers the ChatGPT sign-in.
+// It applies to Codex's built-in OpenAI provider.
+func readCodexAuth(data []byte, out *fileRead) error {
+	var doc struct {
+		AuthMode string `json:"auth_mode"`
+		Key      string `json:"OPENAI_API_KEY"`
+		Tokens   *struct {
+			Access  string `json:"access_token"`
+			Refresh string `json:"refresh_token"`
+		} `json:"tokens"`
+		PAT string `json:"personal_access_token"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return jsonError(data, err)
+	}
+	mode := strings.ToLower(strings.ReplaceAll(doc.AuthMode, "_", ""))
+	tokens := doc.Tokens != nil && (doc.Tokens.Access != "" || doc.Tokens.Refresh != "")
+	lg := login{label: out.label}
+	switch {
+	case strings.TrimSpace(doc.Key) != "" && (mode == "apikey" || mode == "" && !tokens):
+		lg.field, lg.key = "OPENAI_API_KEY", doc.Key
+	case tokens || strings.HasPrefix(mode, "chatgpt"):
+		lg.what = "a ChatGPT sign-in"
+	case doc.PAT != "":
+		lg.what = "a personal access token sign-in"
+	default:
+		return nil // an empty or logged-out file
+	}
+	out.logins = map[string]login{builtinProvider: lg}
+	return nil
+}
+
+// readOpenCodeAuth reads OpenCode's auth.json (${XDG_DATA_HOME:-~/.local/share}/opencode,
+// packages/opencode/src/auth): one entry per provider id, {"type":"api","key"}
+// for a key "opencode auth login" stored, {"type":"oauth","access","refresh",
+// "expires"} for a subscription login, {"type":"wellknown","key","token"}.
+func readOpenCodeAuth(data []byte, out *fileRead) error {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return jsonError(data, err)
+	}
+	for id, raw := range doc {
+		var e struct {
+			Type  string `json:"type"`
+			Key   string `json:"key"`
+			Token string `json:"token"`
+		}
+		if json.Unmarshal(raw, &e) != nil {
+			continue // OpenCode skips an entry it cannot decode
+		}
+		id = strings.TrimRight(id, "/")
+		lg := login{label: out.label, field: id + ".key"}
+		switch e.Type {
+		case "api":
+			if strings.TrimSpace(e.Key) == "" {
+				continue
+			}
+			lg.key = e.Key
+		case "oauth":
+			lg.field, lg.what = "", "an OAuth sign-in for "+id
+		case "wellknown":
+			lg.field, lg.what = "", "a well-known token for "+id
+		default:
+			continue
+		}
+		if out.logins == nil {
+			out.logins = map[string]login{}
+		}
+		out.logins[id] = lg
+	}
 	return nil
 }
 

@@ -33,6 +33,10 @@ type clientState struct {
 	shellKey, shellKeyVar string
 	keys                  []candidate // every key found, the winner at keys[winner]
 	winner                int
+	// login is the subscription sign-in the client uses instead of a key
+	// (Codex with ChatGPT, OpenCode's OAuth): nothing unstuck can check.
+	login     *login
+	loginBase bool // the base URL is the client's own backend for that sign-in
 }
 
 type clientStateKey struct{}
@@ -76,7 +80,10 @@ func readClient(cfg checks.Config, spec checks.ClientSpec) clientRead {
 		if movedBy != "" {
 			dir := cfg.Env[movedBy]
 			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				out.problems = append(out.problems, fmt.Sprintf("%s=%s is not a folder: %s will not start (unset it or create the folder)", movedBy, dir, spec.Title))
+				p := fmt.Sprintf("%s=%s is not a folder: %s will not start (unset it or create the folder)", movedBy, dir, spec.Title)
+				if !slices.Contains(out.problems, p) { // said once, for all its files
+					out.problems = append(out.problems, p)
+				}
 				continue
 			}
 		}
@@ -169,7 +176,18 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 	var direct fileRead // the file settings, later files winning
 	direct.query = map[string]string{}
 	direct.envHeaders = map[string]string{}
+	logins := map[string]login{} // stored sign-ins, by provider id
+	loginStore := ""
 	for _, f := range cr.files {
+		if f.loginStore != "" {
+			loginStore = f.loginStore
+		}
+		if f.layer == "login" {
+			for id, lg := range f.logins {
+				logins[id] = lg
+			}
+			continue
+		}
 		if f.layer == "secrets" {
 			for k, v := range f.env {
 				secrets[k] = v
@@ -231,8 +249,32 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 			}
 		}
 	}
+	// A stored sign-in (auth.json) for the provider in use comes before
+	// the variables, when the configuration names no key of its own:
+	// Codex's built-in OpenAI provider, OpenCode's provider without apiKey.
+	if direct.key == "" && direct.keyEnv == "" && cfg.KeyEnv == "" {
+		id := direct.providerID
+		if id == "" {
+			id = direct.match
+		}
+		if id == "" {
+			id = w.ID
+		}
+		lg, ok := logins[id]
+		if !ok && !direct.providerDefined {
+			lg, ok = logins[builtinProvider]
+		}
+		switch {
+		case ok && lg.key != "":
+			keys = append([]candidate{{name: lg.field + " in " + lg.label, kind: "key", value: lg.key, layer: lg.label}}, keys...)
+		case ok:
+			st.login = &lg
+		case loginStore == "keyring" && len(keys) == 0:
+			st.login = &login{label: "the system keyring (cli_auth_credentials_store = \"keyring\")", what: "a stored sign-in"}
+		}
+	}
 	winner := -1
-	if len(keys) > 0 {
+	if len(keys) > 0 && st.login == nil {
 		winner = 0 // the file's key, else the first variable's highest layer
 	}
 	if direct.helper != "" {
@@ -263,6 +305,8 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 			keys = append(keys, candidate{name: "apiKeyHelper in " + st.helperIn, kind: "key", value: key, layer: st.helperIn})
 			winner = len(keys) - 1
 		}
+	case st.login != nil:
+		s.KeySource = st.login.label
 	default:
 		if len(keyVars) > 0 {
 			s.KeyEnv = keyVars[0]
@@ -319,6 +363,9 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 	case len(bases) > 0:
 		s.BaseURL = bases[0].value
 		s.BaseURLSource = bases[0].name
+	case st.login != nil && w.LoginBaseURL != "":
+		s.BaseURL, s.BaseURLSource = w.LoginBaseURL, spec.Title+"'s backend for "+st.login.what
+		st.loginBase = true
 	case w.DefaultBaseURL != "":
 		s.BaseURL, s.BaseURLSource = w.DefaultBaseURL, spec.Title+"'s default"
 	}
@@ -384,13 +431,20 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 
 	// Every source, with which one is used and why.
 	s.Origins = origins(keys, winner, spec, "key")
+	if lg := st.login; lg != nil {
+		for i := range s.Origins {
+			s.Origins[i].Why = "not used: " + spec.Title + " uses its sign-in in " + lg.label
+		}
+		s.Origins = append([]checks.Source{{Name: lg.what + " in " + lg.label, Kind: "key", Used: true,
+			Why: spec.Title + " uses its stored sign-in: a subscription login, not an API key; unstuck cannot check it"}}, s.Origins...)
+	}
 	baseWinner := -1
 	if len(bases) > 0 {
 		baseWinner = 0
 	}
 	s.Origins = append(s.Origins, origins(bases, baseWinner, spec, "base_url")...)
 	if len(bases) == 0 && s.BaseURL != "" {
-		s.Origins = append(s.Origins, checks.Source{Name: spec.Title + "'s default", Kind: "base_url", Fingerprint: displayURL(s.BaseURL), Used: true, Why: "nothing else sets one"})
+		s.Origins = append(s.Origins, checks.Source{Name: s.BaseURLSource, Kind: "base_url", Fingerprint: displayURL(s.BaseURL), Used: true, Why: "nothing else sets one"})
 	}
 	if st.helper != "" && !st.helperRun {
 		s.Origins = append(s.Origins, checks.Source{Name: "apiKeyHelper in " + st.helperIn, Kind: "key", Used: false, Why: helperWhy(winner >= 0)})
@@ -621,10 +675,16 @@ func clientURL(base, path string, query map[string]string) (string, error) {
 	return ep, nil
 }
 
-// modelsPath is where the client's models list lives: beside its endpoint
-// (/v1/messages → /v1/models, /responses → /models).
+// modelsPath is where the client's models list lives: where its endpoint's
+// family does, the endpoint cut off (/v1/messages → /v1/models,
+// /chat/completions → /models, /responses → /models).
 func modelsPath(path string) string {
 	p, _, _ := strings.Cut(path, "?")
+	for _, ep := range []string{"/chat/completions", "/completions", "/messages", "/responses"} {
+		if strings.HasSuffix(p, ep) {
+			return strings.TrimSuffix(p, ep) + "/models"
+		}
+	}
 	i := strings.LastIndex(p, "/")
 	if i < 0 {
 		return "/models"

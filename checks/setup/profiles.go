@@ -66,6 +66,11 @@ func ParseProfiles(data []byte) ([]checks.Profile, error) {
 				return nil, fmt.Errorf("%s: default_base_url: %s", where, problem)
 			}
 		}
+		if p.NativeBaseURL != "" {
+			if _, problem := parseBaseURL(p.NativeBaseURL); problem != "" {
+				return nil, fmt.Errorf("%s: native_base_url: %s", where, problem)
+			}
+		}
 		for _, port := range p.Ports {
 			if port < 1 || port > 65535 {
 				return nil, fmt.Errorf("%s: ports: %d is no TCP port", where, port)
@@ -153,12 +158,23 @@ var (
 		checks.ProtocolOpenAI:    {"OPENAI_API_KEY"},
 		checks.ProtocolAnthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"},
 		checks.ProtocolResponses: {"OPENAI_API_KEY"},
+		// Google's genai SDKs: GOOGLE_API_KEY wins when both are set.
+		checks.ProtocolGemini: {"GOOGLE_API_KEY", "GEMINI_API_KEY"},
 	}
 	sdkBaseURLEnvs = map[string][]string{
 		checks.ProtocolOpenAI:    {"OPENAI_BASE_URL"},
 		checks.ProtocolAnthropic: {"ANTHROPIC_BASE_URL"},
 		checks.ProtocolResponses: {"OPENAI_BASE_URL"},
+		checks.ProtocolGemini:    {geminiBaseURLEnv},
 	}
+)
+
+// The genai SDKs take GOOGLE_GEMINI_BASE_URL as a root and add the API
+// version themselves (GOOGLE_GENAI_API_VERSION, default v1beta).
+const (
+	geminiBaseURLEnv    = "GOOGLE_GEMINI_BASE_URL"
+	geminiAPIVersionEnv = "GOOGLE_GENAI_API_VERSION"
+	geminiAPIVersion    = "v1beta"
 )
 
 // markedProfile is the first profile with a mark (default, fallback).
@@ -179,6 +195,10 @@ func fallbackProfile(profiles []checks.Profile, name, protocol string) checks.Pr
 		(protocol == "" || protocol == p.Protocol) {
 		return p
 	}
+	vars := protocol
+	if _, ok := sdkKeyEnvs[vars]; !ok {
+		vars = checks.ProtocolOpenAI
+	}
 	if protocol != checks.ProtocolAnthropic {
 		protocol = checks.ProtocolOpenAI
 	}
@@ -189,15 +209,20 @@ func fallbackProfile(profiles []checks.Profile, name, protocol string) checks.Pr
 		Name:        name,
 		Title:       name,
 		Protocol:    protocol,
-		KeyEnvs:     sdkKeyEnvs[protocol],
-		BaseURLEnvs: sdkBaseURLEnvs[protocol],
+		KeyEnvs:     sdkKeyEnvs[vars],
+		BaseURLEnvs: sdkBaseURLEnvs[vars],
 		AuthHeaders: []string{"bearer"},
 	}
 }
 
 // keyVarsOf lists the variables a client of p may take the key from: the
 // profile's own, then the SDK's own for the protocol.
+// For Gemini's native API the genai SDK reads the variables itself, in its
+// own order, so its order comes first.
 func keyVarsOf(p checks.Profile, protocol string) []string {
+	if protocol == checks.ProtocolGemini {
+		return unique(append(append([]string{}, sdkKeyEnvs[protocol]...), p.KeyEnvs...))
+	}
 	return unique(append(append([]string{}, p.KeyEnvs...), sdkKeyEnvs[protocol]...))
 }
 

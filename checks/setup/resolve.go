@@ -46,6 +46,7 @@ func Resolve(cfg checks.Config) *checks.Setup {
 	resolveKey(s, envLines)
 	resolveBaseURL(s)
 	resolveModel(s)
+	geminiEndpoint(s)
 	resolveDeployment(s) // azure.go: the deployment in the path
 	fillRedactor(s)
 
@@ -55,7 +56,13 @@ func Resolve(cfg checks.Config) *checks.Setup {
 	if spec, reason, ok := chooseClient(cfg); ok {
 		resolveClient(s, spec, reason)
 		if cfg.Provider == "" {
-			s.Profile, s.ProfileReason = chooseProfile(clientProfileConfig(s), sdkFamily(s.Protocol))
+			pc := clientProfileConfig(s)
+			if st := stateOf(s); st != nil && st.loginBase {
+				// The sign-in's backend belongs to the provider of the
+				// client's default address (ChatGPT's is OpenAI's).
+				pc.BaseURL = st.wire.DefaultBaseURL
+			}
+			s.Profile, s.ProfileReason = chooseProfile(pc, sdkFamily(s.Protocol))
 		}
 		clientEndpoints(s)
 	} else if name := strings.TrimSpace(cfg.Client); name != "" {
@@ -81,7 +88,7 @@ func clientProfileConfig(s *checks.Setup) checks.Config {
 }
 
 // sdkFamily is the protocol whose SDK variables and profiles apply:
-// the Responses API is OpenAI's.
+// the Responses API is OpenAI's; Gemini's native API is its own.
 func sdkFamily(protocol string) string {
 	if protocol == checks.ProtocolResponses {
 		return checks.ProtocolOpenAI
@@ -89,14 +96,13 @@ func sdkFamily(protocol string) string {
 	return protocol
 }
 
+// normalProtocol is the request shape a --protocol value names, "" when
+// it names none: each is judged as itself (its paths, its base-URL rule,
+// its SDK's variables), never folded into another.
 func normalProtocol(p string) string {
-	switch strings.ToLower(strings.TrimSpace(p)) {
-	case checks.ProtocolOpenAI:
-		return checks.ProtocolOpenAI
-	case checks.ProtocolAnthropic:
-		return checks.ProtocolAnthropic
-	case checks.ProtocolResponses:
-		return checks.ProtocolResponses
+	switch p = strings.ToLower(strings.TrimSpace(p)); p {
+	case checks.ProtocolOpenAI, checks.ProtocolAnthropic, checks.ProtocolResponses, checks.ProtocolGemini:
+		return p
 	}
 	return ""
 }
@@ -171,6 +177,9 @@ func resolveBaseURL(s *checks.Setup) {
 	default:
 		if name, v := firstSet(s.Config.Env, baseURLVarsOf(s.Profile, s.Protocol)); name != "" {
 			s.BaseURL, s.BaseURLSource = v, name
+			if name == geminiBaseURLEnv && s.Protocol == checks.ProtocolGemini {
+				s.BaseURL, s.BaseURLSource = geminiRootURL(v, s.Config.Env)
+			}
 			// Heroku documents INFERENCE_URL as a bare host and tells apps to
 			// add /v1; only the profile's own variables carry that convention.
 			if suf := s.Profile.BaseURLEnvSuffix; suf != "" && slices.Contains(s.Profile.BaseURLEnvs, name) {
@@ -183,6 +192,11 @@ func resolveBaseURL(s *checks.Setup) {
 			// A local server's own address variable (OLLAMA_HOST), read
 			// the way that server's client reads it.
 			s.BaseURL, s.BaseURLSource = hostEnvURL(v, s.Profile), name
+		} else if s.Protocol == checks.ProtocolGemini {
+			// Gemini's native API is not at the OpenAI-compatible default.
+			if s.Profile.NativeBaseURL != "" {
+				s.BaseURL, s.BaseURLSource = s.Profile.NativeBaseURL, "profile default (native API)"
+			}
 		} else if s.Profile.DefaultBaseURL != "" {
 			s.BaseURL, s.BaseURLSource = s.Profile.DefaultBaseURL, "profile default"
 		}
@@ -193,11 +207,41 @@ func resolveBaseURL(s *checks.Setup) {
 	if ep, err := ComposeURL(s.BaseURL, s.Protocol, PathChat); err == nil {
 		s.Endpoint = ep
 	}
-	if s.Profile.HasModelsList {
+	if s.Profile.HasModelsList || s.Protocol == checks.ProtocolGemini {
 		if mu, err := ComposeURL(s.BaseURL, s.Protocol, PathModels); err == nil {
 			s.ModelsURL = mu
 		}
 	}
+}
+
+// geminiRootURL is GOOGLE_GEMINI_BASE_URL as the genai SDKs read it: a
+// root to which they add the API version (GOOGLE_GENAI_API_VERSION, else
+// v1beta). It returns the base URL and where it came from.
+func geminiRootURL(v string, env checks.Env) (string, string) {
+	version := strings.Trim(strings.TrimSpace(env[geminiAPIVersionEnv]), "/")
+	from := geminiBaseURLEnv + " + /"
+	if version == "" {
+		version = geminiAPIVersion
+	} else {
+		from = geminiBaseURLEnv + " + " + geminiAPIVersionEnv + " /"
+	}
+	return strings.TrimRight(v, "/") + "/" + version, from + version
+}
+
+// geminiEndpoint is the URL of Gemini's native generateContent for the
+// model: the path names the model, so it is known only once the model is.
+func geminiEndpoint(s *checks.Setup) {
+	if s.Protocol != checks.ProtocolGemini || s.BaseURL == "" || s.Model == "" {
+		return
+	}
+	if ep, err := ComposeURL(s.BaseURL, s.Protocol, GeminiModelPath(s.Model)); err == nil {
+		s.Endpoint = ep
+	}
+}
+
+// GeminiModelPath is the native API's path for a model's generateContent.
+func GeminiModelPath(model string) string {
+	return "/models/" + strings.TrimPrefix(strings.TrimSpace(model), "models/") + ":generateContent"
 }
 
 func resolveModel(s *checks.Setup) {

@@ -142,6 +142,13 @@ func TestComposeURL(t *testing.T) {
 		{"https://your-agentrouter.com", "anthropic", PathChat, "https://your-agentrouter.com/v1/messages"},
 		{"https://openrouter.ai/api", "anthropic", PathChat, "https://openrouter.ai/api/v1/messages"},
 		{"https://host/a%2Fb", "openai", PathChat, "https://host/a%2Fb/chat/completions"},
+		// The Responses API: the base holds /v1.
+		{"https://api.openai.com/v1", "responses", PathChat, "https://api.openai.com/v1/responses"},
+		{"https://api.openai.com/v1/", "responses", PathModels, "https://api.openai.com/v1/models"},
+		// Gemini's native API: the base holds the version, the path names the model.
+		{"https://generativelanguage.googleapis.com/v1beta", "gemini", GeminiModelPath("gemini-2.5-flash"), "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent"},
+		{"https://generativelanguage.googleapis.com/v1beta/", "gemini", GeminiModelPath("models/gemini-2.5-pro"), "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:generateContent"},
+		{"https://generativelanguage.googleapis.com/v1beta", "gemini", PathModels, "https://generativelanguage.googleapis.com/v1beta/models"},
 	}
 	for _, c := range cases {
 		got, err := ComposeURL(c.base, c.protocol, c.path)

@@ -84,3 +84,8 @@ func NotSent(ctx context.Context, id string, s *checks.Setup) string {
 	}
 	return ""
 }
+
+// Billed describes what the billable checks ids would send with this
+// setup, one line each (how many requests, to which endpoint, for which
+// model), for the consent question.
+func Billed(s *checks.Setup, ids []string) []string { return probe.Billed(s, ids) }
