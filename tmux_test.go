@@ -476,8 +476,6 @@ func TestTmuxBackNavigation(t *testing.T) {
 	p.keys("Enter")
 	p.waitText(tmuxClientPrompt)
 	p.keys("Enter")
-	p.waitText(tmuxClientPrompt)
-	p.keys("Enter")
 	s = p.waitFor("the cause page", tmuxOnCausePage)
 	before := tmuxFirstLine(s)
 
