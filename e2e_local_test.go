@@ -148,28 +148,6 @@ func TestE2ELocalOllama(t *testing.T) {
 			t.Errorf("%d completions sent, want 1", o.posts.Load())
 		}
 	})
-	t.Run("model not pulled", func(t *testing.T) {
-		t.Parallel()
-		for _, noRequest := range []bool{false, true} {
-			o := &e2eOllama{pulled: []string{"llama3.2:latest", "qwen2.5-coder:7b"}}
-			srv := e2eServe(t, o)
-			args := []string{"--provider", "ollama", "--base-url", e2eLocalBase(srv), "--model", "llama3.3"}
-			if noRequest {
-				args = append(args, "--no-request")
-			}
-			res, _ := e2eDiagnose(t, e2eCmd{args: args, env: notInContainer})
-			e2eWant(t, res, "model-not-pulled")
-			if !strings.Contains(res.Guidance, "ollama pull llama3.3") {
-				t.Errorf("no-request %v: the page lacks the pull command:\n%s", noRequest, res.Guidance)
-			}
-			if res.Evidence.SuggestedModel != "llama3.2:latest" || !strings.Contains(res.Guidance, "llama3.2:latest") {
-				t.Errorf("no-request %v: nearest model %q; page:\n%s", noRequest, res.Evidence.SuggestedModel, res.Guidance)
-			}
-			if noRequest && o.posts.Load() != 0 {
-				t.Errorf("--no-request sent a completion")
-			}
-		}
-	})
 	t.Run("server not running", func(t *testing.T) {
 		t.Parallel()
 		_, port, _ := net.SplitHostPort(e2eClosedPort(t))
@@ -199,6 +177,32 @@ func TestE2ELocalOllama(t *testing.T) {
 			t.Errorf("local-server %s: %s", st, sum)
 		}
 	})
+}
+
+// e2eOllamaModelNotPulled is the matrix's ollama/wrong model: a model it
+// has not pulled, with and without --no-request, named with the pull
+// command and the nearest model it has.
+func e2eOllamaModelNotPulled(t *testing.T) {
+	notInContainer := map[string]string{"UNSTUCK_IN_CONTAINER": "0"}
+	for _, noRequest := range []bool{false, true} {
+		o := &e2eOllama{pulled: []string{"llama3.2:latest", "qwen2.5-coder:7b"}}
+		srv := e2eServe(t, o)
+		args := []string{"--provider", "ollama", "--base-url", e2eLocalBase(srv), "--model", "llama3.3"}
+		if noRequest {
+			args = append(args, "--no-request")
+		}
+		res, _ := e2eDiagnose(t, e2eCmd{args: args, env: notInContainer})
+		e2eWant(t, res, "model-not-pulled")
+		if !strings.Contains(res.Guidance, "ollama pull llama3.3") {
+			t.Errorf("no-request %v: the page lacks the pull command:\n%s", noRequest, res.Guidance)
+		}
+		if res.Evidence.SuggestedModel != "llama3.2:latest" || !strings.Contains(res.Guidance, "llama3.2:latest") {
+			t.Errorf("no-request %v: nearest model %q; page:\n%s", noRequest, res.Evidence.SuggestedModel, res.Guidance)
+		}
+		if noRequest && o.posts.Load() != 0 {
+			t.Errorf("--no-request sent a completion")
+		}
+	}
 }
 
 // e2eHostListener is "the machine that runs the container": a listener at

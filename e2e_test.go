@@ -556,7 +556,6 @@ func TestE2EDiagnoseKey(t *testing.T) {
 		env         map[string]string
 		envFile     string // written to .env in the working directory
 	}{
-		{name: "rejected", cause: "key-rejected", env: e2eOpenAIEnv(other)},
 		{name: "trailing newline", cause: "key-whitespace", env: e2eOpenAIEnv(other + "\n")},
 		{name: "quoted", cause: "key-quoted", env: e2eOpenAIEnv(`"` + other + `"`)},
 		{name: "bearer", cause: "key-has-scheme", env: e2eOpenAIEnv("Bearer " + other)},
@@ -575,26 +574,37 @@ func TestE2EDiagnoseKey(t *testing.T) {
 			res, out := e2eDiagnose(t, e2eCmd{args: args, env: tc.env, dir: dir})
 			e2eWant(t, res, tc.cause)
 			e2eNoLeak(t, []string{out.stdout, out.stderr}, other)
-			if tc.cause == "key-rejected" {
-				ev := res.Evidence
-				if ev.Status != 401 || ev.ErrorCode != "invalid_api_key" {
-					t.Errorf("evidence status/code = %d/%q, want 401/invalid_api_key", ev.Status, ev.ErrorCode)
-				}
-				if ev.RequestID != "req_e2e8f2c1e0a9b7d4e6f" {
-					t.Errorf("evidence.request_id = %q, want the x-request-id", ev.RequestID)
-				}
-				if !strings.Contains(ev.ErrorMessage, "Incorrect API key provided") {
-					t.Errorf("evidence.error_message = %q, want the server's message (masked)", ev.ErrorMessage)
-				}
-			}
 		})
+	}
+}
+
+// e2eOpenAIKeyRejected is the matrix's openai/bad key: a well-formed key
+// the server does not know, and the evidence of its 401.
+func e2eOpenAIKeyRejected(t *testing.T) {
+	api := e2eOpenAIServer()
+	srv := e2eServe(t, api)
+	other := "sk-proj-E2EKEYw0rng9c2d1b8e4f6a0c5d9e2b7a1f4c8d3e6b9a2c5f8d1e4b7a0SECRET"
+	res, out := e2eDiagnose(t, e2eCmd{args: []string{"--base-url", e2eURL(srv, "/v1"), "--model", "gpt-4o", "--timeout", "5s"}, env: e2eOpenAIEnv(other)})
+	e2eWant(t, res, "key-rejected")
+	e2eNoLeak(t, []string{out.stdout, out.stderr}, other)
+	ev := res.Evidence
+	if ev.Status != 401 || ev.ErrorCode != "invalid_api_key" {
+		t.Errorf("evidence status/code = %d/%q, want 401/invalid_api_key", ev.Status, ev.ErrorCode)
+	}
+	if ev.RequestID != "req_e2e8f2c1e0a9b7d4e6f" {
+		t.Errorf("evidence.request_id = %q, want the x-request-id", ev.RequestID)
+	}
+	if !strings.Contains(ev.ErrorMessage, "Incorrect API key provided") {
+		t.Errorf("evidence.error_message = %q, want the server's message (masked)", ev.ErrorMessage)
 	}
 }
 
 // ── diagnose: quota and rate limits ─────────────────────────────────────
 
-func TestE2EDiagnoseQuotaAndRate(t *testing.T) {
-	t.Parallel()
+// e2eOpenAI429 is one of OpenAI's 429s, by name: "insufficient_quota" and
+// "rate_limit_exceeded" are the matrix's openai/no credit and rate limit,
+// "request too large" is TestE2EDiagnoseQuotaAndRate's.
+func e2eOpenAI429(t *testing.T, name string) {
 	rateHeaders := func(w http.ResponseWriter) {
 		h := w.Header()
 		h.Set("x-ratelimit-limit-requests", "500")
@@ -642,35 +652,43 @@ func TestE2EDiagnoseQuotaAndRate(t *testing.T) {
 			}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			api := e2eOpenAIServer()
-			api.complete = func(w http.ResponseWriter, r *http.Request, req e2eCompletion) {
-				if tc.headers != nil {
-					tc.headers(w)
-				}
-				e2eBody(429, "application/json", tc.fixture)(w, r, req)
+		if tc.name != name {
+			continue
+		}
+		api := e2eOpenAIServer()
+		api.complete = func(w http.ResponseWriter, r *http.Request, req e2eCompletion) {
+			if tc.headers != nil {
+				tc.headers(w)
 			}
-			srv := e2eServe(t, api)
-			res, _ := e2eDiagnose(t, e2eCmd{
-				args: []string{"--base-url", e2eURL(srv, "/v1"), "--model", "gpt-4o", "--timeout", "5s"},
-				env:  e2eOpenAIEnv(e2eOpenAIKey),
-			})
-			e2eWant(t, res, tc.cause)
-			if tc.check != nil {
-				tc.check(t, res.Evidence)
-			}
-			if res.Evidence.Endpoint != e2eURL(srv, "/v1")+"/chat/completions" {
-				t.Errorf("evidence.endpoint = %q", res.Evidence.Endpoint)
-			}
+			e2eBody(429, "application/json", tc.fixture)(w, r, req)
+		}
+		srv := e2eServe(t, api)
+		res, _ := e2eDiagnose(t, e2eCmd{
+			args: []string{"--base-url", e2eURL(srv, "/v1"), "--model", "gpt-4o", "--timeout", "5s"},
+			env:  e2eOpenAIEnv(e2eOpenAIKey),
 		})
+		e2eWant(t, res, tc.cause)
+		if tc.check != nil {
+			tc.check(t, res.Evidence)
+		}
+		if res.Evidence.Endpoint != e2eURL(srv, "/v1")+"/chat/completions" {
+			t.Errorf("evidence.endpoint = %q", res.Evidence.Endpoint)
+		}
+		return
 	}
+	t.Fatalf("no 429 case %q", name)
+}
+
+func TestE2EDiagnoseQuotaAndRate(t *testing.T) {
+	t.Parallel()
+	e2eOpenAI429(t, "request too large")
 }
 
 // ── diagnose: Anthropic's own failures ──────────────────────────────────
 
-func TestE2EDiagnoseAnthropicFailures(t *testing.T) {
-	t.Parallel()
+// e2eAnthropicFailure is one of Anthropic's own failures, by name: "400
+// credit balance" is the matrix's anthropic/no credit.
+func e2eAnthropicFailure(t *testing.T, name string) {
 	cases := []struct {
 		name, cause, fixture string
 		status               int
@@ -680,31 +698,39 @@ func TestE2EDiagnoseAnthropicFailures(t *testing.T) {
 		{"400 credit balance", "insufficient-balance", "anthropic_400_credit_balance.json", 400, "req_011CE2ECredit9kLm0No1Pq2"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			api := e2eAnthropicServer()
-			api.header = nil
-			api.complete = func(w http.ResponseWriter, r *http.Request, req e2eCompletion) {
-				w.Header().Set("request-id", tc.requestID)
-				e2eBody(tc.status, "application/json", tc.fixture)(w, r, req)
-			}
-			srv := e2eServe(t, api)
-			res, _ := e2eDiagnose(t, e2eCmd{
-				args: []string{"--provider", "anthropic", "--base-url", e2eURL(srv, ""), "--model", "claude-sonnet-4-5-20250929", "--timeout", "5s"},
-				env:  map[string]string{"ANTHROPIC_API_KEY": e2eAnthropicKey},
-			})
-			e2eWant(t, res, tc.cause)
-			if res.Evidence.Status != tc.status || res.Evidence.RequestID != tc.requestID {
-				t.Errorf("evidence status/request_id = %d/%q, want %d/%q", res.Evidence.Status, res.Evidence.RequestID, tc.status, tc.requestID)
-			}
+		if tc.name != name {
+			continue
+		}
+		api := e2eAnthropicServer()
+		api.header = nil
+		api.complete = func(w http.ResponseWriter, r *http.Request, req e2eCompletion) {
+			w.Header().Set("request-id", tc.requestID)
+			e2eBody(tc.status, "application/json", tc.fixture)(w, r, req)
+		}
+		srv := e2eServe(t, api)
+		res, _ := e2eDiagnose(t, e2eCmd{
+			args: []string{"--provider", "anthropic", "--base-url", e2eURL(srv, ""), "--model", "claude-sonnet-4-5-20250929", "--timeout", "5s"},
+			env:  map[string]string{"ANTHROPIC_API_KEY": e2eAnthropicKey},
 		})
+		e2eWant(t, res, tc.cause)
+		if res.Evidence.Status != tc.status || res.Evidence.RequestID != tc.requestID {
+			t.Errorf("evidence status/request_id = %d/%q, want %d/%q", res.Evidence.Status, res.Evidence.RequestID, tc.status, tc.requestID)
+		}
+		return
 	}
+	t.Fatalf("no Anthropic case %q", name)
+}
+
+func TestE2EDiagnoseAnthropicFailures(t *testing.T) {
+	t.Parallel()
+	e2eAnthropicFailure(t, "529 overloaded")
 }
 
 // ── diagnose: the model and the URL ─────────────────────────────────────
 
-func TestE2EDiagnoseModelNotFound(t *testing.T) {
-	t.Parallel()
+// e2eOpenAIModelNotFound is the matrix's openai/wrong model: a typo and a
+// wrong case, each with the nearest real ID suggested.
+func e2eOpenAIModelNotFound(t *testing.T) {
 	for _, model := range []string{"gpt4o", "GPT-4o"} {
 		t.Run(model, func(t *testing.T) {
 			t.Parallel()
@@ -834,33 +860,9 @@ func TestE2EDiagnoseNetwork(t *testing.T) {
 
 func TestE2EDiagnoseRelays(t *testing.T) {
 	t.Parallel()
-	relay := func() *e2eAPI {
-		return &e2eAPI{style: "openai", key: e2eRelayKey, models: []string{"gpt-4o", "gpt-4o-mini", "deepseek-chat", "claude-sonnet-4-5"}}
-	}
-	t.Run("one-api 401 invalid token", func(t *testing.T) {
-		t.Parallel()
-		api := relay()
-		api.unauthorized = func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(401)
-			_, _ = w.Write(e2eFixture("oneapi_401_invalid_token.json"))
-		}
-		srv := e2eServe(t, api)
-		res, _ := e2eDiagnose(t, e2eCmd{
-			args: []string{"--provider", "openai-compatible", "--base-url", e2eURL(srv, "/v1"), "--model", "gpt-4o", "--timeout", "5s"},
-			env:  e2eOpenAIEnv("sk-E2EKEYn0tTh1s9c2d1b8e4f6a0c5d9e2b7a1f4c8d3e6b9a2cSECRET"),
-		})
-		e2eWant(t, res, "key-rejected")
-		if res.Evidence.RequestID != "20240612153045123456789aBcDeFgH" {
-			t.Errorf("evidence.request_id = %q, want the id from the message's (request id: …)", res.Evidence.RequestID)
-		}
-		if res.Evidence.Status != 401 {
-			t.Errorf("evidence.status = %d", res.Evidence.Status)
-		}
-	})
 	t.Run("new-api 503 no available channel", func(t *testing.T) {
 		t.Parallel()
-		api := relay()
+		api := e2eRelay()
 		api.complete = func(w http.ResponseWriter, r *http.Request, req e2eCompletion) {
 			w.Header().Set("X-Oneapi-Request-Id", "20240612153112987654321xYzAbCdE")
 			e2eBody(503, "application/json; charset=utf-8", "newapi_503_no_channel.json")(w, r, req)
@@ -875,23 +877,53 @@ func TestE2EDiagnoseRelays(t *testing.T) {
 			t.Errorf("evidence request_id/status = %q/%d", res.Evidence.RequestID, res.Evidence.Status)
 		}
 	})
-	t.Run("tokenhub 402 usage limit", func(t *testing.T) {
-		t.Parallel()
-		api := &e2eAPI{style: "openai", key: e2eTokenHubKey, models: []string{"openai/gpt-4o", "anthropic/claude-sonnet-4-5", "gpt-4o"}}
-		api.complete = func(w http.ResponseWriter, r *http.Request, req e2eCompletion) {
-			w.Header().Set("X-Inferoute-Request-Id", "ifr_e2e9f8e7d6c5b4a3928")
-			e2eBody(402, "application/json", "tokenhub_402_usage_limit.json")(w, r, req)
-		}
-		srv := e2eServe(t, api)
-		res, _ := e2eDiagnose(t, e2eCmd{
-			args: []string{"--provider", "tokenhub", "--base-url", e2eURL(srv, "/v1"), "--model", "openai/gpt-4o", "--timeout", "5s"},
-			env:  map[string]string{"TOKENHUB_API_KEY": e2eTokenHubKey},
-		})
-		e2eWant(t, res, "key-usage-limit")
-		if res.Evidence.RequestID != "ifr_e2e9f8e7d6c5b4a3928" || res.Evidence.Status != 402 {
-			t.Errorf("evidence request_id/status = %q/%d, want the X-Inferoute-Request-Id and 402", res.Evidence.RequestID, res.Evidence.Status)
-		}
+}
+
+// e2eRelay is a one-api/new-api style relay with its own keys.
+func e2eRelay() *e2eAPI {
+	return &e2eAPI{style: "openai", key: e2eRelayKey, models: []string{"gpt-4o", "gpt-4o-mini", "deepseek-chat", "claude-sonnet-4-5"}}
+}
+
+// e2eOneAPIKeyRejected is the matrix's openai-compatible/bad key: one-api's
+// 401 for a token it does not know, with its request id in the message.
+func e2eOneAPIKeyRejected(t *testing.T) {
+	api := e2eRelay()
+	api.unauthorized = func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(401)
+		_, _ = w.Write(e2eFixture("oneapi_401_invalid_token.json"))
+	}
+	srv := e2eServe(t, api)
+	res, _ := e2eDiagnose(t, e2eCmd{
+		args: []string{"--provider", "openai-compatible", "--base-url", e2eURL(srv, "/v1"), "--model", "gpt-4o", "--timeout", "5s"},
+		env:  e2eOpenAIEnv("sk-E2EKEYn0tTh1s9c2d1b8e4f6a0c5d9e2b7a1f4c8d3e6b9a2cSECRET"),
 	})
+	e2eWant(t, res, "key-rejected")
+	if res.Evidence.RequestID != "20240612153045123456789aBcDeFgH" {
+		t.Errorf("evidence.request_id = %q, want the id from the message's (request id: …)", res.Evidence.RequestID)
+	}
+	if res.Evidence.Status != 401 {
+		t.Errorf("evidence.status = %d", res.Evidence.Status)
+	}
+}
+
+// e2eTokenHubUsageLimit is the matrix's tokenhub/no credit: the key's own
+// monthly limit, a 402.
+func e2eTokenHubUsageLimit(t *testing.T) {
+	api := &e2eAPI{style: "openai", key: e2eTokenHubKey, models: []string{"openai/gpt-4o", "anthropic/claude-sonnet-4-5", "gpt-4o"}}
+	api.complete = func(w http.ResponseWriter, r *http.Request, req e2eCompletion) {
+		w.Header().Set("X-Inferoute-Request-Id", "ifr_e2e9f8e7d6c5b4a3928")
+		e2eBody(402, "application/json", "tokenhub_402_usage_limit.json")(w, r, req)
+	}
+	srv := e2eServe(t, api)
+	res, _ := e2eDiagnose(t, e2eCmd{
+		args: []string{"--provider", "tokenhub", "--base-url", e2eURL(srv, "/v1"), "--model", "openai/gpt-4o", "--timeout", "5s"},
+		env:  map[string]string{"TOKENHUB_API_KEY": e2eTokenHubKey},
+	})
+	e2eWant(t, res, "key-usage-limit")
+	if res.Evidence.RequestID != "ifr_e2e9f8e7d6c5b4a3928" || res.Evidence.Status != 402 {
+		t.Errorf("evidence request_id/status = %q/%d, want the X-Inferoute-Request-Id and 402", res.Evidence.RequestID, res.Evidence.Status)
+	}
 }
 
 // Errors that arrive after a 200: the stream check.
@@ -1020,21 +1052,6 @@ func TestE2EDiagnoseMore(t *testing.T) {
 			args: func(string) []string { return []string{"--provider", "heroku", "--timeout", "5s"} },
 			env: func(base string) map[string]string {
 				return map[string]string{"INFERENCE_KEY": e2eHerokuKey + "\n", "INFERENCE_URL": base, "INFERENCE_MODEL_ID": "claude-4-5-sonnet"}
-			}},
-		{name: "heroku 403 model not provisioned", cause: "model-access-denied",
-			api: func() *e2eAPI {
-				a := &e2eAPI{style: "openai", key: e2eHerokuKey, models: []string{"claude-4-5-sonnet"}}
-				a.complete = file(403, "application/json", "heroku_403_model_access.json", "Request-Id", "3f1b2c4d-5e6f-e2e")
-				return a
-			},
-			args: func(string) []string { return []string{"--provider", "heroku", "--timeout", "5s"} },
-			env: func(base string) map[string]string {
-				return map[string]string{"INFERENCE_KEY": e2eHerokuKey, "INFERENCE_URL": base, "INFERENCE_MODEL_ID": "claude-4-5-sonnet"}
-			},
-			check: func(t *testing.T, res e2eResult, _ string) {
-				if res.Evidence.RequestID != "3f1b2c4d-5e6f-e2e" {
-					t.Errorf("evidence.request_id = %q, want Heroku's Request-Id", res.Evidence.RequestID)
-				}
 			}},
 		{name: "latentkit budget error inside the stream", cause: "insufficient-balance",
 			api: func() *e2eAPI {

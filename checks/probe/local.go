@@ -70,13 +70,27 @@ func LocalServer(ctx context.Context, s *checks.Setup) checks.Result {
 
 	var server checks.Profile
 	found := false
+	var refusedBy []checks.Profile
 	for _, p := range cands {
-		ok, why := lp.confirms(ctx, p)
+		ok, why, refused := lp.confirms(ctx, p)
 		if ok {
 			server, found = p, true
 			break
 		}
+		if refused {
+			// A server started with a key (vLLM, llama.cpp --api-key, LM
+			// Studio's "Require Authentication") refuses a probe for a
+			// key it does not know: that says nothing against it.
+			refusedBy = append(refusedBy, p)
+			r.Details = append(r.Details, "could not confirm "+profileTitleOf(p)+": "+why)
+			continue
+		}
 		r.Details = append(r.Details, "not "+profileTitleOf(p)+": "+why)
+	}
+	if !found && len(refusedBy) > 0 {
+		r.Status = checks.Warn
+		r.Summary = fmt.Sprintf("something answers at %s and refuses the key where %s would answer: a server that wants a key, and this one is not it", net.JoinHostPort(host, port), candidateNames(refusedBy))
+		return r
 	}
 	if !found {
 		r.Status = checks.Warn
@@ -117,18 +131,24 @@ func (lp *localProbe) get(ctx context.Context, path string) fetchResult {
 }
 
 // confirms reports whether every confirm probe of p holds, and if not,
-// which did not.
-func (lp *localProbe) confirms(ctx context.Context, p checks.Profile) (bool, string) {
-	for _, pr := range p.Confirm {
+// which did not; refused when, after a probe that held (a public path such
+// as llama.cpp's /health), the next was answered 401 or 403: the server
+// wants a key it was not given there. A refusal on the first probe proves
+// nothing for p, and counts against it.
+func (lp *localProbe) confirms(ctx context.Context, p checks.Profile) (ok bool, why string, refused bool) {
+	for i, pr := range p.Confirm {
 		f := lp.get(ctx, pr.Path)
 		if f.err != nil {
-			return false, pr.Path + " got no answer (" + classify.Transport(f.err).Reason + ")"
+			return false, pr.Path + " got no answer (" + classify.Transport(f.err).Reason + ")", false
+		}
+		if st := f.reply.Status; i > 0 && (st == http.StatusUnauthorized || st == http.StatusForbidden) {
+			return false, fmt.Sprintf("%s refused the key (%d)", pr.Path, st), true
 		}
 		if ok, why := probeHolds(pr, f.reply); !ok {
-			return false, pr.Path + " " + why
+			return false, pr.Path + " " + why, false
 		}
 	}
-	return true, ""
+	return true, "", false
 }
 
 // probeHolds reads one answer against one probe.

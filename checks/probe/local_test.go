@@ -401,3 +401,24 @@ func TestRequestNamesOllamaAnswers(t *testing.T) {
 		})
 	}
 }
+
+// llama-server started with --api-key answers /health to anyone but /props
+// only with the key (public_endpoints in tools/server/server.cpp): a 401
+// there is a key it does not know, not another server on the port.
+func TestLocalServerKeyRefusedAfterPublicProbe(t *testing.T) {
+	srv := netServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", "llama.cpp")
+		if r.URL.Path == "/health" {
+			netJSON(w, 200, map[string]any{"status": "ok"})
+			return
+		}
+		netJSON(w, 401, map[string]any{"error": map[string]any{"code": 401, "message": "Invalid API Key", "type": "authentication_error"}})
+	}))
+	r := localRun(t, localSetup(t, srv.URL, "llamacpp", "m"), LocalServerSpec, LocalServer)
+	if r.Status != checks.Warn || r.Cause != "" || !strings.Contains(r.Summary, "refuses the key") || strings.Contains(r.Summary, "not as") {
+		t.Fatalf("got %s %q: %s %v", r.Status, r.Cause, r.Summary, r.Details)
+	}
+	if !strings.Contains(strings.Join(r.Details, "\n"), "/props refused the key (401)") {
+		t.Errorf("details do not name the refused probe: %v", r.Details)
+	}
+}
