@@ -95,6 +95,8 @@ func renderer(style Style, wrap int) (*cached, error) {
 	return c, nil
 }
 
+var wholeRestorer = strings.NewReplacer(string(nbHyphen), "-", string(nbDot), ".")
+
 // Markdown renders a page for a terminal of the given width. It is safe to
 // call from many goroutines.
 func Markdown(md string, termWidth int, style Style) (string, error) {
@@ -102,13 +104,13 @@ func Markdown(md string, termWidth int, style Style) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	md = keepHyphens(joinSoftBreaks(md))
+	md = keepWhole(joinSoftBreaks(md))
 	c.mu.Lock()
 	out, err := c.r.Render(md)
 	c.mu.Unlock()
 	if err != nil {
 		return "", err
 	}
-	out = strings.ReplaceAll(out, string(nbHyphen), "-")
+	out = wholeRestorer.Replace(out)
 	return strings.TrimRight(out, "\n ") + "\n", nil
 }
