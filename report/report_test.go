@@ -187,3 +187,37 @@ func TestCodeSpansAndFlagsDoNotBreakAtHyphens(t *testing.T) {
 		}
 	}
 }
+
+// Names in prose stay whole too ("host.docker." / "internal" came out of a
+// list item at one width), while rules, tables and sentences render as
+// before.
+func TestNamesInProseStayWhole(t *testing.T) {
+	md := "- nothing answers at 127.0.0.1:18080 inside this container (connection refused), nor on the machine that runs it (host.docker.internal does not resolve here): see key-hygiene and e.g. v1.2.3.\n\n---\n\n| a-b | c.d |\n|-----|-----|\n| x-y | z.w |\n"
+	for _, style := range []Style{Dark, Plain} {
+		for width := 30; width <= 100; width++ {
+			out, err := Markdown(md, width, style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := ansi.Strip(out)
+			for _, ln := range strings.Split(plain, "\n") {
+				ln = strings.TrimRight(ln, " ")
+				if strings.Trim(ln, " -|") == "" {
+					continue // a rule or a table's separator
+				}
+				if strings.HasSuffix(ln, "-") || strings.HasSuffix(ln, "host.") || strings.HasSuffix(ln, "docker.") {
+					t.Errorf("style %d width %d: a word broke: %q\n%s", style, width, ln, plain)
+				}
+			}
+			flat := strings.Join(strings.Fields(plain), " ")
+			for _, want := range []string{"host.docker.internal", "127.0.0.1:18080", "key-hygiene", "v1.2.3.", "a-b", "z.w"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("style %d width %d: lacks %q:\n%s", style, width, want, plain)
+				}
+			}
+			if strings.ContainsAny(out, string([]rune{nbHyphen, nbDot})) {
+				t.Errorf("style %d width %d: a placeholder leaked", style, width)
+			}
+		}
+	}
+}
