@@ -45,16 +45,19 @@ func verdictLine(v verdict.Verdict, st *styles) string {
 func (m Model) finish() string {
 	var lines []string
 	if m.res != nil {
-		// Wrapped at words to the window: the terminal would cut an ID in two.
-		lines = append(lines, uiWrapWords(verdictLine(m.res.verdict, m.st), m.width)...)
+		// Wrapped at words to the window: the terminal would cut an ID in
+		// two. Redacted: a title may quote what a server said.
+		lines = append(lines, m.redact(strings.Join(uiWrapWords(verdictLine(m.res.verdict, m.st), m.width), "\n")))
 	}
 	for _, p := range m.saved {
-		lines = append(lines, "Report saved to "+p)
+		// The report's absolute path, whole: a path is not a secret, and a
+		// masked one cannot be found.
+		lines = append(lines, "Report saved to "+checks.StripControls(p))
 	}
 	if len(lines) == 0 {
 		return ""
 	}
-	return m.redact(strings.Join(lines, "\n")) + "\n"
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // printFinish writes the finish to out: coloured for a terminal that takes
