@@ -289,12 +289,19 @@ func TestLintPagesRender(t *testing.T) {
 			if err != nil {
 				t.Fatalf("does not parse: %v", err)
 			}
-			for name, data := range map[string]lintPageData{
+			datas := map[string]lintPageData{
 				"no evidence":    {},
 				"full evidence":  lintFullData,
 				"heroku, no 429": lintHerokuData(),
 				"unconfirmed":    lintUnconfirmedData(),
-			} {
+			}
+			// Every profile's own lines render too, and fit.
+			for _, p := range lintProfileNames(t) {
+				d := lintFullData
+				d.Provider = p
+				datas["provider "+p] = d
+			}
+			for name, data := range datas {
 				var out bytes.Buffer
 				if err := tmpl.Execute(&out, data); err != nil {
 					t.Errorf("%s: %v", name, err)
@@ -365,7 +372,74 @@ func lintRendered(t *testing.T, name string, c lintCause, page string) {
 	if c.Layer != "none" && !strings.Contains(page, "\n## Fix it\n") {
 		t.Errorf("%s: no \"## Fix it\" section", name)
 	}
+	// The fix itself is numbered steps with at least one command: in
+	// "## Fix it" (for the cause that is no fault, "## Next").
+	fixHeading := "## Fix it"
+	if c.Layer == "none" {
+		fixHeading = "## Next"
+	}
+	if fix, ok := lintSection(page, fixHeading); !ok {
+		t.Errorf("%s: no %q section", name, fixHeading)
+	} else {
+		var fixSteps int
+		for _, l := range strings.Split(fix, "\n") {
+			if lintStep.MatchString(l) {
+				fixSteps++
+			}
+		}
+		if fixSteps < 2 {
+			t.Errorf("%s: %q has %d numbered steps, want at least 2", name, fixHeading, fixSteps)
+		}
+		if !strings.Contains(fix, "```") {
+			t.Errorf("%s: %q has no command (a ``` block)", name, fixHeading)
+		}
+	}
 	if n := len(lines); n < 15 || n > 90 {
 		t.Errorf("%s: %d lines; keep a page between 25 and 60 or so", name, n)
 	}
+}
+
+// lintSection is a "## " section's text, from its heading to the next
+// "## " heading outside code.
+func lintSection(page, heading string) (string, bool) {
+	i := strings.Index(page, "\n"+heading+"\n")
+	if i < 0 {
+		return "", false
+	}
+	rest := page[i+len(heading)+2:]
+	inCode := false
+	off := 0
+	for _, l := range strings.SplitAfter(rest, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+			inCode = !inCode
+		}
+		if !inCode && strings.HasPrefix(l, "## ") {
+			return rest[:off], true
+		}
+		off += len(l)
+	}
+	return rest, true
+}
+
+// lintProfileNames are the profile names in profiles.yaml.
+func lintProfileNames(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("profiles.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []struct {
+		Name string `yaml:"name"`
+	}
+	if err := yaml.Unmarshal(b, &ps); err != nil {
+		t.Fatalf("profiles.yaml: %v", err)
+	}
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Name)
+	}
+	if len(out) < 5 {
+		t.Fatalf("profiles.yaml: found only %d profiles", len(out))
+	}
+	return out
 }
