@@ -49,7 +49,7 @@ func TestPagesShowOnlyTheChosenProvidersLines(t *testing.T) {
 // page. OpenAI and Anthropic are left out: they also name the two
 // protocols and their SDKs, which every page may mention.
 var providerNames = map[string][]string{
-	"heroku":      {"Heroku", "INFERENCE_KEY", "INFERENCE_URL"},
+	"heroku":      {"Heroku", "heroku ", "INFERENCE_KEY", "INFERENCE_URL"},
 	"agentrouter": {"AgentRouter", "AGENTROUTER_", "your-agentrouter"},
 	"latentkit":   {"LatentKit", "LATENTKIT_", "X-LK-"},
 	"tokenhub":    {"TokenHub", "Inferoute"},
