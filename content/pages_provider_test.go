@@ -135,3 +135,17 @@ func dropSection(page, heading string) string {
 	}
 	return page[:i]
 }
+
+// The key-missing page said the unset variable twice under "What we
+// found": once as the check's finding, once again as a bullet of its own.
+func TestKeyMissingSaysTheFindingOnce(t *testing.T) {
+	page, err := Guidance("key-missing", PageData{Provider: "openai", KeyEnv: "OPENAI_API_KEY",
+		Summary: "OPENAI_API_KEY is not set in this process's environment"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, _, _ := strings.Cut(page[strings.Index(page, "## What we found"):], "## Fix it")
+	if n := strings.Count(found, "OPENAI_API_KEY"); n != 1 {
+		t.Errorf("What we found names the variable %d times:\n%s", n, found)
+	}
+}
