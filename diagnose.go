@@ -62,7 +62,7 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 			if abs, err := filepath.Abs(where); err == nil {
 				where = abs
 			}
-			defer fmt.Fprintf(stderr, "Report written to %s (keys redacted; safe to attach to a ticket).\n", checks.StripControls(where))
+			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(where))
 		}
 	}
 	if o.jsonOut {
