@@ -5,7 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"os"
+	"strings"
 
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/internal/typo"
@@ -43,11 +44,37 @@ func runCauses(args []string, stdout io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "%s\n", b)
 		return 0, nil
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	for _, c := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, c.Layer, c.Title)
+	width := 0 // a pipe or a file: one line per cause, for grep
+	if f, ok := stdout.(*os.File); ok {
+		if w, _, err := termSize(f); err == nil {
+			width = w
+		}
 	}
-	return 0, tw.Flush()
+	_, err = io.WriteString(stdout, causeList(list, width))
+	return 0, err
+}
+
+// causeList is the catalogue in three columns: ID, layer, title. On a
+// terminal (width > 0) a title too long for its column wraps under
+// itself, rather than the terminal cutting words at its edge.
+func causeList(list []content.Cause, width int) string {
+	idW, layerW := 0, 0
+	for _, c := range list {
+		idW, layerW = max(idW, len(c.ID)), max(layerW, len(c.Layer))
+	}
+	col := idW + 2 + layerW + 2
+	var b strings.Builder
+	for _, c := range list {
+		lines := []string{c.Title}
+		if width > 0 {
+			lines = wrapWords(c.Title, max(width-1-col, 20))
+		}
+		fmt.Fprintf(&b, "%-*s  %-*s  %s\n", idW, c.ID, layerW, c.Layer, lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(&b, "%s%s\n", strings.Repeat(" ", col), l)
+		}
+	}
+	return b.String()
 }
 
 // causePage prints one cause's page without evidence: rendered like

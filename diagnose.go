@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
@@ -55,7 +56,13 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 			return 1, fmt.Errorf("writing the report: %w", err)
 		}
 		if !o.jsonOut {
-			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(o.reportFile))
+			// The absolute path, whole (never through the redactor: a path
+			// is not a secret), so the reader can find the file.
+			where := o.reportFile
+			if abs, err := filepath.Abs(where); err == nil {
+				where = abs
+			}
+			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(where))
 		}
 	}
 	if o.jsonOut {

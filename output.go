@@ -18,6 +18,7 @@ import (
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/report"
+	"github.com/unstuck-dev/unstuck/verdict"
 )
 
 // processRedactor knows every secret in this process's environment: the
@@ -346,57 +347,26 @@ func rank(s checks.Status) int {
 	return len(statusRank)
 }
 
-// verdictLine is the one line that closes the output: the verdict's mark,
-// the cause and its title, and what it rests on: the checks that failed
-// (or warned), or, with none, how many passed. "" when there is no cause
+// verdictLine is the one line that closes the output (verdict.LineOf, the
+// same line the wizard leaves after it quits): the verdict's mark, the
+// cause and its title, and what it rests on. "" when there is no cause
 // (the `causes ID` page). On a narrow terminal it wraps under its text
 // rather than lose the checks it names.
 func verdictLine(d report.Diagnosis, width int, style report.Style) string {
-	if d.CauseID == "" {
+	l := verdict.LineOf(d)
+	if l.ID == "" {
 		return ""
 	}
-	var failed, warned []string
-	passed, skipped := 0, 0
-	for _, r := range failuresFirst(d.Results) {
-		switch r.Status {
-		case checks.Fail:
-			failed = append(failed, r.ID)
-		case checks.Warn:
-			warned = append(warned, r.ID)
-		case checks.Pass:
-			passed++
-		default:
-			skipped++
-		}
-	}
-	// The catalogue's "none" layer is the cause that is no fault (healthy).
-	status := checks.Fail
-	switch {
-	case d.Layer == "none":
-		status = checks.Pass
-	case len(failed) == 0 && len(warned) > 0 && !d.Pasted:
-		status = checks.Warn // only a warning backs it (a key in a front-end variable)
-	}
-	var basis string
-	switch {
-	case d.Pasted:
-		basis = "read from the pasted text"
-	case len(failed) > 0:
-		basis = "failed: " + strings.Join(failed, ", ")
-	case len(warned) > 0:
-		basis = "warned: " + strings.Join(warned, ", ")
-	case passed > 0:
-		basis = fmt.Sprintf("%d checks passed", passed)
-		if skipped > 0 {
-			basis += fmt.Sprintf(", %d skipped", skipped)
-		}
-	}
 	limit := max(report.WrapWidth(width)-2, 20)
-	lines := wrapWords(d.CauseID+" — "+oneLine(checks.StripControls(d.CauseTitle)), limit)
-	if basis != "" {
-		// The basis stays in one piece: on the title's last line when it
+	head := l.ID
+	if l.Title != "" {
+		head += " — " + l.Title
+	}
+	lines := wrapWords(head, limit)
+	if l.Detail != "" {
+		// The detail stays in one piece: on the title's last line when it
 		// fits, else on a line of its own.
-		basis = "(" + basis + ")"
+		basis := "(" + l.Detail + ")"
 		last := &lines[len(lines)-1]
 		if ansi.StringWidth(*last)+1+ansi.StringWidth(basis) <= limit {
 			*last += " " + basis
@@ -404,13 +374,17 @@ func verdictLine(d report.Diagnosis, width int, style report.Style) string {
 			lines = append(lines, wrapWords(basis, limit)...)
 		}
 	}
+	m := l.Mark
 	if style != report.Plain {
 		bold := lipgloss.NewStyle().Bold(true)
-		for i, l := range lines {
-			lines[i] = bold.Render(l)
+		for i, ln := range lines {
+			lines[i] = bold.Render(ln)
+		}
+		if st, ok := markStyles[l.Status]; ok {
+			m = st.Render(m)
 		}
 	}
-	return mark(status, style) + " " + strings.Join(lines, "\n  ")
+	return m + " " + strings.Join(lines, "\n  ")
 }
 
 // wrapWords breaks text into lines of at most limit columns at spaces; a
@@ -441,14 +415,6 @@ func wrapWords(text string, limit int) []string {
 		lines = append(lines, cur)
 	}
 	return lines
-}
-
-// failuresFirst orders results fail, warn, pass, skip, keeping the order
-// within each.
-func failuresFirst(rs []checks.Result) []checks.Result {
-	out := slices.Clone(rs)
-	slices.SortStableFunc(out, func(a, b checks.Result) int { return rank(a.Status) - rank(b.Status) })
-	return out
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

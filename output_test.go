@@ -188,6 +188,12 @@ func TestVerdictLine(t *testing.T) {
 	if got, want := verdictLine(d, 100, report.Plain), "! key-in-frontend-env — "+f.Title+" (warned: frontend-env)"; got != want {
 		t.Errorf("warning: %q, want %q", got, want)
 	}
+	// Unconfirmed (the request declined or not sent): a ? and what is missing.
+	d = report.Diagnosis{CauseID: r.ID, CauseTitle: r.Title, Layer: r.Layer, Unconfirmed: true, Missing: []string{"request"},
+		Results: []checks.Result{{ID: "models", Status: checks.Pass}, {ID: "request", Status: checks.Skip}}}
+	if got, want := verdictLine(d, 100, report.Plain), "? rate-limited — "+r.Title+" (not confirmed: the request was not sent)"; got != want {
+		t.Errorf("unconfirmed: %q, want %q", got, want)
+	}
 	if got := verdictLine(report.Diagnosis{}, 80, report.Plain); got != "" {
 		t.Errorf("no cause: %q", got)
 	}

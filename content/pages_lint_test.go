@@ -138,6 +138,18 @@ func lintHerokuData() lintPageData {
 	return d
 }
 
+// lintUnconfirmedData is a verdict that rests on evidence not gathered:
+// the models list answered, the request was not sent (--no-request).
+func lintUnconfirmedData() lintPageData {
+	d := lintFullData
+	d.Unconfirmed = true
+	d.Status, d.ErrorType, d.ErrorCode, d.ErrorMessage, d.RateLimit = 0, "", "", "", nil
+	d.TTFBMs, d.TotalMs, d.RetryAfterSeconds = 0, 0, 0
+	d.Checks = append([]lintPageCheck(nil), lintFullData.Checks...)
+	d.Checks[3].Status, d.Checks[3].Mark, d.Checks[3].Summary = "skip", "–", "not sent: --no-request (nothing billable is sent)"
+	return d
+}
+
 var (
 	lintLayers = map[string]bool{
 		"config": true, "network": true, "identity": true, "permission": true,
@@ -277,11 +289,19 @@ func TestLintPagesRender(t *testing.T) {
 			if err != nil {
 				t.Fatalf("does not parse: %v", err)
 			}
-			for name, data := range map[string]lintPageData{
+			datas := map[string]lintPageData{
 				"no evidence":    {},
 				"full evidence":  lintFullData,
 				"heroku, no 429": lintHerokuData(),
-			} {
+				"unconfirmed":    lintUnconfirmedData(),
+			}
+			// Every profile's own lines render too, and fit.
+			for _, p := range lintProfileNames(t) {
+				d := lintFullData
+				d.Provider = p
+				datas["provider "+p] = d
+			}
+			for name, data := range datas {
 				var out bytes.Buffer
 				if err := tmpl.Execute(&out, data); err != nil {
 					t.Errorf("%s: %v", name, err)
@@ -297,7 +317,11 @@ func TestLintPagesRender(t *testing.T) {
 func lintRendered(t *testing.T, name string, c lintCause, page string) {
 	t.Helper()
 	lines := strings.Split(page, "\n")
-	if lines[0] != "# "+c.Title {
+	switch {
+	case name == "unconfirmed" && strings.HasPrefix(lines[0], "# ") && len([]rune(lines[0])) <= 62:
+		// An unconfirmed verdict's page may word its title for what was
+		// not tried; the closing line follows the page.
+	case lines[0] != "# "+c.Title:
 		t.Errorf("%s: first line must be %q, is %q", name, "# "+c.Title, lines[0])
 	}
 	if strings.Contains(page, "<no value>") || strings.Contains(page, "{{") {
@@ -348,7 +372,74 @@ func lintRendered(t *testing.T, name string, c lintCause, page string) {
 	if c.Layer != "none" && !strings.Contains(page, "\n## Fix it\n") {
 		t.Errorf("%s: no \"## Fix it\" section", name)
 	}
+	// The fix itself is numbered steps with at least one command: in
+	// "## Fix it" (for the cause that is no fault, "## Next").
+	fixHeading := "## Fix it"
+	if c.Layer == "none" {
+		fixHeading = "## Next"
+	}
+	if fix, ok := lintSection(page, fixHeading); !ok {
+		t.Errorf("%s: no %q section", name, fixHeading)
+	} else {
+		var fixSteps int
+		for _, l := range strings.Split(fix, "\n") {
+			if lintStep.MatchString(l) {
+				fixSteps++
+			}
+		}
+		if fixSteps < 2 {
+			t.Errorf("%s: %q has %d numbered steps, want at least 2", name, fixHeading, fixSteps)
+		}
+		if !strings.Contains(fix, "```") {
+			t.Errorf("%s: %q has no command (a ``` block)", name, fixHeading)
+		}
+	}
 	if n := len(lines); n < 15 || n > 90 {
 		t.Errorf("%s: %d lines; keep a page between 25 and 60 or so", name, n)
 	}
+}
+
+// lintSection is a "## " section's text, from its heading to the next
+// "## " heading outside code.
+func lintSection(page, heading string) (string, bool) {
+	i := strings.Index(page, "\n"+heading+"\n")
+	if i < 0 {
+		return "", false
+	}
+	rest := page[i+len(heading)+2:]
+	inCode := false
+	off := 0
+	for _, l := range strings.SplitAfter(rest, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+			inCode = !inCode
+		}
+		if !inCode && strings.HasPrefix(l, "## ") {
+			return rest[:off], true
+		}
+		off += len(l)
+	}
+	return rest, true
+}
+
+// lintProfileNames are the profile names in profiles.yaml.
+func lintProfileNames(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("profiles.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []struct {
+		Name string `yaml:"name"`
+	}
+	if err := yaml.Unmarshal(b, &ps); err != nil {
+		t.Fatalf("profiles.yaml: %v", err)
+	}
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Name)
+	}
+	if len(out) < 5 {
+		t.Fatalf("profiles.yaml: found only %d profiles", len(out))
+	}
+	return out
 }

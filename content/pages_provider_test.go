@@ -44,3 +44,108 @@ func TestPagesShowOnlyTheChosenProvidersLines(t *testing.T) {
 		}
 	}
 }
+
+// providerNames are the words that name one provider or local server on a
+// page. OpenAI and Anthropic are left out: they also name the two
+// protocols and their SDKs, which every page may mention.
+var providerNames = map[string][]string{
+	"heroku":      {"Heroku", "heroku ", "INFERENCE_KEY", "INFERENCE_URL"},
+	"agentrouter": {"AgentRouter", "AGENTROUTER_", "your-agentrouter"},
+	"latentkit":   {"LatentKit", "LATENTKIT_", "X-LK-"},
+	"tokenhub":    {"TokenHub", "Inferoute"},
+	"openrouter":  {"OpenRouter", "openrouter.ai"},
+	"deepseek":    {"DeepSeek", "api.deepseek.com"},
+	"azure":       {"Azure", "AZURE_"},
+	"gemini":      {"Gemini", "generativelanguage.googleapis.com"},
+	"groq":        {"Groq", "api.groq.com"},
+	"mistral":     {"Mistral", "api.mistral.ai"},
+	"xai":         {"xAI", "api.x.ai"},
+	"ollama":      {"Ollama", ":11434"},
+	"lmstudio":    {"LM Studio", "localhost:1234"},
+	"vllm":        {"vLLM", "localhost:8000"},
+	"llamacpp":    {"llama.cpp", "localhost:8080"},
+}
+
+// pagesNamingEveryProvider still name several providers to every reader:
+// a section that is about telling providers apart, or a page issue 12 has
+// not split yet (each listed here is a known gap, not a licence).
+var pagesNamingEveryProvider = map[string]string{
+	"key-wrong-platform": "## Which prefix belongs where", // the prefix table tells platforms apart
+}
+
+// pagesNotYetSplit still show some provider's lines to everyone; they are
+// outside this pass (see the report) and checked only once split.
+var pagesNotYetSplit = map[string]bool{
+	"api-version-invalid": true, "content-filtered": true, "cors-blocked": true,
+	"key-quoted": true, "local-model-out-of-memory": true, "model-access-denied": true,
+	"model-lacks-feature": true, "model-not-found": true, "model-not-pulled": true,
+	"no-eligible-provider": true, "slow-response": true, "stream-error": true,
+	"upstream-auth-failed": true, "wrong-provider": true, "wrong-sdk-for-model": true,
+}
+
+// Every page, rendered for each provider (and for none, a bare paste),
+// names no other provider: its own lines sit inside {{if .For "name"}}.
+func TestPagesNameNoOtherProvider(t *testing.T) {
+	causes, err := Causes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles := append([]string{""}, "openai", "anthropic", "openai-compatible")
+	for name := range providerNames {
+		profiles = append(profiles, name)
+	}
+	for _, c := range causes {
+		if pagesNotYetSplit[c.ID] {
+			continue
+		}
+		for _, p := range profiles {
+			for _, proto := range []string{"openai", "anthropic"} {
+				page, err := Guidance(c.ID, PageData{Provider: p, Protocol: proto, KeyEnv: "MY_KEY",
+					BaseURL: "https://gw.example/v1", Host: "gw.example", Port: "443"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sec, ok := pagesNamingEveryProvider[c.ID]; ok {
+					page = dropSection(page, sec)
+				}
+				for other, names := range providerNames {
+					if other == p {
+						continue
+					}
+					for _, n := range names {
+						if strings.Contains(page, n) {
+							t.Errorf("%s shown to %q (%s protocol) names %s: %q", c.ID, p, proto, other, n)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dropSection removes a "## " section (its heading to the next heading).
+func dropSection(page, heading string) string {
+	i := strings.Index(page, heading+"\n")
+	if i < 0 {
+		return page
+	}
+	rest := page[i+len(heading)+1:]
+	if j := strings.Index(rest, "\n## "); j >= 0 {
+		return page[:i] + rest[j+1:]
+	}
+	return page[:i]
+}
+
+// The key-missing page said the unset variable twice under "What we
+// found": once as the check's finding, once again as a bullet of its own.
+func TestKeyMissingSaysTheFindingOnce(t *testing.T) {
+	page, err := Guidance("key-missing", PageData{Provider: "openai", KeyEnv: "OPENAI_API_KEY",
+		Summary: "OPENAI_API_KEY is not set in this process's environment"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, _, _ := strings.Cut(page[strings.Index(page, "## What we found"):], "## Fix it")
+	if n := strings.Count(found, "OPENAI_API_KEY"); n != 1 {
+		t.Errorf("What we found names the variable %d times:\n%s", n, found)
+	}
+}

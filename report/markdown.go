@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/ansi"
 	"charm.land/glamour/v2/styles"
 )
 
@@ -29,6 +30,19 @@ func (s Style) glamourName() string {
 	default:
 		return styles.DarkStyle
 	}
+}
+
+// plainStyle is glamour's no-TTY style without the emphasis marks: it
+// printed bold as literal asterisks, and around every piece of text the
+// parser split a word into, so **OPENAI_API_KEY** came out as
+// "**OPENAI_****API_****KEY**". Without colour there is no bold to show;
+// the words alone read cleanly.
+func plainStyle() ansi.StyleConfig {
+	s := styles.NoTTYStyleConfig
+	s.Strong = ansi.StylePrimitive{}
+	s.Emph = ansi.StylePrimitive{}
+	s.Strikethrough = ansi.StylePrimitive{}
+	return s
 }
 
 // A glamour TermRenderer is not safe for concurrent use, so each cached
@@ -68,10 +82,11 @@ func renderer(style Style, wrap int) (*cached, error) {
 	if c, ok := cache[key]; ok {
 		return c, nil
 	}
-	r, err := glamour.NewTermRenderer(
-		glamour.WithStandardStyle(style.glamourName()),
-		glamour.WithWordWrap(wrap),
-	)
+	opt := glamour.WithStandardStyle(style.glamourName())
+	if style == Plain {
+		opt = glamour.WithStyles(plainStyle())
+	}
+	r, err := glamour.NewTermRenderer(opt, glamour.WithWordWrap(wrap))
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +95,8 @@ func renderer(style Style, wrap int) (*cached, error) {
 	return c, nil
 }
 
+var wholeRestorer = strings.NewReplacer(string(nbHyphen), "-", string(nbDot), ".")
+
 // Markdown renders a page for a terminal of the given width. It is safe to
 // call from many goroutines.
 func Markdown(md string, termWidth int, style Style) (string, error) {
@@ -87,12 +104,13 @@ func Markdown(md string, termWidth int, style Style) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	md = joinSoftBreaks(md)
+	md = keepWhole(joinSoftBreaks(md))
 	c.mu.Lock()
 	out, err := c.r.Render(md)
 	c.mu.Unlock()
 	if err != nil {
 		return "", err
 	}
+	out = wholeRestorer.Replace(out)
 	return strings.TrimRight(out, "\n ") + "\n", nil
 }

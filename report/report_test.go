@@ -135,3 +135,89 @@ func TestListParagraphsReflow(t *testing.T) {
 		t.Errorf("the paragraph kept its source line breaks:\n%s", out)
 	}
 }
+
+// The plain style (pipes, NO_COLOR, TERM=dumb) printed bold as literal
+// asterisks, split at every underscore: "**OPENAI_****API_****KEY**".
+// Plain text carries no markdown emphasis marks at all.
+func TestPlainStyleShowsNoEmphasisMarks(t *testing.T) {
+	md := "**Not confirmed.** Set **OPENAI_API_KEY** and *then* ~~not~~ run it.\n\n1. Step with **bold_word_here** in a list.\n"
+	out, err := Markdown(md, 80, Plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"*", "~~"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("plain output shows %q:\n%s", bad, out)
+		}
+	}
+	for _, want := range []string{"Not confirmed. Set OPENAI_API_KEY and then not run it.", "bold_word_here"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plain output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// A wrap inside inline code broke a flag: `read -rs` came out as "read -"
+// and "rs" on two lines. Code spans and flags never break at a hyphen, in
+// every style, and the hyphens come back as plain "-" to copy.
+func TestCodeSpansAndFlagsDoNotBreakAtHyphens(t *testing.T) {
+	for _, style := range []Style{Dark, Light, Plain} {
+		for width := 30; width <= 90; width++ {
+			md := "2. Set it and export it. A plain `NAME=value` line without `export` stays in the shell and never reaches the programs you start. Reading it with `read -rs` keeps the key out of your history, or `docker run --env-file .env` or -rs alone.\n"
+			out, err := Markdown(md, width, style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := ansi.Strip(out)
+			for _, ln := range strings.Split(plain, "\n") {
+				ln = strings.TrimRight(ln, " ")
+				if strings.HasSuffix(ln, "-") {
+					t.Errorf("style %d width %d: a line ends in a hyphen: %q\n%s", style, width, ln, plain)
+				}
+			}
+			if strings.ContainsRune(out, nbHyphen) {
+				t.Errorf("style %d width %d: the placeholder hyphen leaked: %q", style, width, out)
+			}
+			flat := strings.Join(strings.Fields(plain), " ")
+			for _, want := range []string{"read -rs", "--env-file", "-rs alone"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("style %d width %d: lacks %q:\n%s", style, width, want, plain)
+				}
+			}
+		}
+	}
+}
+
+// Names in prose stay whole too ("host.docker." / "internal" came out of a
+// list item at one width), while rules, tables and sentences render as
+// before.
+func TestNamesInProseStayWhole(t *testing.T) {
+	md := "- nothing answers at 127.0.0.1:18080 inside this container (connection refused), nor on the machine that runs it (host.docker.internal does not resolve here): see key-hygiene and e.g. v1.2.3.\n\n---\n\n| a-b | c.d |\n|-----|-----|\n| x-y | z.w |\n"
+	for _, style := range []Style{Dark, Plain} {
+		for width := 30; width <= 100; width++ {
+			out, err := Markdown(md, width, style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := ansi.Strip(out)
+			for _, ln := range strings.Split(plain, "\n") {
+				ln = strings.TrimRight(ln, " ")
+				if strings.Trim(ln, " -|") == "" {
+					continue // a rule or a table's separator
+				}
+				if strings.HasSuffix(ln, "-") || strings.HasSuffix(ln, "host.") || strings.HasSuffix(ln, "docker.") {
+					t.Errorf("style %d width %d: a word broke: %q\n%s", style, width, ln, plain)
+				}
+			}
+			flat := strings.Join(strings.Fields(plain), " ")
+			for _, want := range []string{"host.docker.internal", "127.0.0.1:18080", "key-hygiene", "v1.2.3.", "a-b", "z.w"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("style %d width %d: lacks %q:\n%s", style, width, want, plain)
+				}
+			}
+			if strings.ContainsAny(out, string([]rune{nbHyphen, nbDot})) {
+				t.Errorf("style %d width %d: a placeholder leaked", style, width)
+			}
+		}
+	}
+}

@@ -45,3 +45,105 @@ func joinSoftBreaks(md string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// nbHyphen and nbDot stand in for a hyphen and a dot that must not end a
+// line while the renderer wraps (U+2011 and U+2024, one cell wide like "-"
+// and "."); Markdown turns them back, so that what the reader copies is
+// the real command or name.
+const (
+	nbHyphen = '\u2011'
+	nbDot    = '\u2024'
+)
+
+// keepWhole keeps words whole through the renderer's wrap, which breaks
+// list text after any "-" or "." ("read -" / "rs", "host.docker." /
+// "internal"): the hyphens inside code spans, and the hyphens and dots
+// inside words and flags of the prose, are swapped for nbHyphen and nbDot.
+// Fenced code is left alone (it is not wrapped), and so are tables and
+// URLs (the renderer links them).
+func keepWhole(md string) string {
+	if !strings.ContainsAny(md, "-.") {
+		return md
+	}
+	lines := strings.Split(md, "\n")
+	inFence := false
+	for i, ln := range lines {
+		trimmed := strings.TrimSpace(ln)
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			inFence = !inFence
+			continue
+		}
+		if inFence || !strings.ContainsAny(ln, "-.") || strings.HasPrefix(trimmed, "|") {
+			continue
+		}
+		lines[i] = protectLine(ln)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func protectLine(ln string) string {
+	var b strings.Builder
+	rest := ln
+	for {
+		start := strings.IndexByte(rest, '`')
+		if start < 0 {
+			b.WriteString(protectProse(rest))
+			break
+		}
+		b.WriteString(protectProse(rest[:start]))
+		rest = rest[start:]
+		n := len(rest) - len(strings.TrimLeft(rest, "`"))
+		fence := rest[:n]
+		end := strings.Index(rest[n:], fence)
+		if end < 0 { // an unclosed run of backticks is literal text
+			b.WriteString(fence)
+			rest = rest[n:]
+			continue
+		}
+		b.WriteString(fence)
+		b.WriteString(strings.ReplaceAll(rest[n:n+end], "-", string(nbHyphen)))
+		b.WriteString(fence)
+		rest = rest[n+end+n:]
+	}
+	return b.String()
+}
+
+// protectProse keeps the words of a stretch of prose whole: a flag's
+// hyphens ("-rs", "--env-file") and the hyphens and dots between two
+// characters of a name ("key-hygiene", "host.docker.internal"). A list
+// marker ("- "), a rule, a sentence's full stop and a URL stay as they are.
+func protectProse(s string) string {
+	if !strings.ContainsAny(s, "-.") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, tok := range strings.SplitAfter(s, " ") {
+		word := strings.TrimRight(tok, " ")
+		if strings.Contains(word, "://") || !strings.ContainsAny(word, "-.") {
+			b.WriteString(tok)
+			continue
+		}
+		flag := len(word) > 1 && word[0] == '-' && (wordByte(word[1]) || len(word) > 2 && word[1] == '-' && wordByte(word[2]))
+		for i := 0; i < len(word); i++ {
+			c := word[i]
+			inner := i > 0 && i < len(word)-1 && wordByte(word[i-1]) && wordByte(word[i+1])
+			switch {
+			case c == '-' && (flag || inner):
+				b.WriteRune(nbHyphen)
+			case c == '.' && inner:
+				b.WriteRune(nbDot)
+			default:
+				b.WriteByte(c)
+			}
+		}
+		b.WriteString(tok[len(word):])
+	}
+	return b.String()
+}
+
+// wordByte is a byte that belongs to a name: a letter, a digit, "_", or
+// any byte of a non-ASCII character.
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
+}

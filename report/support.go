@@ -22,6 +22,22 @@ type Diagnosis struct {
 	// are the other candidate cause IDs.
 	Unconfirmed  bool
 	Alternatives []string
+	// Missing are the checks whose evidence was not gathered (the request
+	// not sent, a check cut off), for an unconfirmed verdict.
+	Missing []string
+	// Headline is the cause's title as its page shows it: the catalogue's
+	// (CauseTitle, which the JSON keeps) unless the page words it for what
+	// was not tried ("Your key and base URL work; the model was not tried").
+	Headline string
+}
+
+// Title is the cause's title as people read it: the page's headline, else
+// the catalogue's.
+func (d Diagnosis) Title() string {
+	if d.Headline != "" {
+		return d.Headline
+	}
+	return d.CauseTitle
 }
 
 // Support is the redacted markdown report a support engineer asks for: when,
@@ -43,7 +59,7 @@ func Support(d Diagnosis) string {
 	}
 	line("## unstuck report: %s", d.CauseID)
 	line("")
-	line("- **Cause:** %s (`%s`, layer `%s`)", d.CauseTitle, d.CauseID, d.Layer)
+	line("- **Cause:** %s (`%s`, layer `%s`)", d.Title(), d.CauseID, d.Layer)
 	if d.Unconfirmed {
 		also := ""
 		if len(d.Alternatives) > 0 {

@@ -469,7 +469,7 @@ func (a *lineMode) result() error {
 	r := a.m.res
 	v := r.verdict
 	a.say("")
-	title := uiOneLine(v.Cause.Title)
+	title := uiOneLine(v.Title())
 	if v.Cause.Layer != "" {
 		title += " (layer: " + v.Cause.Layer + ")"
 	}

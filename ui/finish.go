@@ -18,29 +18,25 @@ import (
 // saved, are printed on the normal screen afterwards: what is left there
 // when the wizard is over is the answer.
 
-// verdictLine is the cause in one line: its mark, ID and title, and the
-// checks that failed ("✗ insufficient-balance — Your account is out of
-// credit or quota (failed: request)"). A cause on no layer (all is well)
-// gets a ✓.
+// verdictLine is the verdict's closing line (verdict.Line, the same line
+// diagnose closes on): "✗ insufficient-balance — Your account is out of
+// credit or quota (failed: request)", "? rate-limited — … (not confirmed:
+// the request was not sent)". Only the mark is coloured here.
 func verdictLine(v verdict.Verdict, st *styles) string {
-	mark := st.mark(checks.Fail)
-	if v.Cause.Layer == "none" {
-		mark = st.mark(checks.Pass)
+	l := v.Line()
+	if l.ID == "" {
+		return ""
 	}
-	line := mark + " " + v.Cause.ID
-	if t := uiOneLine(v.Cause.Title); t != "" {
-		line += " — " + t
+	mark := st.skip.Render(l.Mark)
+	switch l.Status {
+	case checks.Pass:
+		mark = st.pass.Render(l.Mark)
+	case checks.Warn:
+		mark = st.warn.Render(l.Mark)
+	case checks.Fail:
+		mark = st.fail.Render(l.Mark)
 	}
-	var failed []string
-	for _, r := range v.Results {
-		if r.Status == checks.Fail {
-			failed = append(failed, r.ID)
-		}
-	}
-	if len(failed) > 0 {
-		line += " (failed: " + strings.Join(failed, ", ") + ")"
-	}
-	return line
+	return mark + strings.TrimPrefix(l.String(), l.Mark)
 }
 
 // finish is what the wizard leaves on the normal screen: the verdict on
@@ -49,16 +45,19 @@ func verdictLine(v verdict.Verdict, st *styles) string {
 func (m Model) finish() string {
 	var lines []string
 	if m.res != nil {
-		// Wrapped at words to the window: the terminal would cut an ID in two.
-		lines = append(lines, uiWrapWords(verdictLine(m.res.verdict, m.st), m.width)...)
+		// Wrapped at words to the window: the terminal would cut an ID in
+		// two. Redacted: a title may quote what a server said.
+		lines = append(lines, m.redact(strings.Join(uiWrapWords(verdictLine(m.res.verdict, m.st), m.width), "\n")))
 	}
 	for _, p := range m.saved {
-		lines = append(lines, "Report saved to "+p)
+		// The report's absolute path, whole: a path is not a secret, and a
+		// masked one cannot be found.
+		lines = append(lines, "Report saved to "+checks.StripControls(p))
 	}
 	if len(lines) == 0 {
 		return ""
 	}
-	return m.redact(strings.Join(lines, "\n")) + "\n"
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // printFinish writes the finish to out: coloured for a terminal that takes

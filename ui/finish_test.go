@@ -22,6 +22,9 @@ func TestFinishNamesTheVerdictAndTheReport(t *testing.T) {
 		return c, ok
 	}
 	f.opts.NoColor = true
+	// A redactor that (wrongly) knows the working folder as a secret, as
+	// $PWD once was: the report's path is still shown whole.
+	f.runner.Setup().Redactor.Add(f.dir)
 	d := newDriver(t, f.opts, 80, 24)
 	if got := d.model().finish(); got != "" {
 		t.Errorf("before a verdict the finish is %q, want nothing", got)

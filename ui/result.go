@@ -213,7 +213,7 @@ func (m Model) resultHeader(w int) string {
 	if r == nil {
 		return ""
 	}
-	title := m.st.header.Render(uiOneLine(r.verdict.Cause.Title))
+	title := m.st.header.Render(uiOneLine(r.verdict.Title()))
 	if r.verdict.Cause.Layer != "" {
 		title += "  " + m.st.layer.Render("layer: "+r.verdict.Cause.Layer)
 	}

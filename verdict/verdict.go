@@ -34,6 +34,8 @@ type Verdict struct {
 	Confirmed    bool
 	Alternatives []content.Cause
 	Missing      []checks.Result
+
+	headline string // Title's answer when unconfirmed, worked out once by Walked
 }
 
 // Of is the verdict for a cause the walk reached, from the runner's
@@ -87,6 +89,10 @@ func (v Verdict) Walked(r *checks.Runner, w *decisiontree.Walker) Verdict {
 			v.Missing = append(v.Missing, res)
 		}
 	}
+	v.headline = ""
+	if !v.Confirmed {
+		v.headline = v.Title() // the wizard's header asks on every frame
+	}
 	return v
 }
 
@@ -107,6 +113,29 @@ func (v Verdict) Page() content.PageData {
 	d := content.NewPageData(ev, s, v.Summary).WithChecks(v.Results)
 	d.Unconfirmed = !v.Confirmed
 	return d
+}
+
+// Title is the cause's title as its page shows it. A confirmed verdict's
+// is the catalogue's (the page lint holds every page to it); an
+// unconfirmed one's page may word it for what was not tried ("Your key and
+// base URL work; the model was not tried" where the catalogue says the
+// model works), and the closing line and the report follow the page.
+func (v Verdict) Title() string {
+	if v.Confirmed {
+		return v.Cause.Title
+	}
+	if v.headline != "" {
+		return v.headline
+	}
+	md, err := content.Guidance(v.Cause.ID, v.Page())
+	if err != nil {
+		return v.Cause.Title
+	}
+	first, _, _ := strings.Cut(md, "\n")
+	if t, ok := strings.CutPrefix(first, "# "); ok && strings.TrimSpace(t) != "" {
+		return strings.TrimSpace(t)
+	}
+	return v.Cause.Title
 }
 
 // Guidance is the cause's page as markdown, filled with the evidence and
@@ -145,14 +174,18 @@ func (v Verdict) Unconfirmed() string {
 	var missing, billable []string
 	for _, res := range v.Missing {
 		what, how := res.Title, "did not finish"
+		why := strings.TrimPrefix(res.Summary, "not sent: ")
 		if suite.Billable(res.ID) {
 			what, how = "the test request", "was not sent"
 			billable = append(billable, res.ID)
+			if noRequest {
+				why = "" // said below, with what to run instead
+			}
 		}
 		if what == "" {
 			what = res.ID
 		}
-		if why := strings.TrimPrefix(res.Summary, "not sent: "); why != "" {
+		if why != "" {
 			how += ": " + why
 		}
 		missing = append(missing, what+" "+how)
@@ -171,7 +204,7 @@ func (v Verdict) Unconfirmed() string {
 	b.WriteString("\nWhat tells them apart: ")
 	switch {
 	case len(billable) > 0 && noRequest:
-		b.WriteString("the test request. Run `unstuck diagnose` without `--no-request`: it sends one minimal request (1 output token, a fraction of a cent).")
+		b.WriteString("the test request, which `--no-request` left out. Run `unstuck diagnose` without `--no-request`: it sends one minimal request (1 output token, a fraction of a cent).")
 	case len(billable) > 0:
 		b.WriteString("the test request. Run `unstuck diagnose`, or start the wizard again and answer y when it asks: it sends one minimal request (1 output token, a fraction of a cent).")
 	default:
@@ -204,10 +237,13 @@ func (v Verdict) Diagnosis(version string, when time.Time) report.Diagnosis {
 		CauseID: v.Cause.ID, CauseTitle: v.Cause.Title, Layer: v.Cause.Layer,
 		Evidence: v.Evidence, Results: v.Results, Setup: v.Setup,
 		When: when, Version: version, Pasted: v.Pasted,
-		Unconfirmed: !v.Confirmed,
+		Unconfirmed: !v.Confirmed, Headline: v.Title(),
 	}
 	for _, c := range v.Alternatives {
 		d.Alternatives = append(d.Alternatives, c.ID)
+	}
+	for _, r := range v.Missing {
+		d.Missing = append(d.Missing, r.ID)
 	}
 	return d
 }

@@ -102,3 +102,46 @@ func TestUnconfirmedVerdictLeadsThePage(t *testing.T) {
 		t.Errorf("the report does not say the verdict is unconfirmed:\n%s", rep)
 	}
 }
+
+// One line closes every output, and it says when the verdict is not
+// confirmed; an unconfirmed healthy verdict does not claim the model
+// worked, while the JSON keeps the catalogue's title.
+func TestLineSaysWhatTheVerdictRestsOn(t *testing.T) {
+	r := runner(t)
+	healthy, _ := content.CauseByID("healthy")
+	limited, _ := content.CauseByID("rate-limited")
+	models := checks.Result{ID: checks.CheckModels, Status: checks.Pass, Summary: "the models list answered 200"}
+	skipped := checks.Result{ID: checks.CheckRequest, Status: checks.Skip, Summary: "not sent: --no-request (nothing billable is sent)"}
+	failed := checks.Result{ID: checks.CheckRequest, Status: checks.Fail, Summary: "the API answered 429"}
+
+	v := From(r, limited, []checks.Result{models, failed})
+	if got, want := v.Line().String(), "✗ rate-limited — "+limited.Title+" (failed: request)"; got != want {
+		t.Errorf("confirmed: %q, want %q", got, want)
+	}
+	v = From(r, limited, []checks.Result{models, skipped})
+	v.Confirmed, v.Missing = false, []checks.Result{skipped}
+	if got, want := v.Line().String(), "? rate-limited — "+limited.Title+" (not confirmed: the request was not sent)"; got != want {
+		t.Errorf("unconfirmed: %q, want %q", got, want)
+	}
+
+	v = From(r, healthy, []checks.Result{models, skipped})
+	if got := v.Line(); got.Mark != "✓" || got.Title != healthy.Title {
+		t.Errorf("confirmed healthy: %+v", got)
+	}
+	v.Confirmed, v.Missing = false, []checks.Result{skipped}
+	want := "? healthy — Your key and base URL work; the model was not tried (not confirmed: the request was not sent)"
+	if got := v.Line().String(); got != want {
+		t.Errorf("unconfirmed healthy: %q, want %q", got, want)
+	}
+	md, err := v.Guidance()
+	if err != nil || !strings.HasPrefix(md, "# Your key and base URL work; the model was not tried\n") {
+		t.Errorf("the page's title does not match the line (%v):\n%s", err, md)
+	}
+	d := v.Diagnosis("test", time.Now())
+	if d.CauseTitle != healthy.Title {
+		t.Errorf("the JSON's cause title is %q, want the catalogue's %q", d.CauseTitle, healthy.Title)
+	}
+	if rep := v.Report("test", time.Now()); !strings.Contains(rep, "the model was not tried") {
+		t.Errorf("the report claims the model worked:\n%s", rep)
+	}
+}
