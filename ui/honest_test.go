@@ -209,3 +209,24 @@ func TestConsentOnlyWhenTheRequestWouldGo(t *testing.T) {
 		t.Fatal("a verdict without the request is confirmed")
 	}
 }
+
+// An unconfirmed healthy verdict's breadcrumb says what the page says: the
+// model was not tried; it never repeats the catalogue's "model work".
+func TestDeclinedHealthyBreadcrumbClaimsNoMore(t *testing.T) {
+	srv, _ := honestServer(t)
+	d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", false)
+	d.choose("401 Unauthorized")
+	d.press("enter", "enter", "enter")
+	if d.model().screen != scrConsent {
+		t.Fatalf("no consent screen:\n%s", d.screen())
+	}
+	d.press("n")
+	m := d.model()
+	if m.screen != scrResult || m.res.verdict.Cause.ID != "healthy" || m.res.verdict.Confirmed {
+		t.Fatalf("want an unconfirmed healthy result:\n%s", d.screen())
+	}
+	top := strings.SplitN(d.screen(), "\n", 2)[0]
+	if strings.Contains(top, "model work") || !strings.Contains(top, "not tried") {
+		t.Fatalf("breadcrumb %q claims more than the page", top)
+	}
+}

@@ -134,6 +134,13 @@ func (m Model) crumbs() []string {
 		if c, ok := m.o.CauseInfo(cur.Cause); ok && c.Title != "" {
 			label = c.Title
 		}
+		// The page's own title: an unconfirmed verdict's title says what
+		// was not tried, and the breadcrumb must not claim more.
+		if m.screen == scrResult && m.res != nil && m.res.verdict.Cause.ID == cur.Cause {
+			if t := m.res.verdict.Title(); t != "" {
+				label = t
+			}
+		}
 	}
 	return uiCrumbParts(m.walker.Path(), label)
 }
