@@ -70,7 +70,7 @@ func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 	text = validUTF8([]byte(text))
 	// Mask first: every later step, and every evidence field, sees only
 	// the masked text.
-	t := strings.TrimSpace((*checks.Redactor)(nil).Redact(text))
+	t := strings.TrimSpace((*checks.Redactor)(nil).Redact(keepKeyPrefix(text)))
 	if t == "" {
 		return Classification{}, t
 	}
@@ -165,6 +165,22 @@ func (r *Rules) section(name string) []*rule {
 		return nil
 	}
 	return r.sections[name]
+}
+
+// platformKeyRE is a key whose prefix names the platform that issued it.
+// The prefix is public (every key of that platform starts with it) and it
+// is evidence: an sk-ant- key echoed by api.openai.com is the wrong
+// platform's key. Masking the whole token would hide that.
+var platformKeyRE = regexp.MustCompile(`\b(sk-ant-(?:api03|oat01|admin01)-|sk-or-v1-|sk-proj-|sk-svcacct-|AIza|gsk_|xai-|pplx-)([A-Za-z0-9_\-]{12,})`)
+
+// keepKeyPrefix masks every platform-prefixed key in s itself, keeping the
+// prefix in front of the mask: "sk-ant-api03-[redacted sk-a…wAAA (108
+// chars, #3f9c)]". The rest of the key is masked as the Redactor masks it.
+func keepKeyPrefix(s string) string {
+	return platformKeyRE.ReplaceAllStringFunc(s, func(m string) string {
+		p := platformKeyRE.FindStringSubmatch(m)
+		return p[1] + "[redacted " + checks.Fingerprint(m) + "]"
+	})
 }
 
 // textKind names what was pasted, for reasons.

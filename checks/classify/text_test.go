@@ -382,3 +382,21 @@ func TestStatusFromTextSkipsParserCodes(t *testing.T) {
 		}
 	}
 }
+
+// A whole key in a paste is masked but keeps its platform's prefix, which
+// is evidence (an sk-ant- key refused by OpenAI), and never shows whole.
+func TestPasteKeepsKeyPrefixNotKey(t *testing.T) {
+	key := "sk-ant-api03-FAKEabcdefghijklmnopqrstuvwxyz0123456789"
+	c := ClassifyText(`{"error":{"message":"Incorrect API key provided: ` + key + `. You can find your API key at https://platform.openai.com/account/api-keys.","code":"invalid_api_key"}}`)
+	if c.Cause != "key-wrong-platform" {
+		t.Errorf("cause %q, want key-wrong-platform (reason %q)", c.Cause, c.Reason)
+	}
+	for _, s := range []string{c.Quote, c.Reason, c.Evidence.ErrorMessage} {
+		if strings.Contains(s, "FAKEabcdefghijkl") {
+			t.Errorf("the key shows whole: %q", s)
+		}
+	}
+	if !strings.Contains(c.Quote, "sk-ant-api03-[redacted ") {
+		t.Errorf("quote %q lost the key's prefix", c.Quote)
+	}
+}
