@@ -94,6 +94,7 @@ func NewPageData(ev checks.Evidence, s *checks.Setup, summary string) PageData {
 			d.Protocol = s.Protocol
 		}
 	}
+	d.Key, d.KeySource = keyFrom(d.Key, d.KeySource)
 	for _, raw := range []string{d.BaseURL, d.Endpoint} {
 		if h, p := hostPort(raw); h != "" {
 			d.Host, d.Port = h, p
@@ -152,6 +153,27 @@ func mark(s checks.Status) string {
 	default:
 		return "–"
 	}
+}
+
+// keyFrom says where the key came from once: the checks' fingerprint
+// names the variable ("sk-p…ABCD (51 chars, #3f9c, from OPENAI_API_KEY)")
+// and the source names the place ("environment"), so a page that wrote
+// both read "…, from OPENAI_API_KEY) from environment". The variable
+// moves next to the place: "OPENAI_API_KEY in the environment".
+func keyFrom(key, source string) (string, string) {
+	i := strings.LastIndex(key, ", from ")
+	if i < 0 || !strings.HasSuffix(key, ")") {
+		return key, source
+	}
+	name := key[i+len(", from ") : len(key)-1]
+	key = key[:i] + ")"
+	switch source {
+	case "", name:
+		return key, name
+	case "environment":
+		return key, name + " in the environment"
+	}
+	return key, name + " in " + source
 }
 
 // hostPort is a URL's host (without brackets) and port, the scheme's when

@@ -26,6 +26,17 @@ func TestPagesShowOnlyTheChosenProvidersLines(t *testing.T) {
 		{"model-not-found", "openai", "", nil, append(others, "az cognitiveservices")},
 		{"key-missing", "openai", "", []string{"OPENAI_API_KEY"}, []string{"INFERENCE_KEY", "AGENTROUTER_API_KEY", "LATENTKIT_API_KEY"}},
 		{"upstream-unavailable", "openai", "", nil, others},
+		{"model-not-pulled", "ollama", "", []string{"ollama pull"}, []string{"LM Studio", "lms "}},
+		{"model-not-pulled", "lmstudio", "", []string{"lms load"}, []string{"Ollama", "ollama pull"}},
+		{"model-not-pulled", "", "", []string{"/models"}, []string{"Ollama", "LM Studio", "ollama pull"}},
+		{"cors-blocked", "lmstudio", "", []string{"lms server start --cors"}, []string{"OLLAMA_ORIGINS", "vLLM"}},
+		{"api-version-invalid", "azure", "", []string{"AZURE_OPENAI_API_VERSION", "/openai/v1/"}, nil},
+		{"api-version-invalid", "openai", "", nil, []string{"Azure", "AZURE_", "openai.azure.com"}},
+		{"model-not-found", "deepseek", "", []string{"Model Not Exist"}, []string{"AgentRouter"}},
+		{"wrong-sdk-for-model", "deepseek", "", []string{"api.deepseek.com/anthropic"}, []string{"AgentRouter"}},
+		{"wrong-sdk-for-model", "openai", "", nil, []string{"AGENTROUTER_", "deepseek-chat"}},
+		{"local-model-out-of-memory", "vllm", "", []string{"--max-model-len"}, []string{"ollama ", "OLLAMA_"}},
+		{"no-eligible-provider", "openrouter", "", []string{"No endpoints found"}, []string{"LATENTKIT_", "LatentKit"}},
 	}
 	for _, c := range cases {
 		page, err := Guidance(c.cause, PageData{Provider: c.provider, Console: c.console, Protocol: "openai"})
@@ -73,16 +84,6 @@ var pagesNamingEveryProvider = map[string]string{
 	"key-wrong-platform": "## Which prefix belongs where", // the prefix table tells platforms apart
 }
 
-// pagesNotYetSplit still show some provider's lines to everyone; they are
-// outside this pass (see the report) and checked only once split.
-var pagesNotYetSplit = map[string]bool{
-	"api-version-invalid": true, "content-filtered": true, "cors-blocked": true,
-	"key-quoted": true, "local-model-out-of-memory": true, "model-access-denied": true,
-	"model-lacks-feature": true, "model-not-found": true, "model-not-pulled": true,
-	"no-eligible-provider": true, "slow-response": true, "stream-error": true,
-	"upstream-auth-failed": true, "wrong-provider": true, "wrong-sdk-for-model": true,
-}
-
 // Every page, rendered for each provider (and for none, a bare paste),
 // names no other provider: its own lines sit inside {{if .For "name"}}.
 func TestPagesNameNoOtherProvider(t *testing.T) {
@@ -95,9 +96,6 @@ func TestPagesNameNoOtherProvider(t *testing.T) {
 		profiles = append(profiles, name)
 	}
 	for _, c := range causes {
-		if pagesNotYetSplit[c.ID] {
-			continue
-		}
 		for _, p := range profiles {
 			for _, proto := range []string{"openai", "anthropic"} {
 				page, err := Guidance(c.ID, PageData{Provider: p, Protocol: proto, KeyEnv: "MY_KEY",

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,5 +61,29 @@ func TestFinishWrapsAtSpaces(t *testing.T) {
 		if strings.HasSuffix(ln, "-") {
 			t.Errorf("split at a hyphen: %q", ln)
 		}
+	}
+}
+
+// The status line after "s" showed the report's path through the frame's
+// redaction: a folder such as "task-management-service" looks like a key
+// ("sk-management-service"), and the path on screen was masked. It is
+// shown whole, as the finish shows it; the key itself stays masked.
+func TestStatusLineShowsTheReportPathWhole(t *testing.T) {
+	f := newFixture(t, nil)
+	f.opts.ReportDir = filepath.Join(f.dir, "task-management-service")
+	if err := os.MkdirAll(f.opts.ReportDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f.runner.Setup().Redactor.Add(f.dir) // as $PWD once was
+	d := newDriver(t, f.opts, 220, 30)
+	d.choose("401 Unauthorized")
+	d.press("enter", "enter", "s")
+	saved := d.model().saved
+	if len(saved) != 1 {
+		t.Fatalf("saved %q", saved)
+	}
+	d.mustShow("Report saved to " + saved[0] + " and copied")
+	if strings.Contains(d.screen(), testKey[8:20]) {
+		t.Errorf("the screen shows the key:\n%s", d.screen())
 	}
 }

@@ -49,7 +49,7 @@ const chrome = 2
 // footer is the status line (when there is news, wrapped: it may name a
 // long path) and the help.
 func (m Model) footer() string {
-	hv := m.help.View(m.keysNow())
+	hv := m.redact(m.help.View(m.keysNow()))
 	if m.status == "" {
 		return hv
 	}
@@ -57,7 +57,7 @@ func (m Model) footer() string {
 	if strings.HasPrefix(m.status, "Could not") {
 		st = m.st.errText
 	}
-	lines := uiWrap(m.status, m.width)
+	lines := uiWrap(m.statusText(), m.width)
 	if len(lines) > 3 {
 		lines = lines[:3]
 	}
@@ -67,13 +67,28 @@ func (m Model) footer() string {
 	return strings.Join(lines, "\n") + "\n" + hv
 }
 
+// statusText is the status line, redacted, with the path of a report it
+// names shown whole: a path is not a secret, and a masked one cannot be
+// found (the finish shows it the same way). Everything else in it (a
+// search query the user typed, an error's text) is redacted.
+func (m Model) statusText() string {
+	s := m.status
+	for _, p := range m.saved {
+		if i := strings.Index(s, p); p != "" && i >= 0 {
+			return m.redact(s[:i]) + checks.StripControls(p) + m.redact(s[i+len(p):])
+		}
+	}
+	return m.redact(s)
+}
+
 // bodyHeight is how many lines the current screen's body may use.
 func (m Model) bodyHeight() int {
 	return max(m.height-chrome-lipgloss.Height(m.footer()), 1)
 }
 
-// View draws the screen. The finished frame passes through the redactor:
-// one place, so no frame can show the key whatever a screen put in it.
+// View draws the screen. The finished frame passes through the redactor
+// (the footer through statusText, which keeps a saved report's path
+// whole), so no frame can show the key whatever a screen put in it.
 func (m Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
@@ -85,8 +100,10 @@ func (m Model) View() tea.View {
 		top += "  " + crumbs
 	}
 	body := uiFit(m.body(), w, m.bodyHeight())
-	frame := top + "\n\n" + body + "\n" + m.footer()
-	frame = m.redactFrame(frame)
+	// The footer's status line is redacted by statusText, around the
+	// report's path: the frame's redaction would mask a path that merely
+	// looks like a key ("…/task-management-service/…").
+	frame := m.redactFrame(top+"\n\n"+body) + "\n" + m.footer()
 	v.SetContent(uiClip(frame, w, m.height))
 	return v
 }

@@ -6,6 +6,8 @@ package verdict
 
 import (
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,9 +112,40 @@ func (v Verdict) Page() content.PageData {
 		ev.Status, ev.ErrorType, ev.ErrorCode, ev.ErrorMessage = 0, "", "", ""
 		ev.RateLimit, ev.TTFBMs, ev.TotalMs = nil, 0, 0
 	}
+	pasted := ""
+	if v.Pasted && v.Setup != nil {
+		pasted = v.Setup.Config.Pasted
+	}
+	if !isMessage(ev.ErrorMessage, ev.Status, pasted, ev.Quote) {
+		ev.ErrorMessage = ""
+	}
 	d := content.NewPageData(ev, s, v.Summary).WithChecks(v.Results)
 	d.Unconfirmed = !v.Confirmed
 	return d
+}
+
+// isMessage reports whether an error message says something the page
+// does not already: a "message" that is only the status ("429", "429 Too
+// Many Requests"), or the whole paste the page quotes, is not one.
+func isMessage(msg string, status int, pasted, quote string) bool {
+	m := strings.Join(strings.Fields(msg), " ")
+	if m == "" {
+		return false
+	}
+	if status > 0 {
+		code := strconv.Itoa(status)
+		for _, bare := range []string{code, code + " " + http.StatusText(status), "HTTP " + code} {
+			if strings.EqualFold(m, bare) {
+				return false
+			}
+		}
+	}
+	for _, seen := range []string{pasted, quote} {
+		if seen = strings.Join(strings.Fields(seen), " "); seen != "" && m == seen {
+			return false
+		}
+	}
+	return true
 }
 
 // Title is the cause's title as its page shows it. A confirmed verdict's

@@ -145,3 +145,36 @@ func TestLineSaysWhatTheVerdictRestsOn(t *testing.T) {
 		t.Errorf("the report claims the model worked:\n%s", rep)
 	}
 }
+
+// "unstuck explain 429" listed "Message: 429" under What we found: a
+// message that is only the status, or the whole paste, says nothing new.
+func TestPageListsNoMessageThatIsTheStatusOrThePaste(t *testing.T) {
+	for _, c := range []struct {
+		msg, pasted string
+		want        bool
+	}{
+		{"429", "429", false},
+		{"429 Too Many Requests", "HTTP/1.1 429 Too Many Requests", false},
+		{"HTTP/1.1 429\n  oops", "HTTP/1.1 429 oops", false}, // the whole paste, spaced differently
+		{"Rate limit reached for gpt-4o", "429 Rate limit reached for gpt-4o", true},
+	} {
+		r := runner(t)
+		r.Run(context.Background(), checks.CheckPaste)
+		v, err := Of(r, "rate-limited", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Setup.Config.Pasted = c.pasted
+		v.Evidence.ErrorMessage = c.msg
+		if got := v.Page().ErrorMessage != ""; got != c.want {
+			t.Errorf("message %q (paste %q) listed: %v, want %v", c.msg, c.pasted, got, c.want)
+		}
+		md, err := v.Guidance()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if listed := strings.Contains(md, "- Message: "); listed != c.want {
+			t.Errorf("page lists %q: %v, want %v:\n%s", c.msg, listed, c.want, md)
+		}
+	}
+}

@@ -62,7 +62,7 @@ var bodyCases = []bodyCase{
 	{file: "openai_429_rate_limit.json", status: 429, headers: openAIHeaders + "x-request-id: req_3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f\nx-ratelimit-limit-requests: 3\nx-ratelimit-limit-tokens: 40000\nx-ratelimit-remaining-requests: 0\nx-ratelimit-remaining-tokens: 39985\nx-ratelimit-reset-requests: 20s\nx-ratelimit-reset-tokens: 22ms\nretry-after: 20\n",
 		cause: "rate-limited", code: "rate_limit_exceeded", reason: "retry after 20 s"},
 	{file: "openai_429_insufficient_quota.json", status: 429, headers: openAIHeaders + "x-request-id: req_6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c\n",
-		cause: "insufficient-balance", code: "insufficient_quota", reason: "429 with code insufficient_quota: money, not speed"},
+		cause: "insufficient-balance", code: "insufficient_quota", reason: "429 with code insufficient_quota — money, not speed"},
 	{file: "openai_429_request_too_large.json", status: 429, headers: openAIHeaders + "x-request-id: req_8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e\nx-ratelimit-limit-tokens: 30000\nx-ratelimit-remaining-tokens: 30000\nx-ratelimit-reset-tokens: 0s\n",
 		cause: "request-over-rate-budget", reason: "requested 41872"},
 	{file: "openai_400_context_length.json", status: 400, headers: openAIHeaders + "x-request-id: req_0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d\n",

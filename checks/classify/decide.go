@@ -99,19 +99,22 @@ func isKeyCause(cause string) bool {
 	return cause == "key-rejected" || cause == "key-missing" || cause == "key-scope-missing"
 }
 
-// why builds a reason: "429 with code insufficient_quota: money, not speed".
+// why builds a reason: what was seen, then what it means, as one
+// sentence: "429 with code insufficient_quota — money, not speed". The
+// meaning (a rule's reason) may have a colon of its own, so a dash, not
+// another colon, joins the two.
 func (f *facts) why(matched, meaning string) string {
 	switch {
 	case f.lead != "" && matched != "":
-		return fmt.Sprintf("%s, %s: %s", f.lead, matched, meaning)
+		return fmt.Sprintf("%s, %s — %s", f.lead, matched, meaning)
 	case f.lead != "":
-		return fmt.Sprintf("%s: %s", f.lead, meaning)
+		return fmt.Sprintf("%s — %s", f.lead, meaning)
 	case f.status > 0 && matched != "":
-		return fmt.Sprintf("%d with %s: %s", f.status, matched, meaning)
+		return fmt.Sprintf("%d with %s — %s", f.status, matched, meaning)
 	case f.status > 0:
-		return fmt.Sprintf("%d: %s", f.status, meaning)
+		return fmt.Sprintf("%d — %s", f.status, meaning)
 	case matched != "":
-		return matched + ": " + meaning
+		return matched + " — " + meaning
 	}
 	return meaning
 }

@@ -37,7 +37,7 @@ func TestOwnRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := r.Classify(418, nil, []byte(`{"error":{"message":"I am short and stout"}}`), nil)
-	if c.Cause != "bad-request" || c.Rule != "teapot" || c.Reason != `418 with "short and stout" in the message: a teapot` {
+	if c.Cause != "bad-request" || c.Rule != "teapot" || c.Reason != `418 with "short and stout" in the message — a teapot` {
 		t.Fatalf("got %q by %q: %s", c.Cause, c.Rule, c.Reason)
 	}
 	if c := r.Classify(401, nil, nil, nil); c.Recognized {

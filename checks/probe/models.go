@@ -342,7 +342,16 @@ func statusSummary(what string, rep *Reply, cl classify.Classification) string {
 	}
 	switch {
 	case cl.Reason != "":
-		s += ": " + cl.Reason
+		// The reason starts from the status ("429 with code …"), which
+		// s already says: say it once, in one sentence.
+		code := strconv.Itoa(rep.Status)
+		if rest, ok := strings.CutPrefix(cl.Reason, code+" with "); ok {
+			s += " with " + rest
+		} else if rest, ok := strings.CutPrefix(cl.Reason, code+" — "); ok {
+			s += " — " + rest
+		} else {
+			s += ": " + cl.Reason
+		}
 	case cl.Evidence.ErrorMessage != "":
 		s += ": " + clip(cl.Evidence.ErrorMessage, 200)
 	default:

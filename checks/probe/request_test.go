@@ -77,6 +77,12 @@ func TestRequestRateLimited(t *testing.T) {
 	if o.chatHits.Load() != 1 {
 		t.Errorf("%d requests: a 429 must not be retried", o.chatHits.Load())
 	}
+	// One sentence that says the status once: not "got 429 Too Many
+	// Requests: 429 with code …: speed, not money: …".
+	if strings.Count(r.Summary, "429") != 1 || strings.Count(r.Summary, ": ") > 1 ||
+		!strings.HasPrefix(r.Summary, "the request got 429 Too Many Requests with code rate_limit_exceeded — ") {
+		t.Errorf("summary %q", r.Summary)
+	}
 }
 
 func TestRequestModelNotFound(t *testing.T) {
