@@ -506,7 +506,9 @@ func (a *lineMode) result() error {
 				continue
 			}
 			a.m.saved = append(a.m.saved, path)
-			a.say("Report saved to " + path)
+			// The path is shown whole: paths are not secrets, and a folder
+			// named like a key must not be masked.
+			fmt.Fprintln(a.out, "Report saved to "+checks.StripControls(path))
 			continue
 		}
 		a.say("Type s, b, r or q.")
