@@ -55,12 +55,8 @@ func ClientConfig(_ context.Context, s *checks.Setup) checks.Result {
 		r.Details = append(r.Details, line)
 	}
 	r.Details = append(r.Details, "it sends: "+describeShape(s))
-	if st.spec.Runtime != "" {
-		ca := "its own bundled roots"
-		if len(st.spec.CAEnvs) > 0 {
-			ca += " plus " + strings.Join(st.spec.CAEnvs, " / ")
-		}
-		r.Details = append(r.Details, "runtime "+st.spec.Runtime+": trusts "+ca)
+	for _, t := range st.spec.Trust {
+		r.Details = append(r.Details, "runtime "+t.Runtime+": "+trustLine(t))
 	}
 
 	switch {
