@@ -88,10 +88,21 @@ func Trust(ctx context.Context, s *checks.Setup) checks.Result {
 		host:    w.host,
 		system:  c.roots,
 		mozilla: mozillaRoots(),
-		env:     s.Config.Env,
+		env:     clientEnv(s),
+		shell:   s.Config.Env,
 		workDir: s.Config.WorkDir,
 	}
 	return j.result(r, spec)
+}
+
+// clientEnv is the environment the client runs with: its own settings'
+// variables over the shell's (Claude Code's settings.json "env"), else the
+// shell's.
+func clientEnv(s *checks.Setup) checks.Env {
+	if s.ClientEnv != nil {
+		return s.ClientEnv
+	}
+	return s.Config.Env
 }
 
 // judge verifies one chain for a client's runtimes. It does no network
@@ -102,7 +113,8 @@ type judge struct {
 	now     time.Time      // zero: now
 	system  *x509.CertPool // nil: the operating system's store
 	mozilla *x509.CertPool
-	env     checks.Env
+	env     checks.Env // the client's environment (its settings over the shell)
+	shell   checks.Env // the shell's alone: a CA variable only the settings set is said so
 	workDir string
 }
 
@@ -181,6 +193,9 @@ func (j judge) trustSet(t checks.ClientTrust, title string) trustSet {
 	}
 	if chosen != nil {
 		path := j.env[chosen.Env]
+		if j.shell != nil && j.shell[chosen.Env] != path {
+			ts.lines = append(ts.lines, chosen.Env+" is set in "+title+"'s own settings, not in the shell it starts from: some releases read CA variables only from the environment they start with, so if it still fails, export it in the shell too")
+		}
 		certs, problem := readCAs(j.resolve(strings.TrimSpace(path)), chosen.Dir)
 		switch {
 		case problem != "" && chosen.Broken == "fatal":

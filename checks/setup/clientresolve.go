@@ -208,6 +208,8 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 		}
 	}
 
+	s.ClientEnv = merged
+
 	// Which of its request shapes: --protocol, what the file selects, the
 	// variables that are set, else the first.
 	st.wire = chooseWire(spec, cfg.Protocol, direct.match, merged)
