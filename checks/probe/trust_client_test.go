@@ -74,3 +74,52 @@ func TestTrustReadsTheClientsSettingsEnv(t *testing.T) {
 	expectTrust(t, r, checks.Warn, "", "trusts this certificate through NODE_EXTRA_CA_CERTS",
 		"NODE_EXTRA_CA_CERTS is set in Claude Code's own settings, not in the shell")
 }
+
+func ladderRung(t *testing.T, s *checks.Setup, id string) checks.Result {
+	t.Helper()
+	for _, r := range Ladder(t.Context(), s) {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("the ladder has no %s rung", id)
+	return checks.Result{}
+}
+
+// The probe's own connections verify as the client does: a chain Claude
+// Code trusts (its CA file, from settings.json) but the system does not
+// passes the tls rung, so the verdict is not tls-failure; the trust check
+// says the system would refuse it.
+func TestProbeVerifiesWithTheClientsRoots(t *testing.T) {
+	ca := newTrustCA(t, "Example Corp Inspection Root")
+	srv := ca.serve(t)
+	file := writeFile(t, "corp.pem", ca.rootPEM)
+	s := resolvedClaudeCode(t, srv.URL, map[string]string{"NODE_EXTRA_CA_CERTS": file}, nil, x509.NewCertPool())
+	if r := ladderRung(t, s, checks.CheckTLS); r.Status != checks.Pass {
+		t.Fatalf("tls %s %q: %s — Claude Code trusts this chain", r.Status, r.Cause, r.Summary)
+	}
+	expectTrust(t, Trust(t.Context(), s), checks.Warn, "", "the system does not")
+
+	// Without the client's CA file the same chain is refused: the pool
+	// is the client's, not a blanket yes.
+	s = resolvedClaudeCode(t, srv.URL, nil, nil, x509.NewCertPool())
+	if r := ladderRung(t, s, checks.CheckTLS); r.Status != checks.Fail || r.Cause != "tls-failure" {
+		t.Fatalf("tls %s %q: %s — nobody trusts this chain", r.Status, r.Cause, r.Summary)
+	}
+}
+
+// The reverse: the system trusts the chain, the client will not. The tls
+// rung passes (the system's roots are still trusted), and the failure is
+// the trust check's, with its evidence.
+func TestProbeSystemYesClientNoStaysTheTrustChecks(t *testing.T) {
+	ca := newTrustCA(t, "Example Corp Inspection Root")
+	srv := ca.serve(t)
+	s := netSetup(t, "openai", srv.URL+"/v1", hooks{roots: ca.pool()}, func(s *checks.Setup) {
+		s.Client = "ai-sdk"
+		s.Config.Clients = realClients(t)
+	})
+	if r := ladderRung(t, s, checks.CheckTLS); r.Status != checks.Pass {
+		t.Fatalf("tls %s %q: %s", r.Status, r.Cause, r.Summary)
+	}
+	expectTrust(t, Trust(t.Context(), s), checks.Fail, "tls-failure", "the system trusts this certificate, Node will not")
+}
