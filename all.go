@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -70,6 +72,18 @@ func runAll(ctx context.Context, o options, tree *decisiontree.Tree, known knowl
 			healthy++
 		} else {
 			failing++
+		}
+	}
+	if o.reportFile != "" {
+		if err := os.WriteFile(o.reportFile, []byte(allReport(setups, healthy, failing)), 0o600); err != nil {
+			return 1, fmt.Errorf("writing the report: %w", err)
+		}
+		if !o.jsonOut {
+			where := o.reportFile
+			if abs, err := filepath.Abs(where); err == nil {
+				where = abs
+			}
+			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(where))
 		}
 	}
 	if o.jsonOut {
@@ -166,4 +180,39 @@ func displayEndpoint(s *checks.Setup) string {
 		return "(no endpoint)"
 	}
 	return checks.StripControls(s.Redactor.Clean(s.Endpoint))
+}
+
+// allReport is --report for --all: one file covering every setup, the
+// one-line list first, then each setup's own support report (healthy ones
+// too: a ticket shows what works as well as what does not).
+func allReport(setups []*oneSetup, healthy, failing int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# unstuck report: %d setups on this machine (%d healthy, %d failing)\n\n", len(setups), healthy, failing)
+	for _, s := range setups {
+		st := s.runner.Setup()
+		what := "healthy"
+		switch {
+		case s.err != nil:
+			what = s.err.Error()
+		case s.d.CauseID != "healthy":
+			what = s.d.CauseTitle + " (`" + s.d.CauseID + "`)"
+		}
+		fmt.Fprintf(&b, "- %s `%s`: %s %s — %s\n", setupMark(s), s.name(), st.Protocol, displayEndpoint(st), what)
+	}
+	for i, s := range setups {
+		fmt.Fprintf(&b, "\n---\n\n# Setup %d of %d: %s\n\n", i+1, len(setups), s.name())
+		if s.err != nil {
+			fmt.Fprintf(&b, "Not diagnosed: %s\n", s.err)
+			continue
+		}
+		b.WriteString(s.d.verdict.Report(versionString(), s.d.When))
+	}
+	return checks.StripControls(redactEvery(setups, b.String()))
+}
+
+func setupMark(s *oneSetup) string {
+	if s.err == nil && s.d.CauseID == "healthy" {
+		return report.Mark(checks.Pass)
+	}
+	return report.Mark(checks.Fail)
 }
