@@ -15,6 +15,8 @@ import (
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 	"github.com/unstuck-dev/unstuck/report"
+	"github.com/unstuck-dev/unstuck/ui"
+	"github.com/unstuck-dev/unstuck/verdict"
 )
 
 // oneSetup is one distinct request this machine would send: the clients
@@ -34,22 +36,7 @@ func (s *oneSetup) name() string { return strings.Join(s.clients, " + ") }
 // line each, then the verdict of each failing one. Exit 0 only when all
 // are healthy.
 func runAll(ctx context.Context, o options, tree *decisiontree.Tree, known knowledge, stdout, stderr io.Writer) (int, error) {
-	base := o.config(known)
-	var setups []*oneSetup
-	byID := map[string]*oneSetup{}
-	for _, name := range setup.Configured(base) {
-		cfg := base
-		cfg.Client = name
-		r := suite.NewRunner(cfg)
-		id := setup.SetupID(r.Setup())
-		if s, ok := byID[id]; ok {
-			s.clients = append(s.clients, name)
-			continue
-		}
-		s := &oneSetup{clients: []string{name}, runner: r}
-		byID[id] = s
-		setups = append(setups, s)
-	}
+	setups := findSetups(o.config(known))
 	if len(setups) == 0 {
 		fmt.Fprintln(stderr, "unstuck: no client or provider is configured on this machine (no settings files, no key variables); run unstuck diagnose --client NAME")
 		return 1, nil
@@ -97,6 +84,73 @@ func runAll(ctx context.Context, o options, tree *decisiontree.Tree, known knowl
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// findSetups is every client configured here, resolved, one entry per
+// distinct setup (request URL, auth header, key): the same one found for
+// two clients is one setup that lists both. It reads files.
+func findSetups(base checks.Config) []*oneSetup {
+	var setups []*oneSetup
+	byID := map[string]*oneSetup{}
+	for _, name := range setup.Configured(base) {
+		cfg := base
+		cfg.Client = name
+		r := suite.NewRunner(cfg)
+		id := setup.SetupID(r.Setup())
+		if s, ok := byID[id]; ok {
+			s.clients = append(s.clients, name)
+			continue
+		}
+		s := &oneSetup{clients: []string{name}, runner: r}
+		byID[id] = s
+		setups = append(setups, s)
+	}
+	return setups
+}
+
+// wizardSetups is the wizard's "check everything" (ui.Options.FindSetups):
+// the setups diagnose --all finds, each with what its billable checks
+// would send (for the one consent question) and a check that runs what
+// diagnose runs and walks the tree headless. Called in a command, never
+// before the first frame: it reads files.
+func wizardSetups(tree *decisiontree.Tree) func(context.Context, checks.Config) []ui.Setup {
+	return func(ctx context.Context, base checks.Config) []ui.Setup {
+		base.Client = "" // every client configured here, not the one named
+		ids := diagnoseChecks(tree)
+		var out []ui.Setup
+		for _, s := range findSetups(base) {
+			r := s.runner
+			st := r.Setup()
+			// What could be billed, told without the network (finding
+			// setups must not connect anywhere): nothing without a key or
+			// an endpoint; the rest is an upper bound, as the free checks
+			// may make a request unnecessary.
+			var billable []string
+			if !st.Config.NoRequest && st.Endpoint != "" && (!st.Key.Empty() || st.Profile.Local) {
+				for _, id := range ids {
+					if suite.Billable(id) {
+						billable = append(billable, id)
+					}
+				}
+			}
+			out = append(out, ui.Setup{
+				Name:     s.name(),
+				Provider: st.Profile.Name,
+				Protocol: st.Protocol,
+				Endpoint: displayEndpoint(st),
+				Runner:   r,
+				Billed:   suite.Billed(st, billable),
+				Check: func(ctx context.Context, send bool) (verdict.Verdict, error) {
+					if !send && !r.Setup().Config.NoRequest {
+						r.Reconfigure(func(c *checks.Config) { c.NoRequest = true })
+					}
+					d, _, err := diagnoseWith(ctx, r, tree)
+					return d.verdict, err
+				},
+			})
+		}
+		return out
+	}
 }
 
 // allSetupJSON is one entry of diagnose --all --json: the setup's names,
