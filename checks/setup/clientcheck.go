@@ -207,9 +207,13 @@ func clientKeyPresent(s *checks.Setup, cs *clientState) checks.Result {
 	if len(cs.spec.Files) == 0 {
 		where = "the environment"
 	}
-	if s.KeyEnv != "" {
+	switch {
+	case len(cs.unread) > 0:
+		u := cs.unread[0]
+		r.Summary = title + " finds no key in " + where + ": " + u.env + " is set in " + u.layer + ", but " + u.why
+	case s.KeyEnv != "":
 		r.Summary = s.KeyEnv + " is not set in " + where + " or this shell: " + title + " has no key to send"
-	} else {
+	default:
 		r.Summary = title + " finds no key in " + where
 	}
 	r.Details = append(r.Details, cs.spec.Notes...)
