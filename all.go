@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -13,6 +15,8 @@ import (
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 	"github.com/unstuck-dev/unstuck/report"
+	"github.com/unstuck-dev/unstuck/ui"
+	"github.com/unstuck-dev/unstuck/verdict"
 )
 
 // oneSetup is one distinct request this machine would send: the clients
@@ -32,22 +36,7 @@ func (s *oneSetup) name() string { return strings.Join(s.clients, " + ") }
 // line each, then the verdict of each failing one. Exit 0 only when all
 // are healthy.
 func runAll(ctx context.Context, o options, tree *decisiontree.Tree, known knowledge, stdout, stderr io.Writer) (int, error) {
-	base := o.config(known)
-	var setups []*oneSetup
-	byID := map[string]*oneSetup{}
-	for _, name := range setup.Configured(base) {
-		cfg := base
-		cfg.Client = name
-		r := suite.NewRunner(cfg)
-		id := setup.SetupID(r.Setup())
-		if s, ok := byID[id]; ok {
-			s.clients = append(s.clients, name)
-			continue
-		}
-		s := &oneSetup{clients: []string{name}, runner: r}
-		byID[id] = s
-		setups = append(setups, s)
-	}
+	setups := findSetups(o.config(known))
 	if len(setups) == 0 {
 		fmt.Fprintln(stderr, "unstuck: no client or provider is configured on this machine (no settings files, no key variables); run unstuck diagnose --client NAME")
 		return 1, nil
@@ -72,6 +61,18 @@ func runAll(ctx context.Context, o options, tree *decisiontree.Tree, known knowl
 			failing++
 		}
 	}
+	if o.reportFile != "" {
+		if err := os.WriteFile(o.reportFile, []byte(allReport(setups, healthy, failing)), 0o600); err != nil {
+			return 1, fmt.Errorf("writing the report: %w", err)
+		}
+		if !o.jsonOut {
+			where := o.reportFile
+			if abs, err := filepath.Abs(where); err == nil {
+				where = abs
+			}
+			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(where))
+		}
+	}
 	if o.jsonOut {
 		if err := writeAllJSON(stdout, setups, healthy, failing); err != nil {
 			return 1, err
@@ -83,6 +84,73 @@ func runAll(ctx context.Context, o options, tree *decisiontree.Tree, known knowl
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// findSetups is every client configured here, resolved, one entry per
+// distinct setup (request URL, auth header, key): the same one found for
+// two clients is one setup that lists both. It reads files.
+func findSetups(base checks.Config) []*oneSetup {
+	var setups []*oneSetup
+	byID := map[string]*oneSetup{}
+	for _, name := range setup.Configured(base) {
+		cfg := base
+		cfg.Client = name
+		r := suite.NewRunner(cfg)
+		id := setup.SetupID(r.Setup())
+		if s, ok := byID[id]; ok {
+			s.clients = append(s.clients, name)
+			continue
+		}
+		s := &oneSetup{clients: []string{name}, runner: r}
+		byID[id] = s
+		setups = append(setups, s)
+	}
+	return setups
+}
+
+// wizardSetups is the wizard's "check everything" (ui.Options.FindSetups):
+// the setups diagnose --all finds, each with what its billable checks
+// would send (for the one consent question) and a check that runs what
+// diagnose runs and walks the tree headless. Called in a command, never
+// before the first frame: it reads files.
+func wizardSetups(tree *decisiontree.Tree) func(context.Context, checks.Config) []ui.Setup {
+	return func(ctx context.Context, base checks.Config) []ui.Setup {
+		base.Client = "" // every client configured here, not the one named
+		ids := diagnoseChecks(tree)
+		var out []ui.Setup
+		for _, s := range findSetups(base) {
+			r := s.runner
+			st := r.Setup()
+			// What could be billed, told without the network (finding
+			// setups must not connect anywhere): nothing without a key or
+			// an endpoint; the rest is an upper bound, as the free checks
+			// may make a request unnecessary.
+			var billable []string
+			if !st.Config.NoRequest && st.Endpoint != "" && (!st.Key.Empty() || st.Profile.Local) {
+				for _, id := range ids {
+					if suite.Billable(id) {
+						billable = append(billable, id)
+					}
+				}
+			}
+			out = append(out, ui.Setup{
+				Name:     s.name(),
+				Provider: st.Profile.Name,
+				Protocol: st.Protocol,
+				Endpoint: displayEndpoint(st),
+				Runner:   r,
+				Billed:   suite.Billed(st, billable),
+				Check: func(ctx context.Context, send bool) (verdict.Verdict, error) {
+					if !send && !r.Setup().Config.NoRequest {
+						r.Reconfigure(func(c *checks.Config) { c.NoRequest = true })
+					}
+					d, _, err := diagnoseWith(ctx, r, tree)
+					return d.verdict, err
+				},
+			})
+		}
+		return out
+	}
 }
 
 // allSetupJSON is one entry of diagnose --all --json: the setup's names,
@@ -166,4 +234,39 @@ func displayEndpoint(s *checks.Setup) string {
 		return "(no endpoint)"
 	}
 	return checks.StripControls(s.Redactor.Clean(s.Endpoint))
+}
+
+// allReport is --report for --all: one file covering every setup, the
+// one-line list first, then each setup's own support report (healthy ones
+// too: a ticket shows what works as well as what does not).
+func allReport(setups []*oneSetup, healthy, failing int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# unstuck report: %d setups on this machine (%d healthy, %d failing)\n\n", len(setups), healthy, failing)
+	for _, s := range setups {
+		st := s.runner.Setup()
+		what := "healthy"
+		switch {
+		case s.err != nil:
+			what = s.err.Error()
+		case s.d.CauseID != "healthy":
+			what = s.d.CauseTitle + " (`" + s.d.CauseID + "`)"
+		}
+		fmt.Fprintf(&b, "- %s `%s`: %s %s — %s\n", setupMark(s), s.name(), st.Protocol, displayEndpoint(st), what)
+	}
+	for i, s := range setups {
+		fmt.Fprintf(&b, "\n---\n\n# Setup %d of %d: %s\n\n", i+1, len(setups), s.name())
+		if s.err != nil {
+			fmt.Fprintf(&b, "Not diagnosed: %s\n", s.err)
+			continue
+		}
+		b.WriteString(s.d.verdict.Report(versionString(), s.d.When))
+	}
+	return checks.StripControls(redactEvery(setups, b.String()))
+}
+
+func setupMark(s *oneSetup) string {
+	if s.err == nil && s.d.CauseID == "healthy" {
+		return report.Mark(checks.Pass)
+	}
+	return report.Mark(checks.Fail)
 }

@@ -180,3 +180,47 @@ func TestE2EUnknownClientIsAUsageError(t *testing.T) {
 		t.Errorf("exit %d: %s", out.code, out.stderr)
 	}
 }
+
+// diagnose --all --report writes one report that covers every setup: the
+// list, then each setup's own report, with no key whole in it.
+func TestE2EAllWritesOneReport(t *testing.T) {
+	t.Parallel()
+	api := e2eAnthropicServer()
+	srv := e2eServe(t, bearerOnly(api))
+	home := claudeHome(t, e2eURL(srv, ""), e2eAnthropicKey)
+	codexHome := filepath.Join(home, ".codex")
+	if err := os.MkdirAll(codexHome, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(codexHome, "config.toml"), []byte(`model_provider = "relay"
+
+[model_providers.relay]
+name = "Relay"
+base_url = "`+e2eURL(srv, "/v1")+`"
+env_key = "RELAY_API_KEY"
+wire_api = "responses"
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "all.md")
+	out := e2eRun(t, e2eCmd{args: []string{"diagnose", "--all", "--report", file}, env: map[string]string{"HOME": home, "UNSTUCK_CONFIG_ROOT": t.TempDir()}})
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("no report written (exit %d): %v\n%s", out.code, err, out.stderr)
+	}
+	rep := string(b)
+	for _, want := range []string{"setups on this machine", "`claude-code`", "`codex`", "# Setup 1 of", "## unstuck report: key-missing"} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("the report does not say %q:\n%s", want, rep)
+		}
+	}
+	if strings.Count(rep, "## unstuck report: ") < 2 {
+		t.Errorf("the report should hold one section per setup:\n%s", rep)
+	}
+	if strings.Contains(rep, e2eAnthropicKey) {
+		t.Error("the report holds the key whole")
+	}
+	if !strings.Contains(out.stderr, file) {
+		t.Errorf("stderr does not say where the report went: %s", out.stderr)
+	}
+}

@@ -48,6 +48,7 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		Version:    versionString(),
 		NoColor:    noColor,
 		Accessible: accessible(os.Getenv),
+		FindSetups: wizardSetups(tree),
 	})
 	if errors.Is(err, ui.ErrInterrupted) {
 		return 130, nil // like any program stopped with ctrl+c; nothing to add

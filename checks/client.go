@@ -95,4 +95,15 @@ type ClientWire struct {
 	// LoginBaseURL is where the client sends its requests when signed in
 	// with a subscription rather than a key (Codex with ChatGPT).
 	LoginBaseURL string `yaml:"login_base_url"`
+	// UnreadEnvs are variables people expect it to send that it does not
+	// (Codex's built-in provider and OPENAI_API_KEY): each one set is
+	// listed as a source it does not use, with why, and named when no key
+	// is found.
+	UnreadEnvs []UnreadEnv `yaml:"unread_envs"`
+}
+
+// UnreadEnv is one variable a client does not send, and why.
+type UnreadEnv struct {
+	Env string `yaml:"env"`
+	Why string `yaml:"why"` // "Codex does not send it: …"
 }

@@ -247,6 +247,10 @@ type Setup struct {
 	ClientReason string       // why this client: "--client", "configured in ~/.codex/config.toml"
 	Shape        RequestShape // the request that client sends
 	Origins      []Source     // every place a key or base URL was found for this client
+	// ClientEnv is the environment the client runs with: the shell's, then
+	// the variables its own files set over it (Claude Code's settings
+	// "env", aider's .env). nil = no client read: the shell's (Config.Env).
+	ClientEnv Env
 
 	Key       Secret      // the key as the client would send it (raw, not cleaned)
 	KeyEnv    string      // the variable the client reads, e.g. OPENAI_API_KEY

@@ -17,6 +17,11 @@ type PageData struct {
 	Model, SuggestedModel             string
 	Models                            []string
 	Key, KeyEnv, KeySource            string // Key is a fingerprint, never the key
+	// Auth is the header the client sends its key in: bearer
+	// (Authorization: Bearer), x-api-key, api-key or x-goog-api-key; ""
+	// when no setup is known (a paste). Pages' curl lines use it, so they
+	// send the key the way the client does.
+	Auth                              string
 	Status                            int
 	ErrorType, ErrorCode              string
 	ErrorMessage, RequestID, ServedBy string
@@ -87,6 +92,7 @@ func NewPageData(ev checks.Evidence, s *checks.Setup, summary string) PageData {
 		d.ProviderTitle = s.Profile.Title
 		d.Console = s.Profile.Console
 		d.StatusPage = s.Profile.StatusPage
+		d.Auth = authOf(s)
 		if d.Provider == "" {
 			d.Provider = s.Profile.Name
 		}
@@ -228,4 +234,23 @@ func seconds(human string) int {
 		return 0
 	}
 	return int((ms + 999) / 1000)
+}
+
+// authOf is the header the setup's client sends its key in: the client's
+// own (Shape.Auth), else the protocol's: a token variable goes as Bearer
+// on the Anthropic API, as every Anthropic client sends it.
+func authOf(s *checks.Setup) string {
+	if a := strings.ToLower(strings.TrimSpace(s.Shape.Auth)); a != "" {
+		return a
+	}
+	switch s.Protocol {
+	case checks.ProtocolAnthropic:
+		if s.KeyEnv == "ANTHROPIC_AUTH_TOKEN" {
+			return "bearer"
+		}
+		return "x-api-key"
+	case checks.ProtocolGemini:
+		return "x-goog-api-key"
+	}
+	return "bearer"
 }

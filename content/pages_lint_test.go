@@ -38,6 +38,7 @@ type lintPageData struct {
 	Model, SuggestedModel                                string
 	Models                                               []string
 	Key, KeyEnv, KeySource                               string
+	Auth                                                 string
 	Status                                               int
 	ErrorType, ErrorCode, ErrorMessage                   string
 	RequestID, ServedBy                                  string

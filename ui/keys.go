@@ -112,8 +112,11 @@ func (k keyMap) keysIn(s screen, md mode) keyMap {
 		enable(&k.Submit, &k.BackText)
 	case s == scrPaste:
 		enable(&k.SubmitText, &k.BackText)
-	case s == scrConsent:
+	case s == scrConsent, s == scrAllConsent:
 		enable(&k.Send, &k.Skip)
+		enable(global...)
+	case s == scrAll:
+		enable(&k.Up, &k.Down, &k.Choose)
 		enable(global...)
 	case s == scrResult && md == modeSearchTyping:
 		enable(&k.SearchGo, &k.ClearFilter)

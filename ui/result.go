@@ -30,6 +30,7 @@ type resultState struct {
 	askedWidth int  // the width of the latest render asked for
 	renderErr  error
 	search     searchState
+	redactor   *checks.Redactor // the page's setup's, when not the Runner's (a setup of "check everything")
 }
 
 // pageRenderedMsg carries a rendered page back from its command.
@@ -105,6 +106,9 @@ func (m *Model) renderPage() tea.Cmd {
 	r.askedWidth = width
 	guidance, v := m.o.Guidance, r.verdict
 	redactor := m.o.Runner.Setup().Redactor
+	if r.redactor != nil {
+		redactor = r.redactor
+	}
 	return func() tea.Msg {
 		if latest.Load() != seq {
 			return nil

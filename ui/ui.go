@@ -46,6 +46,12 @@ type Options struct {
 	// calls it only when that question is reached.
 	FindClients func(checks.Config) []string
 
+	// FindSetups lists every setup configured on this machine for "check
+	// everything" (nil: that path checks the one setup of Runner). It
+	// reads files: the wizard calls it in a command when the walk reaches
+	// the everything checks (allsetups.go).
+	FindSetups func(context.Context, checks.Config) []Setup
+
 	// Test seams for Run: the terminal's two ends (nil: the real ones).
 	input  io.Reader
 	output io.Writer
@@ -55,13 +61,15 @@ type Options struct {
 type screen int
 
 const (
-	scrQuestion screen = iota // pick one of the choices
-	scrInput                  // one line of text: base URL, model, MCP URL
-	scrPaste                  // several lines: the pasted error
-	scrChecks                 // checks running
-	scrConsent                // may we send a billable request?
-	scrResult                 // the cause and its guidance page
-	scrError                  // the tree itself is broken
+	scrQuestion   screen = iota // pick one of the choices
+	scrInput                    // one line of text: base URL, model, MCP URL
+	scrPaste                    // several lines: the pasted error
+	scrChecks                   // checks running
+	scrConsent                  // may we send a billable request?
+	scrResult                   // the cause and its guidance page
+	scrError                    // the tree itself is broken
+	scrAll                      // every setup configured here, one line each (allsetups.go)
+	scrAllConsent               // may we send every setup's billable requests?
 )
 
 // Model is the wizard's root model.
@@ -105,6 +113,9 @@ type Model struct {
 	renderSeq *atomic.Int64 // latest page render asked for; older ones are dropped
 
 	frameCache *frameCache
+
+	all     *allState // "check everything": every setup configured here (allsetups.go)
+	allNone bool      // none is configured: the everything checks run on Runner
 }
 
 // Default size until the terminal tells us.
@@ -211,7 +222,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case spinner.TickMsg:
 		m.now = msg.Time
-		if m.run == nil || !m.run.busy() {
+		if (m.run == nil || !m.run.busy()) && !m.all.busy() {
 			return m, nil // let the tick chain end while nothing runs
 		}
 		var cmd tea.Cmd
@@ -219,6 +230,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case checkDoneMsg:
 		return m, m.checkDone(msg)
+	case allFoundMsg:
+		return m, m.allFound(msg)
+	case allDoneMsg:
+		m.allDone(msg)
+		return m, nil
 	case clientsFoundMsg:
 		m.clientsFound(msg)
 		return m, nil
@@ -244,6 +260,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		// An interrupt, not a quit: Run reports ErrInterrupted so the
 		// shell sees 130, as after any ctrl+c.
 		m.stopChecks()
+		m.stopAll()
 		return m, tea.Interrupt
 	}
 	m.status = ""
@@ -256,6 +273,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.consentKey(msg)
 	case scrResult:
 		return m, m.resultKey(msg)
+	case scrAll:
+		return m, m.allKey(msg)
+	case scrAllConsent:
+		return m, m.allConsentKey(msg)
 	default: // checks, error
 		return m, m.globalKey(msg)
 	}
@@ -282,6 +303,7 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) quit() tea.Cmd {
 	m.stopChecks()
+	m.stopAll()
 	return tea.Quit
 }
 
@@ -292,6 +314,8 @@ func (m *Model) restart() tea.Cmd {
 		return nil
 	}
 	m.stopChecks()
+	m.stopAll()
+	m.allNone = false
 	m.err = nil
 	// Forget every answer, paste and typed value: a fresh walk, and the
 	// configuration the wizard started with (results of checks that ran
@@ -318,7 +342,12 @@ func (m *Model) back() tea.Cmd {
 	if m.walker == nil {
 		return nil
 	}
+	if m.allBack() {
+		return nil // from a setup's page to the list of every setup
+	}
 	m.stopChecks()
+	m.stopAll()
+	m.allNone = false
 	old := m.walker.Path()
 	if !m.walker.Back() {
 		m.status = "This is the first step."
@@ -362,6 +391,9 @@ func (m *Model) settle() tea.Cmd {
 		case decisiontree.Input:
 			return m.enterInput(n)
 		case decisiontree.Check:
+			if m.wantsAll(n) {
+				return m.enterAll()
+			}
 			if m.allRan(n.Checks) {
 				if err := m.walker.Observe(m.o.Runner.Facts()); err != nil {
 					m.fail(err)

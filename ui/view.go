@@ -138,7 +138,13 @@ func (m Model) redact(s string) string {
 	if m.o.Runner == nil {
 		return checks.StripControlsKeepEscapes((*checks.Redactor)(nil).Redact(s))
 	}
-	return checks.StripControlsKeepEscapes(m.o.Runner.Setup().Redactor.Redact(s))
+	s = m.o.Runner.Setup().Redactor.Redact(s)
+	if m.all != nil { // every setup's keys, on the all-setups screens and their pages
+		for _, st := range m.all.setups {
+			s = st.Runner.Setup().Redactor.Redact(s)
+		}
+	}
+	return checks.StripControlsKeepEscapes(s)
 }
 
 func (m Model) crumbs() []string {
@@ -175,6 +181,10 @@ func (m Model) body() string {
 		return m.consentView(w)
 	case scrResult:
 		return m.resultView(w)
+	case scrAll:
+		return m.allView(w, h)
+	case scrAllConsent:
+		return m.allConsentView(w)
 	default:
 		msg := "Something is wrong with the wizard's steps."
 		if m.err != nil {

@@ -42,9 +42,12 @@ type Client struct {
 	timeout  time.Duration
 	proxy    func(*url.URL) (*url.URL, error)
 	resolver hostResolver   // nil: the system resolver
-	roots    *x509.CertPool // nil: the system roots
-	dialHook dialFunc       // nil: net.Dialer
-	hc       *http.Client
+	roots    *x509.CertPool // what its connections trust: the system's and the client's roots (clientRoots); nil: the system roots
+	// systemRoots are the system's alone (nil: the operating system's
+	// store), which the trust check compares the client's with.
+	systemRoots *x509.CertPool
+	dialHook    dialFunc // nil: net.Dialer
+	hc          *http.Client
 
 	slowAfter time.Duration // an answer this slow is slow-response
 }
@@ -76,8 +79,11 @@ func newClient(s *checks.Setup, h hooks) *Client {
 		timeout:  s.Config.Timeout,
 		proxy:    proxyFunc(s.Config.Env),
 		resolver: h.resolver,
-		roots:    h.roots,
-		dialHook: h.dial,
+		// Verify as the user's client would, so that a chain it trusts
+		// is not called a TLS failure (trust.go).
+		roots:       clientRoots(s, h.roots),
+		systemRoots: h.roots,
+		dialHook:    h.dial,
 
 		slowAfter: defaultSlowAfter,
 	}

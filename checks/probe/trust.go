@@ -46,19 +46,84 @@ const titleTrust = "Your client trusts the API's certificate"
 // distrust-after constraints.
 var mozillaRoots = sync.OnceValue(func() *x509.CertPool {
 	p := x509.NewCertPool()
+	addMozillaRoots(p)
+	return p
+})
+
+// mozillaCerts is the bundle parsed once, with its constraints.
+var mozillaCerts = sync.OnceValue(func() []mozillaRoot {
+	var out []mozillaRoot
 	for r := range bundle.Roots() {
 		c, err := x509.ParseCertificate(r.Certificate)
 		if err != nil {
 			continue
 		}
-		if r.Constraint != nil {
-			p.AddCertWithConstraint(c, r.Constraint)
+		out = append(out, mozillaRoot{c, r.Constraint})
+	}
+	return out
+})
+
+type mozillaRoot struct {
+	cert       *x509.Certificate
+	constraint func([]*x509.Certificate) error
+}
+
+func addMozillaRoots(p *x509.CertPool) {
+	for _, r := range mozillaCerts() {
+		if r.constraint != nil {
+			p.AddCertWithConstraint(r.cert, r.constraint)
 		} else {
-			p.AddCert(c)
+			p.AddCert(r.cert)
 		}
 	}
-	return p
-})
+}
+
+// clientRoots is what the probe's own connections trust when a client is
+// known: the system's roots (system; nil is the operating system's store)
+// and every root the client's runtimes trust on this machine (the Mozilla
+// roots Node and Bun bundle, the CA files its variables name, read from its
+// own environment). A chain the client accepts is then not the ladder's
+// tls-failure; one only the system accepts still passes the ladder and is
+// the trust check's to name. Without a client: system, unchanged.
+func clientRoots(s *checks.Setup, system *x509.CertPool) *x509.CertPool {
+	spec, ok := setup.FindClient(s.Config.Clients, s.Client)
+	if s.Client == "" || !ok || len(spec.Trust) == 0 {
+		return system
+	}
+	j := judge{mozilla: mozillaRoots(), env: clientEnv(s), workDir: s.Config.WorkDir}
+	var extra []*x509.Certificate
+	mozilla := false
+	for _, t := range spec.Trust {
+		ts := j.trustSet(t, spec.Title)
+		mozilla = mozilla || slices.Contains(ts.pools, j.mozilla)
+		if ts.file != nil {
+			extra = append(extra, ts.file.certs...)
+		}
+	}
+	if !mozilla && len(extra) == 0 {
+		return system
+	}
+	var pool *x509.CertPool
+	switch {
+	case system != nil:
+		pool = system.Clone()
+	default:
+		// On macOS and Windows this pool still asks the platform's
+		// verifier first, then the roots added here.
+		if p, err := x509.SystemCertPool(); err == nil {
+			pool = p
+		} else {
+			pool = x509.NewCertPool()
+		}
+	}
+	if mozilla {
+		addMozillaRoots(pool)
+	}
+	for _, c := range extra {
+		pool.AddCert(c)
+	}
+	return pool
+}
 
 // Trust runs its own walk down the ladder (so it sees the chain even
 // through a proxy's tunnel) and judges the chain for each runtime the
@@ -86,12 +151,23 @@ func Trust(ctx context.Context, s *checks.Setup) checks.Result {
 	j := judge{
 		chain:   w.peer,
 		host:    w.host,
-		system:  c.roots,
+		system:  c.systemRoots,
 		mozilla: mozillaRoots(),
-		env:     s.Config.Env,
+		env:     clientEnv(s),
+		shell:   s.Config.Env,
 		workDir: s.Config.WorkDir,
 	}
 	return j.result(r, spec)
+}
+
+// clientEnv is the environment the client runs with: its own settings'
+// variables over the shell's (Claude Code's settings.json "env"), else the
+// shell's.
+func clientEnv(s *checks.Setup) checks.Env {
+	if s.ClientEnv != nil {
+		return s.ClientEnv
+	}
+	return s.Config.Env
 }
 
 // judge verifies one chain for a client's runtimes. It does no network
@@ -102,7 +178,8 @@ type judge struct {
 	now     time.Time      // zero: now
 	system  *x509.CertPool // nil: the operating system's store
 	mozilla *x509.CertPool
-	env     checks.Env
+	env     checks.Env // the client's environment (its settings over the shell)
+	shell   checks.Env // the shell's alone: a CA variable only the settings set is said so
 	workDir string
 }
 
@@ -181,6 +258,9 @@ func (j judge) trustSet(t checks.ClientTrust, title string) trustSet {
 	}
 	if chosen != nil {
 		path := j.env[chosen.Env]
+		if j.shell != nil && j.shell[chosen.Env] != path {
+			ts.lines = append(ts.lines, chosen.Env+" is set in "+title+"'s own settings, not in the shell it starts from: some releases read CA variables only from the environment they start with, so if it still fails, export it in the shell too")
+		}
 		certs, problem := readCAs(j.resolve(strings.TrimSpace(path)), chosen.Dir)
 		switch {
 		case problem != "" && chosen.Broken == "fatal":
@@ -281,7 +361,7 @@ func (j judge) runtime(spec checks.ClientSpec, t checks.ClientTrust) outcome {
 		}
 	case clientErr == nil:
 		o.status = checks.Warn
-		o.summary = fmt.Sprintf("%s trusts this certificate%s (root %s), the system does not: %s connects, though checks that use the system's roots (tls) fail",
+		o.summary = fmt.Sprintf("%s trusts this certificate%s (root %s), the system does not: %s connects, and so do these checks, which verify with its roots; other programs on this machine fail",
 			t.Name, via, certName(clientRoot), spec.Title)
 	case sysErr == nil:
 		o.status, o.cause = checks.Fail, "tls-failure"

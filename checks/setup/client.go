@@ -113,6 +113,16 @@ func ParseClients(data []byte) ([]checks.ClientSpec, error) {
 			if w.AuthDefault != "" && !slices.Contains(clientAuths, w.AuthDefault) {
 				return nil, fmt.Errorf("%s: auth_default %q is not one of %v", ww, w.AuthDefault, clientAuths)
 			}
+			for _, u := range w.UnreadEnvs {
+				switch {
+				case u.Env == "" || strings.ToUpper(u.Env) != u.Env || strings.ContainsAny(u.Env, " =$"):
+					return nil, fmt.Errorf("%s: unread_envs: %q is not a variable name", ww, u.Env)
+				case slices.Contains(w.KeyEnvs, u.Env):
+					return nil, fmt.Errorf("%s: %s is in key_envs and unread_envs", ww, u.Env)
+				case strings.TrimSpace(u.Why) == "":
+					return nil, fmt.Errorf("%s: unread_envs: say why %s is not sent", ww, u.Env)
+				}
+			}
 			for _, a := range w.AlsoCalls {
 				if !slices.Contains(clientAlso, a) {
 					return nil, fmt.Errorf("%s: also_calls %q is not one of %v", ww, a, clientAlso)

@@ -55,12 +55,8 @@ func ClientConfig(_ context.Context, s *checks.Setup) checks.Result {
 		r.Details = append(r.Details, line)
 	}
 	r.Details = append(r.Details, "it sends: "+describeShape(s))
-	if st.spec.Runtime != "" {
-		ca := "its own bundled roots"
-		if len(st.spec.CAEnvs) > 0 {
-			ca += " plus " + strings.Join(st.spec.CAEnvs, " / ")
-		}
-		r.Details = append(r.Details, "runtime "+st.spec.Runtime+": trusts "+ca)
+	for _, t := range st.spec.Trust {
+		r.Details = append(r.Details, "runtime "+t.Runtime+": "+trustLine(t))
 	}
 
 	switch {
@@ -211,9 +207,13 @@ func clientKeyPresent(s *checks.Setup, cs *clientState) checks.Result {
 	if len(cs.spec.Files) == 0 {
 		where = "the environment"
 	}
-	if s.KeyEnv != "" {
+	switch {
+	case len(cs.unread) > 0:
+		u := cs.unread[0]
+		r.Summary = title + " finds no key in " + where + ": " + u.env + " is set in " + u.layer + ", but " + u.why
+	case s.KeyEnv != "":
 		r.Summary = s.KeyEnv + " is not set in " + where + " or this shell: " + title + " has no key to send"
-	} else {
+	default:
 		r.Summary = title + " finds no key in " + where
 	}
 	r.Details = append(r.Details, cs.spec.Notes...)

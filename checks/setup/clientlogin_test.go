@@ -171,3 +171,38 @@ func TestClientModelsURL(t *testing.T) {
 		t.Errorf("openai-sdk models list %q, want http://127.0.0.1:9/v1/models", s.ModelsURL)
 	}
 }
+
+// Codex's built-in OpenAI provider has no env_key: it sends what auth.json
+// holds, never the shell's OPENAI_API_KEY (codex-rs model_provider_info.rs,
+// login/src/api_bridge.rs). That variable alone is no key for Codex, and
+// the check says how to store it; a provider whose env_key names it does
+// send it.
+func TestCodexDoesNotSendOpenAIAPIKey(t *testing.T) {
+	const shell = "sk-proj-TheShellsOwnKey111111111111111111111111111"
+	codexHome := t.TempDir()
+	h := newClientHome(t, map[string]string{"CODEX_HOME": codexHome, "OPENAI_API_KEY": shell})
+	s := h.resolve("codex")
+	if !s.Key.Empty() {
+		t.Fatalf("Codex would send the shell's OPENAI_API_KEY: %s", s.Key)
+	}
+	kp := KeyPresent(context.Background(), s)
+	if kp.Cause != "key-missing" || !strings.Contains(kp.Summary, "OPENAI_API_KEY is set in the shell, but Codex does not send it") ||
+		!strings.Contains(kp.Summary, "codex login --with-api-key") || strings.Contains(kp.Summary, shell) {
+		t.Errorf("key-present %q: %s", kp.Cause, kp.Summary)
+	}
+	unused := source(s, "key", false)
+	if len(unused) != 1 || !strings.HasPrefix(unused[0].Name, "OPENAI_API_KEY") || !strings.Contains(unused[0].Why, "not used") || unused[0].Fingerprint == "" {
+		t.Errorf("the shell's key should be listed, not used, with why: %+v", unused)
+	}
+	must(t, os.WriteFile(filepath.Join(codexHome, "config.toml"), []byte(`model_provider = "proxy"
+[model_providers.proxy]
+name = "OpenAI via a proxy"
+base_url = "https://proxy.example.com/v1"
+env_key = "OPENAI_API_KEY"
+wire_api = "responses"
+`), 0o600))
+	s = h.resolve("codex")
+	if s.Key.Reveal() != shell || s.KeyEnv != "OPENAI_API_KEY" {
+		t.Errorf("env_key = OPENAI_API_KEY: Codex sends it, got %q from %q", s.Key, s.KeyEnv)
+	}
+}

@@ -31,6 +31,7 @@ type clientState struct {
 	// shellKey is what this shell shows for the variable the client
 	// reads the key from, when the client's winner comes from elsewhere.
 	shellKey, shellKeyVar string
+	unread                []unreadKey // variables set that it does not send (unread_envs)
 	keys                  []candidate // every key found, the winner at keys[winner]
 	winner                int
 	// login is the subscription sign-in the client uses instead of a key
@@ -208,6 +209,8 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 		}
 	}
 
+	s.ClientEnv = merged
+
 	// Which of its request shapes: --protocol, what the file selects, the
 	// variables that are set, else the first.
 	st.wire = chooseWire(spec, cfg.Protocol, direct.match, merged)
@@ -315,10 +318,24 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 	if len(keyVars) == 0 && winner < 0 && direct.keyField != "" {
 		s.KeyEnv = direct.keyField
 	}
+	// Variables it does not send (unread_envs): for the wire's own
+	// provider, when the configuration names no key variable of its own.
+	for _, u := range w.UnreadEnvs {
+		if direct.providerDefined || direct.keyEnv != "" || cfg.KeyEnv != "" {
+			break
+		}
+		if val := merged[u.Env]; val != "" && !slices.Contains(keyVars, u.Env) {
+			st.unread = append(st.unread, unreadKey{env: u.Env, why: u.Why, layer: from[u.Env], value: val})
+		}
+	}
 	// What this shell shows for the client's variable, when the client
 	// takes its key from elsewhere: the "I changed it but nothing changed".
+	shown := slices.Clone(keyVars)
+	for _, u := range st.unread {
+		shown = append(shown, u.env)
+	}
 	if winner >= 0 && keys[winner].layer != "the shell" {
-		for _, v := range keyVars {
+		for _, v := range shown {
 			if val := cfg.Env[v]; val != "" && val != keys[winner].value {
 				st.shellKey, st.shellKeyVar = val, v
 				break
@@ -446,6 +463,10 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 	if len(bases) == 0 && s.BaseURL != "" {
 		s.Origins = append(s.Origins, checks.Source{Name: s.BaseURLSource, Kind: "base_url", Fingerprint: displayURL(s.BaseURL), Used: true, Why: "nothing else sets one"})
 	}
+	for _, u := range st.unread {
+		s.Origins = append(s.Origins, checks.Source{Name: u.env + " in " + u.layer, Kind: "key", Fingerprint: checks.Fingerprint(u.value), Why: "not used: " + u.why})
+		s.Redactor.Add(u.value)
+	}
 	if st.helper != "" && !st.helperRun {
 		s.Origins = append(s.Origins, checks.Source{Name: "apiKeyHelper in " + st.helperIn, Kind: "key", Used: false, Why: helperWhy(winner >= 0)})
 	}
@@ -483,6 +504,9 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 	}
 	s.Redactor.Add(st.shellKey)
 }
+
+// unreadKey is a variable set here that the client does not send.
+type unreadKey struct{ env, why, layer, value string }
 
 // clientEndpoints builds the request and models URLs as the client does.
 func clientEndpoints(s *checks.Setup) {

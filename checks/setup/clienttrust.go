@@ -70,3 +70,49 @@ func checkTrust(where string, c checks.ClientSpec) error {
 	}
 	return nil
 }
+
+// trustLine says in words what one trust entry trusts: the roots it starts
+// from, the CA variables it reads (in order, the first set one used), and
+// what adds the system's store. From the data, so Codex (the system's
+// store) and Node (its bundled Mozilla roots) each read true.
+func trustLine(t checks.ClientTrust) string {
+	var b strings.Builder
+	b.WriteString(t.Name + " trusts ")
+	switch t.Roots {
+	case "system":
+		b.WriteString("the system's store")
+	case "certifi":
+		b.WriteString("certifi's copy of the Mozilla roots")
+	default:
+		b.WriteString("the Mozilla roots bundled in it")
+	}
+	var add, replace []string
+	for _, f := range t.CAFiles {
+		if f.Use == "replace" {
+			replace = append(replace, f.Env)
+		} else {
+			add = append(add, f.Env)
+		}
+	}
+	if len(add) > 0 {
+		b.WriteString(", plus the file in " + strings.Join(add, ", else "))
+	}
+	if len(replace) > 0 {
+		b.WriteString(", or instead the file in " + strings.Join(replace, ", else "))
+	}
+	if len(t.SystemCA) > 0 && t.Roots != "system" {
+		var on []string
+		for _, s := range t.SystemCA {
+			if strings.HasPrefix(s, "--") {
+				on = append(on, "NODE_OPTIONS "+s)
+			} else {
+				on = append(on, s+"=1")
+			}
+		}
+		b.WriteString("; the system's store too with " + strings.Join(on, " or "))
+	}
+	if t.SystemStore == "maybe" && t.Roots != "system" {
+		b.WriteString(" (recent releases read the system's store by themselves)")
+	}
+	return b.String()
+}

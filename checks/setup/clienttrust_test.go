@@ -41,3 +41,22 @@ func TestClientTrustIsStrict(t *testing.T) {
 		}
 	}
 }
+
+// client-config says which roots each client trusts, from its trust data:
+// Codex trusts the system's store (not "its own bundled roots"), Claude
+// Code the Mozilla roots its runtime bundles.
+func TestClientConfigSaysWhichRoots(t *testing.T) {
+	h := newClientHome(t, map[string]string{"OPENAI_API_KEY": "sk-proj-0123456789abcdef0123456789abcdef", "ANTHROPIC_API_KEY": "sk-ant-api03-0123456789abcdef0123456789abcdef"})
+	for client, tc := range map[string]struct{ says, not string }{
+		"codex":         {"Codex (Rust, rustls) trusts the system's store, plus the file in CODEX_CA_CERTIFICATE, else SSL_CERT_FILE", "bundled"},
+		"claude-code":   {"trusts the Mozilla roots bundled in it, plus the file in NODE_EXTRA_CA_CERTS; the system's store too with NODE_USE_SYSTEM_CA=1", "system's store,"},
+		"aider":         {"trusts certifi's copy of the Mozilla roots, or instead the file in SSL_CERT_FILE", "bundled"},
+		"anthropic-sdk": {"trusts certifi", ""},
+	} {
+		r := ClientConfig(t.Context(), h.resolve(client))
+		all := strings.Join(r.Details, "\n")
+		if !strings.Contains(all, tc.says) || (tc.not != "" && strings.Contains(all, tc.not)) {
+			t.Errorf("%s: client-config should say %q (and not %q):\n%s", client, tc.says, tc.not, all)
+		}
+	}
+}
