@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
 
 	"github.com/unstuck-dev/unstuck/checks"
 )
@@ -127,7 +129,27 @@ func (b bootModel) Init() tea.Cmd {
 	}
 	b.o.Tree, b.o.Runner, b.o.Load = tree, runner, nil
 	*b.m = newModel(b.ctx, b.o)
+	profile := colorprofile.Env(os.Environ())
+	if b.o.NoColor {
+		profile = colorprofile.Ascii
+	}
+	go warmRenderer(b.m.View().Content, b.m.width, b.m.height, profile)
 	return b.m.Init()
+}
+
+// warmRenderer draws a frame into a scratch screen and serialises it to
+// nowhere, the way Bubble Tea's renderer will on its first tick: the first
+// draw in a process costs about 1 ms more than later ones (code and tables
+// touched for the first time), and here it is paid while Bubble Tea waits
+// for that tick rather than on it. (The frame is made before, on the
+// caller's goroutine: View is not safe to call alongside Bubble Tea's.)
+func warmRenderer(frame string, width, height int, profile colorprofile.Profile) {
+	buf := uv.NewScreenBuffer(width, height)
+	uv.NewStyledString(frame).Draw(buf, buf.Bounds())
+	r := uv.NewTerminalRenderer(io.Discard, os.Environ())
+	r.SetColorProfile(profile)
+	r.Render(buf.RenderBuffer)
+	_ = r.Flush()
 }
 
 func (b bootModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
