@@ -115,3 +115,21 @@ func bootSource(fsys fs.FS) ([]byte, error) {
 	b.WriteString("\t}\n}\n")
 	return format.Source(b.Bytes())
 }
+
+// What a start costs for the boot data: built from boot_gen.go (with the
+// checksum that decides it may be), against parsing the YAML.
+func BenchmarkBootGenerated(b *testing.B) {
+	for b.Loop() {
+		if d := bootFrom(files, generatedBoot, generatedBootSum); d.err != nil {
+			b.Fatal(d.err)
+		}
+	}
+}
+
+func BenchmarkBootYAML(b *testing.B) {
+	for b.Loop() {
+		if d := parseSetup(files); d.err != nil {
+			b.Fatal(d.err)
+		}
+	}
+}
