@@ -113,8 +113,14 @@ func findSetups(base checks.Config) []*oneSetup {
 // would send (for the one consent question) and a check that runs what
 // diagnose runs and walks the tree headless. Called in a command, never
 // before the first frame: it reads files.
-func wizardSetups(tree *decisiontree.Tree) func(context.Context, checks.Config) []ui.Setup {
+func wizardSetups(treeOf func() *decisiontree.Tree) func(context.Context, checks.Config) []ui.Setup {
 	return func(ctx context.Context, base checks.Config) []ui.Setup {
+		// The tree is parsed off the first frame's path; by the time the
+		// wizard asks for setups it is there.
+		tree := treeOf()
+		if tree == nil {
+			return nil
+		}
 		base.Client = "" // every client configured here, not the one named
 		ids := diagnoseChecks(tree)
 		var out []ui.Setup

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
 // The wizard's "check everything" gets the setups diagnose --all finds:
@@ -48,7 +49,7 @@ wire_api = "responses"
 	cfg := checks.Config{Env: checks.Env{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config")}, WorkDir: home,
 		ConfigRoot: t.TempDir(), Timeout: 5 * time.Second, InContainer: &notInContainer, Client: "codex"}
 	known.apply(&cfg)
-	setups := wizardSetups(tree)(t.Context(), cfg)
+	setups := wizardSetups(func() *decisiontree.Tree { return tree })(t.Context(), cfg)
 	by := map[string]int{}
 	for i, s := range setups {
 		by[s.Name] = i

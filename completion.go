@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/unstuck-dev/unstuck/content"
 )
@@ -107,14 +108,14 @@ func completionData() (completion, error) {
 func plainWords(words []string) []string {
 	var out []string
 	for _, w := range words {
-		if plainWord.MatchString(w) {
+		if plainWord().MatchString(w) {
 			out = append(out, w)
 		}
 	}
 	return out
 }
 
-var plainWord = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var plainWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`) })
 
 // valueFlags are the flags that take a value, across every command.
 func (c completion) valueFlags() []completionFlag {

@@ -17,7 +17,7 @@ import (
 // below it. decisiontree and checks share the ground floor and know nothing
 // of each other.
 var layers = [][]string{
-	{"internal/typo"},
+	{"internal/typo", "internal/golit"},
 	{"checks", "decisiontree"},
 	{"checks/classify", "checks/setup"},
 	{"checks/probe"},

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -38,7 +39,7 @@ func versionString() string {
 // pseudoVersion matches the versions Go makes up from a commit
 // (v0.0.0-20261201161353-3f9c2d1e8b7a, v0.3.1-0.2026…): with the revision
 // at hand, "dev (3f9c2d1)" says the same in fewer characters.
-var pseudoVersion = regexp.MustCompile(`[-.][0-9]{14}-[0-9a-f]{12}(\+dirty)?$`)
+var pseudoVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[-.][0-9]{14}-[0-9a-f]{12}(\+dirty)?$`) })
 
 func formatVersion(ldflags string, bi *debug.BuildInfo) string {
 	v, rev, modified := ldflags, "", false
@@ -51,7 +52,7 @@ func formatVersion(ldflags string, bi *debug.BuildInfo) string {
 				modified = s.Value == "true"
 			}
 		}
-		if mv := bi.Main.Version; v == "" && mv != "" && mv != "(devel)" && (rev == "" || !pseudoVersion.MatchString(mv)) {
+		if mv := bi.Main.Version; v == "" && mv != "" && mv != "(devel)" && (rev == "" || !pseudoVersion().MatchString(mv)) {
 			// Go 1.24+ marks a modified checkout with +dirty; the
 			// revision's "modified" says it below.
 			v = strings.TrimSuffix(mv, "+dirty")

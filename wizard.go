@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
+	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/suite"
+	"github.com/unstuck-dev/unstuck/decisiontree"
 	"github.com/unstuck-dev/unstuck/ui"
 )
 
@@ -37,18 +40,14 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			"  unstuck explain -         name the cause of an error piped in\n")
 		return 2, nil
 	}
-	tree, known, err := loadContent()
-	if err != nil {
-		return 1, err
-	}
 	noColor := os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
+	load := startLoading(o)
 	err = ui.Run(ctx, ui.Options{
-		Runner:     suite.NewRunner(o.config(known)),
-		Tree:       tree,
+		Load:       load,
 		Version:    versionString(),
 		NoColor:    noColor,
 		Accessible: accessible(os.Getenv),
-		FindSetups: wizardSetups(tree),
+		FindSetups: wizardSetups(func() *decisiontree.Tree { t, _, _ := load(); return t }),
 	})
 	if errors.Is(err, ui.ErrInterrupted) {
 		return 130, nil // like any program stopped with ctrl+c; nothing to add
@@ -71,4 +70,31 @@ func accessible(getenv func(string) string) bool {
 		return true
 	}
 	return getenv("TERM") == "dumb"
+}
+
+// startLoading parses the built-in content and resolves the setup (.env,
+// the clients' configuration files) on another goroutine, so that neither
+// stands between exec and the wizard's first frame: the work overlaps
+// Bubble Tea's start, and ui.Run waits for it only once Bubble Tea is
+// waiting for its first frame tick. The returned func waits for the result.
+func startLoading(o options) func() (*decisiontree.Tree, *checks.Runner, error) {
+	type loaded struct {
+		tree   *decisiontree.Tree
+		runner *checks.Runner
+		err    error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		tree, known, err := loadContent()
+		if err != nil {
+			done <- loaded{err: err}
+			return
+		}
+		done <- loaded{tree: tree, runner: suite.NewRunner(o.config(known))}
+	}()
+	result := sync.OnceValue(func() loaded { return <-done })
+	return func() (*decisiontree.Tree, *checks.Runner, error) {
+		l := result()
+		return l.tree, l.runner, l.err
+	}
 }

@@ -134,14 +134,18 @@ func (r *Redactor) Add(secret string) {
 // keyLike matches tokens that look like API keys from any platform we know,
 // so that keys inside pasted text or server echoes are masked even when they
 // are not the user's own.
-var keyLike = regexp.MustCompile(`(?:sk-(?:proj-|svcacct-|admin-|ant-(?:api03|oat01|admin01)-|or-v1-|ar-|lk-)?|AIza|gsk_|xai-|pplx-|hf_|r8_|ghp_|github_pat_)[A-Za-z0-9_\-]{12,}`)
+var keyLike = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:sk-(?:proj-|svcacct-|admin-|ant-(?:api03|oat01|admin01)-|or-v1-|ar-|lk-)?|AIza|gsk_|xai-|pplx-|hf_|r8_|ghp_|github_pat_)[A-Za-z0-9_\-]{12,}`)
+})
 
 // LooksLikeKey reports whether the text holds a token shaped like a known
 // platform's API key.
-func LooksLikeKey(s string) bool { return keyLike.MatchString(s) }
+func LooksLikeKey(s string) bool { return keyLike().MatchString(s) }
 
 // bearerLike matches credentials after an auth header or Bearer word.
-var bearerLike = regexp.MustCompile(`(?i)((?:authorization|x-api-key|api-key|proxy-authorization)\s*[:=]\s*"?(?:bearer\s+)?|bearer\s+)([A-Za-z0-9._~+/\-]{12,}=*)`)
+var bearerLike = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)((?:authorization|x-api-key|api-key|proxy-authorization)\s*[:=]\s*"?(?:bearer\s+)?|bearer\s+)([A-Za-z0-9._~+/\-]{12,}=*)`)
+})
 
 // Redact masks every registered secret and anything that looks like a key.
 func (r *Redactor) Redact(s string) string {
@@ -154,9 +158,9 @@ func (r *Redactor) Redact(s string) string {
 		}
 		r.mu.RUnlock()
 	}
-	s = keyLike.ReplaceAllStringFunc(s, func(m string) string { return "[redacted " + Fingerprint(m) + "]" })
-	s = bearerLike.ReplaceAllStringFunc(s, func(m string) string {
-		sub := bearerLike.FindStringSubmatch(m)
+	s = keyLike().ReplaceAllStringFunc(s, func(m string) string { return "[redacted " + Fingerprint(m) + "]" })
+	s = bearerLike().ReplaceAllStringFunc(s, func(m string) string {
+		sub := bearerLike().FindStringSubmatch(m)
 		if strings.HasPrefix(sub[2], "[redacted") || strings.HasPrefix(sub[2], "redacted") {
 			return m
 		}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/classify"
-	"github.com/unstuck-dev/unstuck/checks/setup"
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
@@ -75,39 +74,9 @@ type catalogue struct {
 }
 
 var (
-	loadSetup     = sync.OnceValue(func() bootData { return parseSetup(files) })
+	loadSetup     = sync.OnceValue(loadBoot)
 	loadCatalogue = sync.OnceValue(func() catalogue { return parseCatalogue(files) })
 )
-
-func parseSetup(fsys fs.FS) bootData {
-	var l bootData
-	data, err := fs.ReadFile(fsys, "profiles.yaml")
-	if err == nil {
-		l.profiles, err = setup.ParseProfiles(data)
-	}
-	if err != nil {
-		return bootData{err: fmt.Errorf("profiles.yaml: %w", err)}
-	}
-	if data, err = fs.ReadFile(fsys, "keys.yaml"); err == nil {
-		l.issuers, err = setup.ParseKeyIssuers(data)
-	}
-	if err != nil {
-		return bootData{err: fmt.Errorf("keys.yaml: %w", err)}
-	}
-	if data, err = fs.ReadFile(fsys, "clients.yaml"); err == nil {
-		l.clients, err = setup.ParseClients(data)
-	}
-	if err != nil {
-		return bootData{err: fmt.Errorf("clients.yaml: %w", err)}
-	}
-	if data, err = fs.ReadFile(fsys, "tree.yaml"); err == nil {
-		l.tree, err = decisiontree.Parse(data)
-	}
-	if err != nil {
-		return bootData{err: fmt.Errorf("tree.yaml: %w", err)}
-	}
-	return l
-}
 
 func parseCatalogue(fsys fs.FS) catalogue {
 	var l catalogue

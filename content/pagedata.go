@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/unstuck-dev/unstuck/checks"
 )
@@ -186,7 +187,7 @@ func keyFrom(key, source string) (string, string) {
 // none is written; "" for what does not parse as an absolute URL.
 func hostPort(raw string) (string, string) {
 	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" || !safeHost.MatchString(u.Hostname()) {
+	if err != nil || u.Host == "" || !safeHost().MatchString(u.Hostname()) {
 		return "", ""
 	}
 	port := u.Port()
@@ -205,16 +206,20 @@ func hostPort(raw string) (string, string) {
 }
 
 // safeHost is a host a page may put in a shell command as it is.
-var safeHost = regexp.MustCompile(`^[A-Za-z0-9._:%-]{1,253}$`)
+var safeHost = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9._:%-]{1,253}$`)
+})
 
 // humanPart is one term of checks' human durations ("2 min 59 s", "644 ms").
-var humanPart = regexp.MustCompile(`(\d+(?:\.\d+)?)\s*(ms|s|min|h)\b`)
+var humanPart = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(\d+(?:\.\d+)?)\s*(ms|s|min|h)\b`)
+})
 
 // seconds reads a human duration back into whole seconds, rounded up: 0
 // when it names none.
 func seconds(human string) int {
 	var ms float64
-	for _, m := range humanPart.FindAllStringSubmatch(human, 8) {
+	for _, m := range humanPart().FindAllStringSubmatch(human, 8) {
 		n, err := strconv.ParseFloat(m[1], 64)
 		if err != nil {
 			continue

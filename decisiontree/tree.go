@@ -139,12 +139,29 @@ func (e Edge) facts() []string {
 // Parse reads a tree from YAML, parses every condition and indexes the nodes.
 // Structural problems beyond syntax are reported by Validate.
 func Parse(data []byte) (*Tree, error) {
+	t, err := Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return Build(t)
+}
+
+// Decode reads a tree from YAML as written, not yet built: content writes
+// it out as Go at `go generate` time, and Build finishes it at run time.
+func Decode(data []byte) (*Tree, error) {
 	var t Tree
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&t); err != nil {
 		return nil, fmt.Errorf("tree: %w", err)
 	}
+	return &t, nil
+}
+
+// Build finishes a decoded tree in place, as Parse does: it parses every
+// condition, indexes the nodes and adds the cause leaves the edges name.
+// Build it once; it returns t.
+func Build(t *Tree) (*Tree, error) {
 	t.byID = make(map[string]*Node, len(t.Nodes))
 	for _, n := range t.Nodes {
 		if n.ID == "" {
@@ -194,7 +211,7 @@ func Parse(data []byte) (*Tree, error) {
 			}
 		}
 	}
-	return &t, nil
+	return t, nil
 }
 
 // Node returns the node with this ID, or nil. A cause leaf that only a

@@ -4,15 +4,18 @@
 #   perf/run.sh            # everything (about 3 minutes)
 #   perf/run.sh frame      # one part: build, frame, diagnose, footprint, bench
 #
-# Needs Go, curl, hyperfine and GNU time (/usr/bin/time); as root it
-# installs the last two with apt-get when missing, like .ci/test does for
-# tmux. Results go to stdout and to $OUT (default /tmp/unstuck-perf).
+# Needs Go, curl, hyperfine, GNU time (/usr/bin/time) and tmux; as root it
+# installs the last three with apt-get when missing, like .ci/test does for
+# tmux. The peer, gum, is installed with `go install` into $OUT/bin for the
+# measurement only (it is no dependency of unstuck). Results go to stdout
+# and to $OUT (default /tmp/unstuck-perf).
 # Nothing here asserts a time: these are measurements, not tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=${OUT:-/tmp/unstuck-perf}
-N=${N:-40}            # runs per program for the first frame
+N=${N:-60}            # interleaved rounds for the first frame
+GUM=${GUM:-v0.17.0}   # the peer: gum choose, at this version
 RUNS=${RUNS:-30}      # hyperfine runs for the diagnosis
 DELAY=${DELAY:-300ms} # the slow server's delay before every answer
 PORT=${PORT:-18080}
@@ -35,8 +38,10 @@ RELEASE=(go build -trimpath -ldflags "-s -w")
 build() {
   echo "--- build (release flags: ${RELEASE[*]})"
   "${RELEASE[@]}" -o "$OUT/bin/unstuck" .
+  # The two floors: a bare Bubble Tea program drawing one line, and the
+  # same linking the rest of the wizard's stack (Lip Gloss, Bubbles, Glamour).
   "${RELEASE[@]}" -o "$OUT/bin/bareprogram" ./perf/bareprogram
-  "${RELEASE[@]}" -tags withglamour -o "$OUT/bin/bareglamour" ./perf/bareprogram
+  "${RELEASE[@]}" -tags stack -o "$OUT/bin/barestack" ./perf/bareprogram
   go build -o "$OUT/bin/firstframe" ./perf/firstframe
   go build -o "$OUT/bin/slowserver" ./perf/slowserver
   "${RELEASE[@]}" -o "$OUT/bin/coldstart" ./perf/coldstart
@@ -50,18 +55,32 @@ userenv() {
   env -i PATH="$PATH" HOME="$OUT/home" TERM=xterm-256color LANG=C.UTF-8 OPENAI_API_KEY="$KEY" "$@"
 }
 
+install_gum() {
+  [ -x "$OUT/bin/gum" ] && "$OUT/bin/gum" --version 2>/dev/null | grep -q "${GUM#v}" && return
+  echo "--- installing the peer: gum $GUM (go install, into $OUT/bin only)"
+  GOBIN="$OUT/bin" go install "github.com/charmbracelet/gum@$GUM"
+}
+
 frame() {
-  echo "--- first frame: exec → first visible text under an 80×24 PTY, $N interleaved runs each"
-  (cd "$OUT/work" && userenv "$OUT/bin/firstframe" -n "$N" -json "$OUT/firstframe.json" \
-    "$OUT/bin/unstuck" "$OUT/bin/bareglamour" "$OUT/bin/bareprogram") | tee "$OUT/firstframe.txt"
+  install_gum
+  need tmux tmux
+  # The yardstick is the floor that links the same stack; put it last.
+  PROGS=("$OUT/bin/unstuck" "$OUT/bin/gum choose 401 429 timeout" "$OUT/bin/bareprogram" "$OUT/bin/barestack")
+  echo "--- first frame: exec → first visible text, 80×24, $N interleaved rounds"
+  echo "    (a) a pseudo-terminal that answers no queries, as some SSH sessions and screen-sharing tools"
+  (cd "$OUT/work" && userenv "$OUT/bin/firstframe" -n "$N" -json "$OUT/firstframe.json" "${PROGS[@]}") |
+    tee "$OUT/firstframe.txt"
+  echo "    (b) in tmux $(tmux -V | cut -d' ' -f2), which answers"
+  (cd "$OUT/work" && userenv "$OUT/bin/firstframe" -tmux -n "$N" -json "$OUT/firstframe-tmux.json" "${PROGS[@]}") |
+    tee "$OUT/firstframe-tmux.txt"
   echo "--- where unstuck's start-up goes: package init (GODEBUG=inittrace=1, median of 15)"
-  for b in unstuck bareglamour bareprogram; do
+  for b in unstuck barestack bareprogram; do
     for _ in $(seq 15); do
-      (cd "$OUT/work" && userenv GODEBUG=inittrace=1 "$OUT/bin/$b" --version 2>&1 >/dev/null </dev/null || true) |
-        awk '$1=="init" {s+=$5; if ($2 ~ /chroma/) c+=$5} END {printf "%.2f %.2f\n", s, c}'
-    done | sort -n | awk -v b="$b" '{t[NR]=$1; c[NR]=$2} END {m=int((NR+1)/2); printf "  %-12s init %6.2f ms, of which chroma %6.2f ms\n", b, t[m], c[m]}'
+      (cd "$OUT/work" && userenv GODEBUG=inittrace=1 timeout 2 "$OUT/bin/$b" --version 2>&1 >/dev/null </dev/null || true) |
+        awk '$1=="init" {s+=$5; if ($2 ~ /chroma/) c+=$5; if ($2 ~ /unstuck/ || $2 == "main") u+=$5} END {printf "%.2f %.2f %.2f\n", s, c, u}'
+    done | sort -n | awk -v b="$b" '{t[NR]=$1; c[NR]=$2; u[NR]=$3} END {m=int((NR+1)/2); printf "  %-12s init %6.2f ms, of which chroma %6.2f ms, our packages %5.2f ms\n", b, t[m], c[m], u[m]}'
   done | tee "$OUT/inittrace.txt"
-  echo "--- and in main, before the first frame (fresh processes)"
+  echo "--- and in main (fresh processes; the wizard does these off the path to its first frame)"
   (cd "$OUT/work" && userenv "$OUT/bin/coldstart" -n 20) | tee "$OUT/coldstart.txt"
 }
 

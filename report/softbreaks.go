@@ -3,12 +3,15 @@ package report
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // blockStart matches a line that opens a new markdown block rather than
 // continuing a paragraph: list items, headings, quotes, fences, tables,
 // rules, HTML.
-var blockStart = regexp.MustCompile(`^(?:[-*+]\s|\d{1,3}[.)]\s|#{1,6}(?:\s|$)|>|\x60\x60\x60|~~~|\||<|(?:-{3,}|\*{3,}|_{3,})\s*$)`)
+var blockStart = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:[-*+]\s|\d{1,3}[.)]\s|#{1,6}(?:\s|$)|>|\x60\x60\x60|~~~|\||<|(?:-{3,}|\*{3,}|_{3,})\s*$)`)
+})
 
 // joinSoftBreaks turns the soft line breaks inside paragraphs into spaces.
 // Glamour keeps a paragraph's own line breaks inside list items, so text
@@ -34,7 +37,7 @@ func joinSoftBreaks(md string) string {
 		}
 		for i+1 < len(lines) {
 			next := strings.TrimSpace(lines[i+1])
-			if next == "" || blockStart.MatchString(next) ||
+			if next == "" || blockStart().MatchString(next) ||
 				strings.HasSuffix(ln, "  ") || strings.HasSuffix(ln, "\\") {
 				break
 			}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -55,12 +56,12 @@ func (m Model) typing() bool {
 
 // statusCodes are the HTTP status codes a label starts with: "429 Too Many
 // Requests" has 429, "502, 503 or 504" all three.
-var statusCodes = regexp.MustCompile(`^\d{3}(?:(?:, | or |/)\d{3})*\b`)
+var statusCodes = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{3}(?:(?:, | or |/)\d{3})*\b`) })
 
-var threeDigits = regexp.MustCompile(`\d{3}`)
+var threeDigits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\d{3}`) })
 
 func uiLabelCodes(label string) []string {
-	return threeDigits.FindAllString(statusCodes.FindString(label), -1)
+	return threeDigits().FindAllString(statusCodes().FindString(label), -1)
 }
 
 // visibleChoices are the indexes of the choices the filter keeps, in order.

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -144,7 +145,7 @@ func (m *Model) pageRendered(msg pageRenderedMsg) {
 
 // trailingPad is the padding glamour puts after each line's text: spaces,
 // each maybe styled.
-var trailingPad = regexp.MustCompile(`(?:\x1b\[[0-9;:]*m| )+$`)
+var trailingPad = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:\x1b\[[0-9;:]*m| )+$`) })
 
 // uiTrimPadding drops that padding (ending the line with a style reset), so
 // frames are a third the size and cost less to draw and redact.
@@ -154,7 +155,7 @@ func uiTrimPadding(page string) string {
 		lines = lines[1:] // the renderer's top margin: the header is enough
 	}
 	for i, ln := range lines {
-		if loc := trailingPad.FindStringIndex(ln); loc != nil {
+		if loc := trailingPad().FindStringIndex(ln); loc != nil {
 			cut := ln[:loc[0]]
 			if strings.Contains(ln[loc[0]:], "\x1b") {
 				cut += "\x1b[m"

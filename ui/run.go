@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+
+	"github.com/unstuck-dev/unstuck/checks"
 )
 
 // ErrInterrupted is what Run returns after ctrl+c or a cancelled context.
@@ -16,7 +20,21 @@ var ErrInterrupted = errors.New("wizard interrupted")
 // Run starts the wizard in the alternate screen and returns when the user
 // quits. A panic inside the wizard is caught by Bubble Tea, which restores
 // the terminal; Run then reports it as an error for main to print.
+//
+// With o.Load set, Bubble Tea starts first and the model is made in its
+// Init, where Load runs: Bubble Tea calls Init after starting its frame
+// ticker and sends the first frame on the first tick (1/60 s later), so
+// what Load does (parse the content, read .env and the clients' files)
+// happens while it waits anyway. The first frame is still the first
+// question, never a loading screen.
 func Run(ctx context.Context, o Options) error {
+	if o.Load != nil && o.Accessible {
+		tree, runner, err := o.Load()
+		if err != nil {
+			return err
+		}
+		o.Tree, o.Runner, o.Load = tree, runner, nil
+	}
 	if o.Accessible {
 		in, out := o.input, o.output
 		if in == nil {
@@ -38,9 +56,20 @@ func Run(ctx context.Context, o Options) error {
 	if o.output != nil {
 		opts = append(opts, tea.WithOutput(o.output))
 	}
-	m := newModel(ctx, o)
+	var m Model
+	var loadErr error
+	var initial tea.Model
+	if o.Load != nil {
+		initial = bootModel{ctx: ctx, o: o, m: &m, err: &loadErr}
+	} else {
+		m = newModel(ctx, o)
+		initial = m
+	}
 	guard, gerr := guardStderr()
-	final, err := tea.NewProgram(m, opts...).Run()
+	final, err := tea.NewProgram(initial, opts...).Run()
+	if _, ok := final.(bootModel); ok && m.frameCache != nil {
+		final = m // Init made the model; it ended before its first message
+	}
 	if fm, ok := final.(Model); ok {
 		fm.stopChecks()
 		// The alternate screen is gone: the answer stays on the normal one.
@@ -54,9 +83,15 @@ func Run(ctx context.Context, o Options) error {
 	}
 	var crash, crashFile string
 	if gerr == nil {
-		crash, crashFile = guard.release(m.o.Runner.Setup().Redactor, o.ReportDir)
+		var rd *checks.Redactor
+		if m.o.Runner != nil {
+			rd = m.o.Runner.Setup().Redactor
+		}
+		crash, crashFile = guard.release(rd, o.ReportDir)
 	}
 	switch {
+	case loadErr != nil:
+		return loadErr
 	case err == nil:
 		return nil
 	case errors.Is(err, tea.ErrProgramPanic):
@@ -73,4 +108,60 @@ func Run(ctx context.Context, o Options) error {
 	default:
 		return fmt.Errorf("wizard: %s", m.redact(err.Error()))
 	}
+}
+
+// bootModel is the wizard before its content is loaded: Bubble Tea calls
+// its Init once, before any View or Update, and Init makes the real model
+// (into *m, so Run finds it). From the first Update on, Bubble Tea holds
+// the real model.
+type bootModel struct {
+	ctx context.Context
+	o   Options
+	m   *Model
+	err *error
+}
+
+func (b bootModel) Init() tea.Cmd {
+	tree, runner, err := b.o.Load()
+	if err != nil {
+		*b.err = err
+		return tea.Quit
+	}
+	b.o.Tree, b.o.Runner, b.o.Load = tree, runner, nil
+	*b.m = newModel(b.ctx, b.o)
+	profile := colorprofile.Env(os.Environ())
+	if b.o.NoColor {
+		profile = colorprofile.Ascii
+	}
+	go warmRenderer(b.m.View().Content, b.m.width, b.m.height, profile)
+	return b.m.Init()
+}
+
+// warmRenderer draws a frame into a scratch screen and serialises it to
+// nowhere, the way Bubble Tea's renderer will on its first tick: the first
+// draw in a process costs about 1 ms more than later ones (code and tables
+// touched for the first time), and here it is paid while Bubble Tea waits
+// for that tick rather than on it. (The frame is made before, on the
+// caller's goroutine: View is not safe to call alongside Bubble Tea's.)
+func warmRenderer(frame string, width, height int, profile colorprofile.Profile) {
+	buf := uv.NewScreenBuffer(width, height)
+	uv.NewStyledString(frame).Draw(buf, buf.Bounds())
+	r := uv.NewTerminalRenderer(io.Discard, os.Environ())
+	r.SetColorProfile(profile)
+	r.Render(buf.RenderBuffer)
+	_ = r.Flush()
+}
+
+func (b bootModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if *b.err != nil {
+		return b, nil // quitting
+	}
+	return b.m.Update(msg)
+}
+
+func (b bootModel) View() tea.View {
+	if *b.err != nil {
+		return tea.NewView("")
+	}
+	return b.m.View()
 }

@@ -36,6 +36,10 @@ type Options struct {
 	// no alternate screen and no terminal queries (TERM=dumb,
 	// UNSTUCK_ACCESSIBLE=1); accessible.go.
 	Accessible bool
+	// Load, when set, makes the tree and the runner (parsing the content,
+	// resolving the setup) once Bubble Tea has started, and Tree and Runner
+	// are ignored: see Run.
+	Load func() (*decisiontree.Tree, *checks.Runner, error)
 
 	// Test seams; nil means the real content package.
 	Guidance  func(id string, d content.PageData) (string, error)

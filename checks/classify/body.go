@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -89,7 +90,7 @@ func parseBody(body []byte, contentType string) *parsedBody {
 	}
 	b.kind = kindText
 	b.text = collapse(validUTF8(body), maxHay)
-	if m := oneAPIRequestID.FindStringSubmatchIndex(b.text); m != nil {
+	if m := oneAPIRequestID().FindStringSubmatchIndex(b.text); m != nil {
 		b.msgRequestID = b.text[m[2]:m[3]]
 		b.text = strings.TrimSpace(b.text[:m[0]] + b.text[m[1]:])
 	}
@@ -385,10 +386,12 @@ func setInnerStatus(b *parsedBody, vals ...any) {
 }
 
 // oneAPIRequestID matches the "(request id: …)" one-api and new-api append.
-var oneAPIRequestID = regexp.MustCompile(`\s*[(（]\s*request id:\s*([A-Za-z0-9._:\-]{4,128})\s*[)）]`)
+var oneAPIRequestID = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\s*[(（]\s*request id:\s*([A-Za-z0-9._:\-]{4,128})\s*[)）]`)
+})
 
 func takeRequestID(b *parsedBody) {
-	if m := oneAPIRequestID.FindStringSubmatchIndex(b.message); m != nil {
+	if m := oneAPIRequestID().FindStringSubmatchIndex(b.message); m != nil {
 		b.msgRequestID = b.message[m[2]:m[3]]
 		b.message = strings.TrimSpace(b.message[:m[0]] + b.message[m[1]:])
 	}

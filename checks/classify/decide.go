@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The decision: which rules judge an answer, and how a reason is worded.
@@ -121,12 +122,14 @@ func (f *facts) why(matched, meaning string) string {
 
 // titleStatusRE reads the status at the start of a title, or after
 // Cloudflare's "host | ": "api.example.com | 524: A timeout occurred".
-var titleStatusRE = regexp.MustCompile(`^\s*(?:[^|]{1,100}\|\s*)?(?:error\s*)?([1-5]\d\d)\b`)
+var titleStatusRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:[^|]{1,100}\|\s*)?(?:error\s*)?([1-5]\d\d)\b`)
+})
 
 // statusFromTitle reads "502 Bad Gateway" (or Cloudflare's "host | 524:
 // A timeout occurred") from a page title.
 func statusFromTitle(title string) int {
-	if m := titleStatusRE.FindStringSubmatch(strings.ToLower(title)); m != nil {
+	if m := titleStatusRE().FindStringSubmatch(strings.ToLower(title)); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}

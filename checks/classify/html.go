@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Reading web pages: what stands in front of an API (nginx, Cloudflare, a
@@ -26,13 +27,13 @@ func looksHTML(body []byte, contentType string) bool {
 }
 
 var (
-	titleRE  = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
-	scriptRE = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
-	tagRE    = regexp.MustCompile(`(?s)<[^>]*>`)
+	titleRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`) })
+	scriptRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`) })
+	tagRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
 )
 
 func htmlTitle(body []byte) string {
-	if m := titleRE.FindSubmatch(body); m != nil {
+	if m := titleRE().FindSubmatch(body); m != nil {
 		return unescapeHTML(validUTF8(m[1]))
 	}
 	return ""
@@ -44,8 +45,8 @@ func htmlText(body []byte) string {
 	if len(body) > maxHay {
 		body = body[:maxHay]
 	}
-	s := scriptRE.ReplaceAll(body, []byte(" "))
-	s = tagRE.ReplaceAll(s, []byte(" "))
+	s := scriptRE().ReplaceAll(body, []byte(" "))
+	s = tagRE().ReplaceAll(s, []byte(" "))
 	return unescapeHTML(validUTF8(s))
 }
 

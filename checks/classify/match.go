@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Applying the rules: an error's facts in, the first rule that holds out.
@@ -355,7 +356,7 @@ func (h *hit) fill(tmpl string, b *parsedBody) string {
 	if !strings.Contains(tmpl, "{") {
 		return tmpl
 	}
-	return placeholderRE.ReplaceAllStringFunc(tmpl, func(ph string) string {
+	return placeholderRE().ReplaceAllStringFunc(tmpl, func(ph string) string {
 		switch ph {
 		case "{id}":
 			return h.id
@@ -387,7 +388,9 @@ var predicates = map[string]predicate{
 
 // overBudgetRE reads OpenAI's "… (TPM): Limit 10000, Requested 12000", and
 // Groq's "Limit 7000, Used 0, Requested ~12903".
-var overBudgetRE = regexp.MustCompile(`limit:?\s*~?([\d,]+)\s*,\s*(?:used:?\s*~?[\d,]+\s*,\s*)?requested:?\s*~?([\d,]+)`)
+var overBudgetRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`limit:?\s*~?([\d,]+)\s*,\s*(?:used:?\s*~?[\d,]+\s*,\s*)?requested:?\s*~?([\d,]+)`)
+})
 
 // overRateBudget holds when one request alone is bigger than the whole
 // per-window budget: OpenAI's "Request too large", or a limit/requested
@@ -397,12 +400,12 @@ var overBudgetRE = regexp.MustCompile(`limit:?\s*~?([\d,]+)\s*,\s*(?:used:?\s*~?
 // ordinary rate limit, and the pair does not hold.)
 func overRateBudget(f *facts) (string, bool) {
 	if strings.Contains(f.msg, "request too large") {
-		if m := overBudgetRE.FindStringSubmatch(f.msg); m != nil {
+		if m := overBudgetRE().FindStringSubmatch(f.msg); m != nil {
 			return fmt.Sprintf("\"request too large\" (limit %s, requested %s) in the message", m[1], m[2]), true
 		}
 		return `"request too large" in the message`, true
 	}
-	if m := overBudgetRE.FindStringSubmatch(f.msg); m != nil {
+	if m := overBudgetRE().FindStringSubmatch(f.msg); m != nil {
 		lim, _ := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)
 		req, _ := strconv.ParseInt(strings.ReplaceAll(m[2], ",", ""), 10, 64)
 		if req > lim && lim > 0 {

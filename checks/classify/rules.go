@@ -107,8 +107,8 @@ type ruleYAML struct {
 }
 
 var (
-	ruleIDRE      = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-	placeholderRE = regexp.MustCompile(`\{[^{}]*\}`)
+	ruleIDRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`) })
+	placeholderRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[^{}]*\}`) })
 	bodyFlags     = map[string]bool{"error": true, "html": true, "text": true, "served": true, "sse-error": true, "request-id-in-message": true}
 	layers        = map[string]bool{"": true, "dns": true, "tcp": true, "tls": true, "proxy": true}
 	placeholders  = map[string]bool{"{id}": true, "{says}": true, "{phrase}": true, "{sign}": true, "{when}": true, "{title}": true,
@@ -209,7 +209,7 @@ type parser struct {
 }
 
 func (p *parser) rule(section string, y ruleYAML) (*rule, error) {
-	if !ruleIDRE.MatchString(y.ID) {
+	if !ruleIDRE().MatchString(y.ID) {
 		return nil, fmt.Errorf("%s: rule %q: an id is lower-case words joined by dashes", section, y.ID)
 	}
 	fail := func(format string, a ...any) error {
@@ -239,7 +239,7 @@ func (p *parser) rule(section string, y ruleYAML) (*rule, error) {
 		return nil, fail("matches on nothing: name a status, a code, a phrase or a sign")
 	}
 	for _, t := range []string{y.Reason, y.Quote} {
-		for _, ph := range placeholderRE.FindAllString(t, -1) {
+		for _, ph := range placeholderRE().FindAllString(t, -1) {
 			if !placeholders[ph] {
 				return nil, fail("unknown placeholder %s", ph)
 			}

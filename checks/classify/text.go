@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -87,10 +88,10 @@ func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 	errLine := errorLine(t)
 	if body != nil || st != 0 {
 		b := body
-		if b == nil && !bareStatusRE.MatchString(t) {
+		if b == nil && !bareStatusRE().MatchString(t) {
 			b = []byte(t)
 		}
-		c := r.classifyPasted(st, hdr, b, nil, now, body == nil, streamReaderRE.MatchString(t))
+		c := r.classifyPasted(st, hdr, b, nil, now, body == nil, streamReaderRE().MatchString(t))
 		if c.Recognized {
 			if body == nil {
 				c.Evidence.ErrorMessage = clsEvidenceText(errLine)
@@ -104,7 +105,7 @@ func (r *Rules) readPaste(text string, now time.Time) (Classification, string) {
 			// calling the provider from this process with your key; so
 			// is LiteLLM running inside the caller's own process (its
 			// frames in the traceback).
-			if relay := relayWrapperRE.FindString(string(body)); relay != "" && isKeyCause(c.Cause) && !litellmInProcessRE.MatchString(t) {
+			if relay := relayWrapperRE().FindString(string(body)); relay != "" && isKeyCause(c.Cause) && !litellmInProcessRE().MatchString(t) {
 				c.Cause, c.Rule = "upstream-auth-failed", ""
 				c.Reason = clsEvidenceText("the provider's key error arrives wrapped by a relay (" + relay + "): the relay accepted your key, its own upstream key failed (" + c.Reason + ")")
 			}
@@ -171,14 +172,16 @@ func (r *Rules) section(name string) []*rule {
 // The prefix is public (every key of that platform starts with it) and it
 // is evidence: an sk-ant- key echoed by api.openai.com is the wrong
 // platform's key. Masking the whole token would hide that.
-var platformKeyRE = regexp.MustCompile(`\b(sk-ant-(?:api03|oat01|admin01)-|sk-or-v1-|sk-proj-|sk-svcacct-|AIza|gsk_|xai-|pplx-)([A-Za-z0-9_\-]{12,})`)
+var platformKeyRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(sk-ant-(?:api03|oat01|admin01)-|sk-or-v1-|sk-proj-|sk-svcacct-|AIza|gsk_|xai-|pplx-)([A-Za-z0-9_\-]{12,})`)
+})
 
 // keepKeyPrefix masks every platform-prefixed key in s itself, keeping the
 // prefix in front of the mask: "sk-ant-api03-[redacted sk-a…wAAA (108
 // chars, #3f9c)]". The rest of the key is masked as the Redactor masks it.
 func keepKeyPrefix(s string) string {
-	return platformKeyRE.ReplaceAllStringFunc(s, func(m string) string {
-		p := platformKeyRE.FindStringSubmatch(m)
+	return platformKeyRE().ReplaceAllStringFunc(s, func(m string) string {
+		p := platformKeyRE().FindStringSubmatch(m)
 		return p[1] + "[redacted " + checks.Fingerprint(m) + "]"
 	})
 }
@@ -204,23 +207,27 @@ func pasteSource(t string) string {
 
 // Status codes in text. Each pattern needs context around the number, so a
 // "line 429" in a traceback is never a status.
-var statusPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)error code:\s*([1-5]\d\d)\b`),                                                            // Python SDKs
-	regexp.MustCompile(`\b(?:[A-Z][A-Za-z]*(?:Error|Exception)|Error)\s*:\s*([1-5]\d\d)\b`),                          // Node SDKs: "APIError: 401 …"
-	regexp.MustCompile(`(?i)\bHTTP/\d(?:\.\d)?"?\s+([1-5]\d\d)\b`),                                                   // curl -i, httpx logs
-	regexp.MustCompile(`(?i)\b(?:status[ _-]?code|statuscode|http[ _-]?status|status)['"]?\s*[:=]?\s*([1-5]\d\d)\b`), // "status: 429", "status code 401"
-	regexp.MustCompile(`(?i)\b(?:HTTP|error)\s+([1-5]\d\d)\b`),                                                       // "HTTP 429", "Error 503"
-	regexp.MustCompile(`^\s*([1-5]\d\d)(?:\s+[A-Za-z][A-Za-z '\-]*)?\s*$`),
-	regexp.MustCompile(`^\s*([1-5]\d\d)(?:\s*[:\-]\s*|\s+)[A-Za-z\p{Han}]`), // "500 invalid api key from upstream", "429: slow down"                                           // bare "429", "403 Forbidden"
-}
+var statusPatterns = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`(?i)error code:\s*([1-5]\d\d)\b`),                                                            // Python SDKs
+		regexp.MustCompile(`\b(?:[A-Z][A-Za-z]*(?:Error|Exception)|Error)\s*:\s*([1-5]\d\d)\b`),                          // Node SDKs: "APIError: 401 …"
+		regexp.MustCompile(`(?i)\bHTTP/\d(?:\.\d)?"?\s+([1-5]\d\d)\b`),                                                   // curl -i, httpx logs
+		regexp.MustCompile(`(?i)\b(?:status[ _-]?code|statuscode|http[ _-]?status|status)['"]?\s*[:=]?\s*([1-5]\d\d)\b`), // "status: 429", "status code 401"
+		regexp.MustCompile(`(?i)\b(?:HTTP|error)\s+([1-5]\d\d)\b`),                                                       // "HTTP 429", "Error 503"
+		regexp.MustCompile(`^\s*([1-5]\d\d)(?:\s+[A-Za-z][A-Za-z '\-]*)?\s*$`),
+		regexp.MustCompile(`^\s*([1-5]\d\d)(?:\s*[:\-]\s*|\s+)[A-Za-z\p{Han}]`), // "500 invalid api key from upstream", "429: slow down"                                           // bare "429", "403 Forbidden"
+	}
+})
 
 // relayWrapperRE finds a relay that wraps an upstream provider's error in
 // its own (LiteLLM: "litellm.AuthenticationError: … OpenAIException - …").
-var relayWrapperRE = regexp.MustCompile(`litellm\.\w+|\b\w+Exception - `)
+var relayWrapperRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`litellm\.\w+|\b\w+Exception - `) })
 
 // litellmInProcessRE finds LiteLLM's own frames in a traceback: LiteLLM
 // called as a library (litellm.completion), which sends the caller's key.
-var litellmInProcessRE = regexp.MustCompile(`site-packages[/\\]litellm[/\\]|\blitellm\.llms\.\w+\.\w*Error\b|litellm\.set_verbose`)
+var litellmInProcessRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`site-packages[/\\]litellm[/\\]|\blitellm\.llms\.\w+\.\w*Error\b|litellm\.set_verbose`)
+})
 
 // parserCodeAt reports whether the status-like match at i is the repr of
 // one of aiohttp's HTTP parser errors ("<TransferEncodingError: 400,
@@ -231,7 +238,9 @@ func parserCodeAt(t string, i int) bool {
 }
 
 // bareStatusRE is a paste that is only a status: "403", "HTTP 403 Forbidden".
-var bareStatusRE = regexp.MustCompile(`(?i)^\s*(?:HTTP(?:/\d(?:\.\d)?)?\s+)?[1-5]\d\d(?:\s+[A-Za-z][A-Za-z '\-]*)?\s*$`)
+var bareStatusRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\s*(?:HTTP(?:/\d(?:\.\d)?)?\s+)?[1-5]\d\d(?:\s+[A-Za-z][A-Za-z '\-]*)?\s*$`)
+})
 
 // sdkClassStatus is the status an SDK exception class stands for.
 var sdkClassStatus = map[string]int{
@@ -240,7 +249,9 @@ var sdkClassStatus = map[string]int{
 	"ServiceUnavailableError": 503, "OverloadedError": 529,
 }
 
-var sdkClassRE = regexp.MustCompile(`\b(BadRequestError|AuthenticationError|PermissionDeniedError|NotFoundError|ConflictError|UnprocessableEntityError|RateLimitError|InternalServerError|ServiceUnavailableError|OverloadedError)\b`)
+var sdkClassRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(BadRequestError|AuthenticationError|PermissionDeniedError|NotFoundError|ConflictError|UnprocessableEntityError|RateLimitError|InternalServerError|ServiceUnavailableError|OverloadedError)\b`)
+})
 
 // statusFromText finds the HTTP status in pasted text: the last error
 // status of the most specific pattern that matches (retries log earlier
@@ -250,7 +261,7 @@ func statusFromText(t string) int {
 	if len(scan) > maxHay {
 		scan = scan[len(scan)-maxHay:]
 	}
-	for _, re := range statusPatterns {
+	for _, re := range statusPatterns() {
 		pick := 0
 		for _, m := range re.FindAllStringSubmatchIndex(scan, 64) {
 			if parserCodeAt(scan, m[0]) {
@@ -265,14 +276,16 @@ func statusFromText(t string) int {
 			return pick
 		}
 	}
-	if ms := sdkClassRE.FindAllStringSubmatch(scan, -1); len(ms) > 0 {
+	if ms := sdkClassRE().FindAllStringSubmatch(scan, -1); len(ms) > 0 {
 		return sdkClassStatus[ms[len(ms)-1][1]]
 	}
 	return 0
 }
 
 // headerLineRE matches a header line in curl -i/-v output or a log.
-var headerLineRE = regexp.MustCompile(`(?m)^[<>*\s]*([A-Za-z][A-Za-z0-9-]{1,60})\s*:\s*(\S[^\r\n]*)\r?$`)
+var headerLineRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^[<>*\s]*([A-Za-z][A-Za-z0-9-]{1,60})\s*:\s*(\S[^\r\n]*)\r?$`)
+})
 
 // headersFromText keeps the pasted header lines that matter to us.
 func headersFromText(t string) http.Header {
@@ -281,7 +294,7 @@ func headersFromText(t string) http.Header {
 	if len(scan) > 64<<10 {
 		scan = scan[:64<<10]
 	}
-	for _, m := range headerLineRE.FindAllStringSubmatch(scan, 200) {
+	for _, m := range headerLineRE().FindAllStringSubmatch(scan, 200) {
 		name := strings.ToLower(m[1])
 		if interestingHeader(name) {
 			h.Add(name, strings.TrimSpace(m[2]))
@@ -310,7 +323,7 @@ func bodyFromText(t string) []byte {
 	if i := sseStart(t); i >= 0 {
 		return []byte(t[i:])
 	}
-	if loc := errorCodeDashRE.FindStringIndex(t); loc != nil {
+	if loc := errorCodeDashRE().FindStringIndex(t); loc != nil {
 		if body := errorValueAt(t, loc[1]); body != nil {
 			return body
 		}
@@ -334,7 +347,7 @@ func bodyFromText(t string) []byte {
 	return nil
 }
 
-var errorCodeDashRE = regexp.MustCompile(`(?i)error code:\s*[1-5]\d\d\s*-\s*`)
+var errorCodeDashRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)error code:\s*[1-5]\d\d\s*-\s*`) })
 
 // errorValueAt decodes the JSON or Python/JavaScript literal starting at
 // t[i] and returns it as JSON when it holds an error.
@@ -398,12 +411,14 @@ func sseStart(t string) int {
 }
 
 // errorLineRE matches the line that names an exception.
-var errorLineRE = regexp.MustCompile(`(?m)^\s*(?:Uncaught\s+)?[\w.$]*(?:Error|Exception|Warning)\b[^\n]*$`)
+var errorLineRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^\s*(?:Uncaught\s+)?[\w.$]*(?:Error|Exception|Warning)\b[^\n]*$`)
+})
 
 // errorLine is the line that says what went wrong: a Python traceback's
 // last exception line, a Node error's first, or the first line.
 func errorLine(t string) string {
-	ms := errorLineRE.FindAllString(t, -1)
+	ms := errorLineRE().FindAllString(t, -1)
 	if len(ms) > 0 {
 		if strings.Contains(t, "Traceback (most recent call last)") {
 			return strings.TrimSpace(ms[len(ms)-1])
@@ -437,13 +452,17 @@ func lineAt(t string, i int) string {
 // an event read from the stream after it began, not the answer to the
 // request (openai-node's Stream.iterator in core/streaming, the Python
 // SDKs' _streaming.py, anthropic-sdk-go's ssestream).
-var streamReaderRE = regexp.MustCompile(`\bStream\.iterator\b|[/\\](?:core[/\\])?streaming\.m?[jt]s\b|[/\\]_streaming\.py\b|\bin __stream__\b|\bssestream\b`)
+var streamReaderRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\bStream\.iterator\b|[/\\](?:core[/\\])?streaming\.m?[jt]s\b|[/\\]_streaming\.py\b|\bin __stream__\b|\bssestream\b`)
+})
 
 // codexBannerRE is Codex's session banner (`codex exec` prints it before
 // the turn): "model: …", "provider: …" describe the session, not the error,
 // and "warning: …" lines are its notices. A "model:" there must not make a
 // 404 about the path look like one about the model.
-var codexBannerRE = regexp.MustCompile(`(?m)^(?:workdir|model|provider|approval|sandbox|reasoning effort|reasoning summaries|session id|warning): [^\n]*\n?`)
+var codexBannerRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^(?:workdir|model|provider|approval|sandbox|reasoning effort|reasoning summaries|session id|warning): [^\n]*\n?`)
+})
 
 // dropAgentBanner removes an agent tool's own session banner and notices
 // from a paste, when the paste shows that tool's banner.
@@ -451,5 +470,5 @@ func dropAgentBanner(t string) string {
 	if !strings.Contains(t, "OpenAI Codex v") {
 		return t
 	}
-	return strings.TrimSpace(codexBannerRE.ReplaceAllString(t, ""))
+	return strings.TrimSpace(codexBannerRE().ReplaceAllString(t, ""))
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/classify"
@@ -249,7 +250,7 @@ func parseModelList(body []byte) (ids []string, partial bool, ok bool) {
 	return ids, partial, true
 }
 
-var idField = regexp.MustCompile(`"id"\s*:\s*"([^"\\]{1,200})"`)
+var idField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"id"\s*:\s*"([^"\\]{1,200})"`) })
 
 // scanIDs salvages IDs from a JSON list cut at the size cap.
 func scanIDs(body []byte) ([]string, bool, bool) {
@@ -258,7 +259,7 @@ func scanIDs(body []byte) ([]string, bool, bool) {
 		return nil, false, false
 	}
 	var ids []string
-	for _, m := range idField.FindAllStringSubmatch(t, -1) {
+	for _, m := range idField().FindAllStringSubmatch(t, -1) {
 		ids = append(ids, clip(m[1], 200))
 	}
 	if len(ids) == 0 {

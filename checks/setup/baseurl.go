@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -427,7 +428,9 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 
 // apiVersion is a path segment that names an API version: v1, v1beta,
 // v1alpha, v1beta1.
-var apiVersion = regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]*)?$`)
+var apiVersion = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]*)?$`)
+})
 
 // geminiBasePath judges a base URL for Gemini's native API, which the
 // genai SDKs call at {base}/models/{model}:generateContent with the API
@@ -444,7 +447,7 @@ func geminiBasePath(s *checks.Setup, u *url.URL, lower, path string, show func(s
 			"write " + show(path[:len(path)-len("/openai")]) + " (the native API), or use --protocol openai if your client is an OpenAI SDK"
 	}
 	last := lower[strings.LastIndex(lower, "/")+1:]
-	if apiVersion.MatchString(last) {
+	if apiVersion().MatchString(last) {
 		return checks.Pass, "", ""
 	}
 	_, google := hostMatches(u.Hostname(), s.Profile.HostHints)

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/tailscale/hujson"
@@ -80,7 +81,7 @@ func pathFor(f checks.ClientFile) string {
 	return f.Linux
 }
 
-var varPrefix = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}(.*)$`)
+var varPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}(.*)$`) })
 
 // expandPath turns a clients.yaml path into a real one: ~/ is the home
 // folder, ${VAR:-default} a folder a variable moves (movedBy names it when
@@ -88,7 +89,7 @@ var varPrefix = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\
 // cfg.ConfigRoot, anything else relative to the working folder. ok is false
 // when the path cannot be placed (no home, no repository).
 func expandPath(cfg checks.Config, p string) (path, label, movedBy string, ok bool) {
-	if m := varPrefix.FindStringSubmatch(p); m != nil {
+	if m := varPrefix().FindStringSubmatch(p); m != nil {
 		if v := cfg.Env[m[1]]; v != "" {
 			return filepath.Join(v, filepath.FromSlash(m[3])), "$" + m[1] + m[3], m[1], true
 		}
@@ -444,7 +445,7 @@ func listOf(v any) []string {
 	return nil
 }
 
-var opencodeEnvRef = regexp.MustCompile(`^\{env:([A-Za-z_][A-Za-z0-9_]*)\}$`)
+var opencodeEnvRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\{env:([A-Za-z_][A-Za-z0-9_]*)\}$`) })
 
 // readOpenCode reads opencode.json (JSON with comments): the model
 // "provider/model", and that provider's npm package, baseURL, apiKey
@@ -494,7 +495,7 @@ func readOpenCode(data []byte, out *fileRead) error {
 		out.base, out.baseField = s, field+"baseURL"
 	}
 	if s, ok := p.Options["apiKey"].(string); ok && s != "" {
-		if m := opencodeEnvRef.FindStringSubmatch(s); m != nil {
+		if m := opencodeEnvRef().FindStringSubmatch(s); m != nil {
 			out.keyEnv, out.keyEnvField = m[1], field+"apiKey"
 		} else {
 			out.key, out.keyField = s, field+"apiKey"
@@ -594,7 +595,9 @@ func readOpenCodeAuth(data []byte, out *fileRead) error {
 	return nil
 }
 
-var continueSecret = regexp.MustCompile(`^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$`)
+var continueSecret = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$`)
+})
 
 // readContinue reads ~/.continue/config.yaml: the first chat model's
 // provider, model, apiBase, apiKey (${{ secrets.X }} names a secret) and
@@ -627,7 +630,7 @@ func readContinue(data []byte, out *fileRead) error {
 			out.base, out.baseField = m.APIBase, field+".apiBase"
 		}
 		if m.APIKey != "" {
-			if s := continueSecret.FindStringSubmatch(m.APIKey); s != nil {
+			if s := continueSecret().FindStringSubmatch(m.APIKey); s != nil {
 				out.secretRefs = map[string]string{"key": s[1]}
 				out.keyField = field + ".apiKey (secrets." + s[1] + ")"
 			} else {

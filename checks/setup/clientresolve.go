@@ -361,7 +361,7 @@ func resolveClient(s *checks.Setup, spec checks.ClientSpec, reason string) {
 	}
 	if direct.base != "" {
 		b := direct.base
-		if m := opencodeEnvRef.FindStringSubmatch(b); m != nil {
+		if m := opencodeEnvRef().FindStringSubmatch(b); m != nil {
 			b = merged[m[1]]
 		}
 		if b != "" {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -194,16 +195,16 @@ func dotenvSpace(r rune) bool {
 }
 
 var (
-	escapeRegex        = regexp.MustCompile(`\\.`)
-	expandVarRegex     = regexp.MustCompile(`(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?`)
-	unescapeCharsRegex = regexp.MustCompile(`\\([^$])`)
+	escapeRegex        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\.`) })
+	expandVarRegex     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?`) })
+	unescapeCharsRegex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\([^$])`) })
 )
 
 func expandEscapes(str string) string {
 	if !strings.Contains(str, `\`) {
 		return str
 	}
-	out := escapeRegex.ReplaceAllStringFunc(str, func(match string) string {
+	out := escapeRegex().ReplaceAllStringFunc(str, func(match string) string {
 		switch match[1:] {
 		case "n":
 			return "\n"
@@ -212,7 +213,7 @@ func expandEscapes(str string) string {
 		}
 		return match
 	})
-	return unescapeCharsRegex.ReplaceAllString(out, "$1")
+	return unescapeCharsRegex().ReplaceAllString(out, "$1")
 }
 
 // expand replaces $NAME and ${NAME} with the values read so far, as
@@ -222,7 +223,7 @@ func (p *dotenvParser) expand(v string) (string, error) {
 	if !strings.Contains(v, "$") {
 		return v, nil
 	}
-	ms := expandVarRegex.FindAllStringSubmatchIndex(v, -1)
+	ms := expandVarRegex().FindAllStringSubmatchIndex(v, -1)
 	var b strings.Builder
 	last, depth := 0, 0
 	for _, m := range ms {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -213,8 +214,10 @@ type hygieneFinding struct {
 }
 
 var (
-	percentEscape = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
-	isPlaceholder = regexp.MustCompile(`(?i)(your[-_ ]?(api[-_ ]?)?key|<[^>]*>|\.\.\.|…|changeme|placeholder|replace[-_ ]?me|xxxxxxxx)`)
+	percentEscape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%[0-9A-Fa-f]{2}`) })
+	isPlaceholder = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(your[-_ ]?(api[-_ ]?)?key|<[^>]*>|\.\.\.|…|changeme|placeholder|replace[-_ ]?me|xxxxxxxx)`)
+	})
 )
 
 // hygienePriority orders causes: the first found is the result's cause.
@@ -265,7 +268,7 @@ func keyHygiene(v string) []hygieneFinding {
 		add("key-wrong-platform", "the value is a URL, not an API key — are the key and base URL variables swapped?")
 	case len(strings.Fields(core)) >= 3:
 		add("key-wrong-platform", "the value is text ("+strconv.Itoa(len(strings.Fields(core)))+" words), not an API key")
-	case isPlaceholder.MatchString(core):
+	case isPlaceholder().MatchString(core):
 		add("key-wrong-platform", "the value is a placeholder from the docs, not an API key: paste your real key")
 	}
 
@@ -318,11 +321,11 @@ func keyHygiene(v string) []hygieneFinding {
 		add("", fmt.Sprintf("the key holds a non-ASCII character (%U) at %s: keys are plain ASCII — a look-alike letter from copy-paste?", firstForeign, linePositions(foreign)))
 	}
 
-	if loc := percentEscape.FindStringIndex(core); loc != nil {
+	if loc := percentEscape().FindStringIndex(core); loc != nil {
 		esc := core[loc[0]:loc[1]]
 		dec, _ := strconv.ParseUint(esc[1:], 16, 8)
 		ch := strconv.QuoteRune(rune(dec))
-		n := len(percentEscape.FindAllStringIndex(core, -1))
+		n := len(percentEscape().FindAllStringIndex(core, -1))
 		add("key-url-encoded", fmt.Sprintf("the key holds %s (%s, which decodes to %s): it was URL-encoded — use the key exactly as issued",
 			plural(n, "%-escape", "%-escapes"), esc, ch))
 	}

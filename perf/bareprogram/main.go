@@ -1,7 +1,8 @@
 // Command bareprogram is the yardstick for unstuck's first frame: the
 // smallest Bubble Tea v2 program that draws one line, with the same view
 // setup as the wizard (alternate screen). perf/run.sh builds it with the
-// same flags as unstuck and perf/firstframe times both under a PTY.
+// same flags as unstuck (and with -tags stack, stack.go) and
+// perf/firstframe times them under a PTY.
 package main
 
 import (

@@ -3,9 +3,10 @@
 // Command firstframe times exec → first frame for terminal programs under a
 // pseudo-terminal, the way a person starting them in a terminal sees it.
 //
-//	firstframe -n 60 ./unstuck ./bareprogram
+//	firstframe -n 60 ./unstuck ./barestack ./bareprogram 'gum choose a b c'
+//	firstframe -tmux -n 60 ./unstuck ./barestack
 //
-// Each argument is a program (run with no arguments, in the current
+// Each argument is a command line (split at spaces, run in the current
 // directory and environment). Runs are interleaved — A, B, A, B, … — so
 // drift on the machine hits every program alike. For every run it records:
 //
@@ -18,11 +19,17 @@
 //     frame is seen, so its rusage is the footprint of starting up).
 //
 // It prints median, p10 and p90 per program and each median's ratio to the
-// last program's (put the yardstick last). Nothing here asserts a time.
+// last program's (put the yardstick last), then the ratios round by round:
+// for every pair of programs, the median, p10 and p90 of A's first frame
+// over B's in the same round. Nothing here asserts a time.
 //
 // The terminal is 80×24 and does not answer queries (like many SSH sessions
-// and CI terminals); pass -answer to reply to the background-colour (OSC 11)
-// and device-attributes (DA1) queries like xterm does.
+// and screen-sharing tools); pass -answer to reply to the background-colour
+// (OSC 11) and device-attributes (DA1) queries like xterm does, or -tmux to
+// run every program in a pane of a tmux server of its own instead: tmux is
+// a real terminal (it answers DA1, and 3.4 and later OSC 11 too), and
+// firstframe reads the pane's output through tmux's control mode, timed from
+// the moment just before the program's exec (peak RSS is not measured there).
 package main
 
 import (
@@ -34,6 +41,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,21 +60,36 @@ func main() {
 	warmup := flag.Int("warmup", 3, "unmeasured runs per program first (page cache, CPU frequency)")
 	timeout := flag.Duration("timeout", 10*time.Second, "give up on a run that draws nothing for this long")
 	answer := flag.Bool("answer", false, "answer OSC 11 and DA1 queries like xterm")
+	inTmux := flag.Bool("tmux", false, "run the programs in tmux (control mode) instead of a bare PTY")
 	jsonOut := flag.String("json", "", "also write every run to this file as JSON")
+	stamp := flag.String("stamp", "", "internal (-tmux): write the time to this file, then exec the command")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: firstframe [-n 40] [-warmup 3] [-answer] PROGRAM... (yardstick last)")
+		fmt.Fprintln(os.Stderr, "usage: firstframe [-n 40] [-warmup 3] [-answer | -tmux] 'COMMAND [ARG...]'... (yardstick last)")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *stamp != "" {
+		ffStampExec(*stamp, flag.Args())
+	}
 	progs := flag.Args()
 	if len(progs) == 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
+	measure := func(prog string) (ffRun, error) { return ffMeasure(prog, *timeout, *answer) }
+	if *inTmux {
+		tm, err := ffStartTmux()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "firstframe:", err)
+			os.Exit(1)
+		}
+		defer tm.close()
+		measure = func(prog string) (ffRun, error) { return tm.measure(prog, *timeout) }
+	}
 	runs := make([][]ffRun, len(progs))
 	for i := 0; i < *warmup+*n; i++ {
 		for p, prog := range progs {
-			r, err := ffMeasure(prog, *timeout, *answer)
+			r, err := measure(prog)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "firstframe: %s: %v\n", prog, err)
 				os.Exit(1)
@@ -91,8 +114,21 @@ func main() {
 				}
 			}
 		})[len(rs)/2]
-		fmt.Printf("%-28s %10s %10s %10s %10s %8.1fMB %8.2f\n", filepath.Base(prog),
+		fmt.Printf("%-28s %10s %10s %10s %10s %8.1fMB %8.2f\n", ffLabel(prog),
 			ffMs(fb), ffMs(ff), ffMs(p10), ffMs(p90), float64(rss)/1024, float64(ff)/float64(base))
+	}
+	fmt.Printf("\nfirst frame A / first frame B, round by round (%d rounds):\n", *n)
+	fmt.Printf("%-28s %-28s %8s %8s %8s\n", "A", "B", "median", "p10", "p90")
+	for a := range progs {
+		for b := a + 1; b < len(progs); b++ {
+			ratios := make([]float64, len(runs[a]))
+			for k := range runs[a] {
+				ratios[k] = float64(runs[a][k].FirstFrame) / float64(runs[b][k].FirstFrame)
+			}
+			slices.Sort(ratios)
+			at := func(pct int) float64 { return ratios[(len(ratios)-1)*pct/100] }
+			fmt.Printf("%-28s %-28s %8.3f %8.3f %8.3f\n", ffLabel(progs[a]), ffLabel(progs[b]), at(50), at(10), at(90))
+		}
 	}
 	if *jsonOut != "" {
 		out := map[string][]ffRun{}
@@ -105,6 +141,22 @@ func main() {
 			os.Exit(1)
 		}
 	}
+}
+
+// ffLabel names a command line in the tables: each word's last path element.
+func ffLabel(prog string) string {
+	f := strings.Fields(prog)
+	if len(f) == 0 {
+		return prog
+	}
+	for i := range f {
+		f[i] = filepath.Base(f[i])
+	}
+	l := strings.Join(f, " ")
+	if len(l) > 28 {
+		l = l[:27] + "…"
+	}
+	return l
 }
 
 func ffMs(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
@@ -135,7 +187,11 @@ func ffMeasure(prog string, timeout time.Duration, answer bool) (ffRun, error) {
 		return ffRun{}, err
 	}
 	defer master.Close()
-	cmd := exec.Command(prog)
+	f := strings.Fields(prog)
+	if len(f) == 0 {
+		return ffRun{}, fmt.Errorf("empty command")
+	}
+	cmd := exec.Command(f[0], f[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 
