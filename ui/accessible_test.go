@@ -119,3 +119,22 @@ func TestAccessiblePasteAndEOF(t *testing.T) {
 		t.Errorf("pasted %q", got)
 	}
 }
+
+// The saved report's path is shown whole in line mode too: a folder whose
+// name looks like a key ("task-management-service" holds "sk-…") is a
+// path, not a secret.
+func TestAccessibleReportPathWhole(t *testing.T) {
+	f := newFixture(t, nil)
+	dir := filepath.Join(f.dir, "task-management-service-0123456789")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f.opts.ReportDir = dir
+	out, err := runLines(t, f.opts, "1", "", "", "s", "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out, "Report saved to "+dir) != 2 || strings.Contains(out, "[redacted") {
+		t.Errorf("the report's path is not shown whole, both when saved and at the end:\n%s", out)
+	}
+}
