@@ -39,6 +39,9 @@ type lineMode struct {
 	msgs    chan tea.Msg  // what the Model's commands returned
 	pending int           // commands still running
 	lastGen int           // the batch of checks last announced
+	allGen  int           // the all-setups search last announced
+	allRun  int           // the all-setups checks last announced
+	listed  int           // the all-setups list whose lines were all printed as they came
 }
 
 // errQuit ends the session the way q ends the wizard.
@@ -60,6 +63,7 @@ func runAccessible(ctx context.Context, o Options, in io.Reader, out io.Writer) 
 	a.m.width = lineWidth(out)
 	a.lines = readLines(in)
 	defer a.m.stopChecks()
+	defer a.m.stopAll()
 	if a.m.pending {
 		a.m.pending = false
 		a.exec(a.m.settle())
@@ -189,7 +193,12 @@ func (a *lineMode) handle(msg tea.Msg) {
 			a.say(line + fmt.Sprintf(" (%d ms)", r.Duration.Milliseconds()))
 		}
 		a.feed(msg)
-	case pageRenderedMsg, settleMsg:
+	case allDoneMsg:
+		a.feed(msg)
+		if all := a.m.all; all != nil && msg.gen == all.gen && msg.i >= 0 && msg.i < len(all.results) {
+			a.say(a.allLine(msg.i))
+		}
+	case pageRenderedMsg, settleMsg, allFoundMsg:
 		a.feed(msg)
 	}
 	// Anything else (spinner ticks, cursor blinks) is drawing: dropped.
@@ -202,8 +211,20 @@ func (a *lineMode) feed(msg tea.Msg) {
 	a.announce()
 }
 
-// announce names a batch of checks when it starts.
+// announce names a batch of checks when it starts, and the search for
+// every setup and their checks when they start.
 func (a *lineMode) announce() {
+	if all := a.m.all; all != nil && a.m.screen == scrAll {
+		switch {
+		case all.finding && all.gen != a.allGen:
+			a.allGen = all.gen
+			a.say("", "Looking for every client and provider configured on this machine…")
+		case !all.finding && all.gen != a.allRun:
+			a.allRun = all.gen
+			a.say("", fmt.Sprintf("Every setup on this machine (%d)", len(all.setups)))
+		}
+		return
+	}
 	run := a.m.run
 	if a.m.screen != scrChecks || run == nil || run.gen == a.lastGen {
 		return
@@ -236,6 +257,10 @@ func (a *lineMode) loop() error {
 			err = a.paste()
 		case scrConsent:
 			err = a.consent()
+		case scrAllConsent:
+			err = a.allConsent()
+		case scrAll:
+			err = a.allList()
 		case scrResult:
 			err = a.result()
 		case scrError:
@@ -431,14 +456,7 @@ func (a *lineMode) paste() error {
 // consent asks the billable-request question in the Model's own words
 // (consentView), without its box, and answers with its keys.
 func (a *lineMode) consent() error {
-	a.say("")
-	for _, ln := range strings.Split(ansi.Strip(a.m.consentView(a.m.width)), "\n") {
-		ln = strings.TrimSpace(strings.Trim(strings.TrimSpace(ln), "│┃|"))
-		if strings.Trim(ln, "─┌┐└┘╭╮╰╯-+ ") == "" {
-			continue // the box's top and bottom
-		}
-		a.say(ln)
-	}
+	a.sayUnboxed(a.m.consentView(a.m.width))
 	for {
 		ans, err := a.ask("Send it? y or n (b back, r restart, q quit) > ")
 		if err != nil {
@@ -459,6 +477,99 @@ func (a *lineMode) consent() error {
 	}
 }
 
+// sayUnboxed prints a view without its box's frame.
+func (a *lineMode) sayUnboxed(view string) {
+	a.say("")
+	for _, ln := range strings.Split(ansi.Strip(view), "\n") {
+		ln = strings.TrimSpace(strings.Trim(strings.TrimSpace(ln), "│┃|"))
+		if strings.Trim(ln, "─┌┐└┘╭╮╰╯-+ ") == "" {
+			continue // the box's top and bottom
+		}
+		a.say(ln)
+	}
+}
+
+// allConsent asks, once, for every billable request of every setup, in
+// the full-screen wizard's words (allConsentView), and answers with its
+// keys.
+func (a *lineMode) allConsent() error {
+	a.sayUnboxed(a.m.allConsentView(a.m.width))
+	for {
+		ans, err := a.ask("Send them? y or n (b back, r restart, q quit) > ")
+		if err != nil {
+			return err
+		}
+		if done, err := a.navigate(ans); done {
+			return err
+		}
+		switch strings.ToLower(strings.TrimSpace(ans)) {
+		case "y", "yes", "n", "no":
+			a.feed(uiKeyPress(strings.ToLower(strings.TrimSpace(ans))[:1]))
+			if a.m.status != "" { // before the setups' lines, not after
+				a.say(a.m.status)
+				a.m.status = ""
+			}
+			return nil
+		}
+		a.say("Type y to send them all or n to check every setup without them.")
+	}
+}
+
+// allLine is setup i's numbered line: mark, clients, provider, endpoint
+// and what was found (the full-screen list's row).
+func (a *lineMode) allLine(i int) string {
+	all := a.m.all
+	status, where, what := all.row(i)
+	width := len(strconv.Itoa(len(all.setups)))
+	return fmt.Sprintf("%*d. %s %s  %s — %s", width, i+1, report.Mark(status), all.setups[i].Name, where, what)
+}
+
+// allList asks which setup's page to show once every setup is checked;
+// enter takes the one the Model highlights (the first failing).
+func (a *lineMode) allList() error {
+	all := a.m.all
+	if all == nil || all.busy() {
+		return fmt.Errorf("the checks stopped without a result")
+	}
+	if a.listed != all.gen {
+		a.listed = all.gen // the lines were printed as they came
+	} else {
+		a.say("", fmt.Sprintf("Every setup on this machine (%d)", len(all.setups)))
+		for i := range all.setups {
+			a.say(a.allLine(i))
+		}
+	}
+	a.say(all.tally())
+	def := all.firstFailing()
+	for {
+		ans, err := a.ask(fmt.Sprintf("Which setup's page? Type its number (1-%d); enter shows %d (%s); b back, r restart, q quit > ",
+			len(all.setups), def+1, uiOneLine(all.setups[def].Name)))
+		if err != nil {
+			return err
+		}
+		if done, err := a.navigate(ans); done {
+			return err
+		}
+		i := def
+		if t := strings.TrimSpace(ans); t != "" {
+			n, err := strconv.Atoi(t)
+			if err != nil || n < 1 || n > len(all.setups) {
+				a.say(fmt.Sprintf("%s is not a setup's number.", t))
+				continue
+			}
+			i = n - 1
+		}
+		if r := all.results[i]; r.err != nil {
+			a.say(fmt.Sprintf("Setup %d has no page: its checks did not finish (%s).", i+1, uiOneLine(r.err.Error())))
+			continue
+		}
+		all.cursor = i
+		a.say("→ " + uiOneLine(all.setups[i].Name))
+		a.exec(a.m.openAll(i))
+		return nil
+	}
+}
+
 // uiKeyPress is the key press a letter is.
 func uiKeyPress(letter string) tea.KeyPressMsg {
 	r := []rune(letter)[0]
@@ -469,6 +580,10 @@ func (a *lineMode) result() error {
 	r := a.m.res
 	v := r.verdict
 	a.say("")
+	if all := a.m.all; all != nil && all.showing && all.cursor < len(all.setups) {
+		_, where, _ := all.row(all.cursor)
+		a.say(fmt.Sprintf("Setup %d of %d: %s — %s", all.cursor+1, len(all.setups), uiOneLine(all.setups[all.cursor].Name), where))
+	}
 	title := uiOneLine(v.Title())
 	if v.Cause.Layer != "" {
 		title += " (layer: " + v.Cause.Layer + ")"
@@ -490,8 +605,12 @@ func (a *lineMode) result() error {
 		a.say(strings.TrimRight(ln, " "))
 	}
 	a.say("")
+	prompt := "s saves a support report; b back, r restart, q quit > "
+	if a.m.all != nil && a.m.all.showing {
+		prompt = "s saves a support report; b back to the list, r restart, q quit > "
+	}
 	for {
-		ans, err := a.ask("s saves a support report; b back, r restart, q quit > ")
+		ans, err := a.ask(prompt)
 		if err != nil {
 			return err
 		}

@@ -97,7 +97,7 @@ type allDoneMsg struct {
 // wantsAll: the walk reached the everything checks on the onboarding
 // path, and main can find every setup.
 func (m Model) wantsAll(n *decisiontree.Node) bool {
-	return m.o.FindSetups != nil && !m.o.Accessible && !m.allNone && n.Kind == decisiontree.Check &&
+	return m.o.FindSetups != nil && !m.allNone && n.Kind == decisiontree.Check &&
 		m.walker.Facts()[factSymptom] == symptomSetup
 }
 
@@ -177,14 +177,18 @@ func (m *Model) allDone(msg allDoneMsg) {
 	}
 	a.results[msg.i] = allResult{done: true, verdict: msg.verdict, err: msg.err, took: msg.took}
 	if !a.busy() {
-		a.cursor = 0
-		for i, r := range a.results {
-			if !r.healthy() {
-				a.cursor = i
-				break
-			}
+		a.cursor = a.firstFailing()
+	}
+}
+
+// firstFailing is the first setup not found healthy, else the first.
+func (a *allState) firstFailing() int {
+	for i, r := range a.results {
+		if !r.healthy() {
+			return i
 		}
 	}
+	return 0
 }
 
 // stopAll cancels the setups still being checked and leaves the screen.
@@ -304,38 +308,62 @@ func (m Model) allView(w, h int) string {
 	for _, s := range a.setups {
 		width = max(width, len(s.Name))
 	}
-	healthy, failing := 0, 0
 	for i, s := range a.setups {
-		r := a.results[i]
-		mark, what := m.spin.View(), m.st.hint.Render("checking… "+uiSeconds(m.now.Sub(a.started)))
-		switch {
-		case !r.done:
-		case r.err != nil:
-			failing++
-			mark, what = m.st.mark(checks.Fail), uiOneLine(r.err.Error())
-		case r.healthy():
-			healthy++
-			mark, what = m.st.mark(checks.Pass), "healthy"
-		default:
-			failing++
-			mark, what = m.st.mark(checks.Fail), uiOneLine(r.verdict.Title())+" ("+r.verdict.Cause.ID+")"
-		}
-		provider := s.Provider
-		if provider == "" {
-			provider = s.Protocol
+		status, where, what := a.row(i)
+		mark := m.spin.View()
+		if a.results[i].done {
+			mark = m.st.mark(status)
+		} else {
+			what = m.st.hint.Render("checking… " + uiSeconds(m.now.Sub(a.started)))
 		}
 		cur := "  "
 		if !a.busy() && i == a.cursor {
 			cur = m.st.selected.Render("> ")
 		}
-		lines = append(lines, cur+mark+" "+fmt.Sprintf("%-*s", width, s.Name)+"  "+m.st.hint.Render(provider+" "+s.Endpoint)+" — "+what)
+		lines = append(lines, cur+mark+" "+fmt.Sprintf("%-*s", width, s.Name)+"  "+m.st.hint.Render(where)+" — "+what)
 	}
 	lines = append(lines, "")
 	if a.busy() {
 		lines = append(lines, m.st.hint.Render("Elapsed "+uiSeconds(m.now.Sub(a.started))))
 	} else {
-		lines = append(lines, fmt.Sprintf("%d healthy, %d failing", healthy, failing))
+		lines = append(lines, a.tally())
 		lines = append(lines, m.st.hint.Render("enter shows the highlighted setup's verdict page"))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// row is setup i's line but for its mark's colour (allView and line mode
+// both draw it): its status once checked, its provider and endpoint, and
+// what was found (empty while it is checked).
+func (a *allState) row(i int) (status checks.Status, where, what string) {
+	s, r := a.setups[i], a.results[i]
+	provider := s.Provider
+	if provider == "" {
+		provider = s.Protocol
+	}
+	where = provider + " " + s.Endpoint
+	switch {
+	case !r.done:
+		return checks.Skip, where, ""
+	case r.err != nil:
+		return checks.Fail, where, uiOneLine(r.err.Error())
+	case r.healthy():
+		return checks.Pass, where, "healthy"
+	}
+	return checks.Fail, where, uiOneLine(r.verdict.Title()) + " (" + r.verdict.Cause.ID + ")"
+}
+
+// tally is "1 healthy, 1 failing" once every setup is checked.
+func (a *allState) tally() string {
+	healthy, failing := 0, 0
+	for _, r := range a.results {
+		switch {
+		case !r.done:
+		case r.healthy():
+			healthy++
+		default:
+			failing++
+		}
+	}
+	return fmt.Sprintf("%d healthy, %d failing", healthy, failing)
 }

@@ -52,6 +52,20 @@ func allServer(t *testing.T, good bool) (*httptest.Server, *atomic.Int32) {
 // the real checks and walks the tree headless, as main's does.
 func allSetupsDriver(t *testing.T) (*driver, *atomic.Int32, *atomic.Int32, *int) {
 	t.Helper()
+	o, goodPosts, badPosts, finds := allSetupsOptions(t)
+	d := newDriver(t, o, 120, 40)
+	if *finds != 0 {
+		t.Fatal("setups were looked for before the walk reached the everything checks")
+	}
+	d.choose("Setting up: check everything")
+	d.press("enter", "enter") // base URL, model: keep what the environment says
+	d.choose("I don't know / my own code")
+	return d, goodPosts, badPosts, finds
+}
+
+// allSetupsOptions is allSetupsDriver's wizard before it starts.
+func allSetupsOptions(t *testing.T) (Options, *atomic.Int32, *atomic.Int32, *int) {
+	t.Helper()
 	tree, err := content.Tree()
 	if err != nil {
 		t.Fatal(err)
@@ -98,14 +112,7 @@ func allSetupsDriver(t *testing.T) (*driver, *atomic.Int32, *atomic.Int32, *int)
 			*finds++
 			return []Setup{setupOf("openai-sdk", good.URL+"/v1", testKey), setupOf("codex", bad.URL+"/v1", otherKey)}
 		}}
-	d := newDriver(t, o, 120, 40)
-	if *finds != 0 {
-		t.Fatal("setups were looked for before the walk reached the everything checks")
-	}
-	d.choose("Setting up: check everything")
-	d.press("enter", "enter") // base URL, model: keep what the environment says
-	d.choose("I don't know / my own code")
-	return d, goodPosts, badPosts, finds
+	return o, goodPosts, badPosts, finds
 }
 
 // "Check everything" checks every setup configured here: one consent for
