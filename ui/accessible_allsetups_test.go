@@ -79,6 +79,10 @@ func TestAccessibleCheckEverySetupDeclined(t *testing.T) {
 		"Nothing billable is sent: verdicts that need the test request say they are unconfirmed.",
 		"7 is not a setup's number.",
 		"✗ codex",
+		// The healthy setup's request was declined: not confirmed, and
+		// never a plain "healthy".
+		"1. ! openai-sdk",
+		"healthy, not confirmed",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("no %q in:\n%s", want, out)

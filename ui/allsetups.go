@@ -347,6 +347,10 @@ func (a *allState) row(i int) (status checks.Status, where, what string) {
 		return checks.Skip, where, ""
 	case r.err != nil:
 		return checks.Fail, where, uiOneLine(r.err.Error())
+	case r.healthy() && !r.verdict.Confirmed:
+		// The request was not sent: the key and URL answered, the model
+		// was not tried. Say so rather than "healthy".
+		return checks.Warn, where, "healthy, not confirmed: " + uiOneLine(r.verdict.Title())
 	case r.healthy():
 		return checks.Pass, where, "healthy"
 	}
