@@ -42,8 +42,11 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	}
 	noColor := os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	load := startLoading(o)
+	w, h, _ := termSize(os.Stdout)
 	err = ui.Run(ctx, ui.Options{
 		Load:       load,
+		Width:      max(w, 0),
+		Height:     max(h, 0),
 		Version:    versionString(),
 		NoColor:    noColor,
 		Accessible: accessible(os.Getenv),

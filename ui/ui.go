@@ -6,6 +6,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,10 @@ type Options struct {
 	Version   string
 	NoColor   bool   // NO_COLOR set or TERM=dumb: no colours at all
 	ReportDir string // where the report is saved ("" = working directory)
+	// Width and Height are the terminal's size when the wizard starts
+	// (read by main without a query), so the first frame is laid out for
+	// it before Bubble Tea's size message arrives; 0 means 80x24.
+	Width, Height int
 	// Accessible: questions and results line by line on stdin and stdout,
 	// no alternate screen and no terminal queries (TERM=dumb,
 	// UNSTUCK_ACCESSIBLE=1); accessible.go.
@@ -145,8 +150,8 @@ func newModel(ctx context.Context, o Options) Model {
 		keys:       uiDefaultKeys(),
 		help:       help.New(),
 		isDark:     true,
-		width:      defaultWidth,
-		height:     defaultHeight,
+		width:      cmp.Or(o.Width, defaultWidth),
+		height:     cmp.Or(o.Height, defaultHeight),
 		renderSeq:  new(atomic.Int64),
 		frameCache: new(frameCache),
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot)),
