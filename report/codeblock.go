@@ -33,17 +33,18 @@ type codeBlock struct {
 	lines []string
 }
 
-// codeToken names line n of the page's code, in letters.
+// codeToken names line n of the page's code: the prefix, n in base 16
+// written with the letters a to p, and an "x" to end it.
 func codeToken(n int) string {
 	var b []byte
 	for {
-		b = append(b, byte('a'+n%26))
-		n /= 26
+		b = append(b, byte('a'+n%16))
+		n /= 16
 		if n == 0 {
 			break
 		}
 	}
-	return codeTokenPrefix + string(b) + "q"
+	return codeTokenPrefix + string(b) + "x"
 }
 
 // fenceOpen reports whether a line opens a fenced block, and with what
@@ -125,7 +126,7 @@ func showCode(out string, blocks []codeBlock, style Style) (string, bool) {
 		if at < 0 {
 			continue
 		}
-		end := strings.IndexByte(ln[at+len(codeTokenPrefix):], 'q')
+		end := strings.IndexByte(ln[at+len(codeTokenPrefix):], 'x')
 		if end < 0 {
 			return "", false
 		}
@@ -159,17 +160,17 @@ func showCode(out string, blocks []codeBlock, style Style) (string, bool) {
 }
 
 func tokenIndex(tok string) int {
-	s := strings.TrimSuffix(strings.TrimPrefix(tok, codeTokenPrefix), "q")
-	if s == "" {
+	s, ok := strings.CutSuffix(strings.TrimPrefix(tok, codeTokenPrefix), "x")
+	if !ok || s == "" || len(s) > 6 {
 		return -1
 	}
 	n := 0
 	for i := len(s) - 1; i >= 0; i-- {
 		c := s[i]
-		if c < 'a' || c > 'z' {
+		if c < 'a' || c > 'p' {
 			return -1
 		}
-		n = n*26 + int(c-'a')
+		n = n*16 + int(c-'a')
 	}
 	return n
 }

@@ -66,3 +66,65 @@ func TestCodeLinesAreNeverWrapped(t *testing.T) {
 		}
 	}
 }
+
+// Every guidance page, filled as the benchmark fills it: each line of each
+// fenced block comes out whole on one line, in both colour modes and at
+// narrow and wide widths, and no placeholder is left (the fallback to
+// glamour's own wrapping never fires on a real page).
+func TestEveryPagesCodeComesOutWhole(t *testing.T) {
+	pages := benchPages(t)
+	for i, md := range pages {
+		_, blocks := hideCode(md)
+		for _, style := range []Style{Dark, Plain} {
+			for _, width := range []int{40, 60, 80} {
+				out, err := Markdown(md, width, style)
+				if err != nil {
+					t.Fatal(err)
+				}
+				plain := ansi.Strip(out)
+				if strings.Contains(out, codeTokenPrefix) {
+					t.Fatalf("page %d: a placeholder leaked", i)
+				}
+				have := map[string]bool{}
+				for _, ln := range strings.Split(plain, "\n") {
+					have[strings.TrimSpace(ln)] = true
+				}
+				for _, b := range blocks {
+					for _, ln := range b.lines {
+						if ln = strings.TrimSpace(ln); ln != "" && !have[ln] {
+							t.Errorf("page %d style %d width %d: code line not whole: %q", i, style, width, ln)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// A page that already holds the placeholders' prefix is rendered as glamour
+// alone would, and a mangled placeholder falls back to that too.
+func TestCodePlaceholdersFallBack(t *testing.T) {
+	md := "Some " + codeTokenPrefix + " text.\n\n```sh\necho hi\n```\n"
+	if got, blocks := hideCode(md); got != md || blocks != nil {
+		t.Errorf("hid code in a page holding the prefix: %q", got)
+	}
+	out, err := Markdown(md, 60, Plain)
+	if err != nil || !strings.Contains(out, "echo hi") {
+		t.Errorf("out %q err %v", out, err)
+	}
+	_, blocks := hideCode("```sh\necho hi\n```\n")
+	if _, ok := showCode("  "+codeToken(0)[:5]+"\n", blocks, Plain); ok {
+		t.Error("a cut placeholder was accepted")
+	}
+	if _, ok := showCode("  "+codeToken(1)+"\n", blocks, Plain); ok {
+		t.Error("a placeholder out of order was accepted")
+	}
+	if got, ok := showCode("  "+codeToken(0)+"   \n", blocks, Plain); !ok || got != "  echo hi  \n" {
+		t.Errorf("showCode = %q, %v", got, ok)
+	}
+	for n := range 1000 {
+		if tokenIndex(codeToken(n)) != n {
+			t.Fatalf("token %d does not round-trip: %s", n, codeToken(n))
+		}
+	}
+}
