@@ -215,21 +215,34 @@ func highlight(b codeBlock, style Style) []string {
 	if err != nil {
 		return b.lines
 	}
+	// One Format call for the block (each call builds the theme's escape
+	// table anew), with every newline a token of its own, so that the
+	// output splits into lines at exactly the code's own line breaks.
+	var toks []chroma.Token
+	for _, line := range chroma.SplitTokensIntoLines(it.Tokens()) {
+		for _, tok := range line {
+			if v, ok := strings.CutSuffix(tok.Value, "\n"); ok {
+				if v != "" {
+					toks = append(toks, chroma.Token{Type: tok.Type, Value: v})
+				}
+				toks = append(toks, chroma.Token{Type: chroma.Background, Value: "\n"})
+				continue
+			}
+			toks = append(toks, tok)
+		}
+	}
+	var w strings.Builder
+	if err := f.Format(&w, s, chroma.Literator(toks...)); err != nil {
+		return b.lines
+	}
 	out := append([]string(nil), b.lines...)
-	for i, toks := range chroma.SplitTokensIntoLines(it.Tokens()) {
+	for i, hl := range strings.Split(w.String(), "\n") {
 		if i >= len(out) {
 			break
 		}
-		var w strings.Builder
-		if err := f.Format(&w, s, chroma.Literator(toks...)); err != nil {
-			return b.lines
-		}
-		hl := strings.TrimRight(w.String(), "\n")
-		hl = strings.ReplaceAll(hl, "\n", "")
-		if xansi.Strip(hl) != b.lines[i] {
-			hl = b.lines[i] // the colouring changed the text: show it plain
-		}
-		out[i] = hl
+		if xansi.Strip(hl) == b.lines[i] {
+			out[i] = hl
+		} // else the colouring changed the text: show it plain
 	}
 	return out
 }
