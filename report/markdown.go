@@ -95,6 +95,12 @@ func renderer(style Style, wrap int) (*cached, error) {
 	return c, nil
 }
 
+func (c *cached) render(md string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.r.Render(md)
+}
+
 var wholeRestorer = strings.NewReplacer(string(nbHyphen), "-", string(nbDot), ".")
 
 // Markdown renders a page for a terminal of the given width. It is safe to
@@ -104,12 +110,20 @@ func Markdown(md string, termWidth int, style Style) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	md = keepWhole(joinSoftBreaks(md))
-	c.mu.Lock()
-	out, err := c.r.Render(md)
-	c.mu.Unlock()
+	hidden, blocks := hideCode(md)
+	out, err := c.render(keepWhole(joinSoftBreaks(hidden)))
 	if err != nil {
 		return "", err
+	}
+	if len(blocks) > 0 {
+		var ok bool
+		if out, ok = showCode(out, blocks, style); !ok {
+			// A placeholder did not come through: glamour's own
+			// rendering, with its wrapped code, beats a broken page.
+			if out, err = c.render(keepWhole(joinSoftBreaks(md))); err != nil {
+				return "", err
+			}
+		}
 	}
 	out = wholeRestorer.Replace(out)
 	return strings.TrimRight(out, "\n ") + "\n", nil

@@ -15,7 +15,7 @@ import (
 	"github.com/unstuck-dev/unstuck/content"
 )
 
-func benchPages(b *testing.B) []string {
+func benchPages(b testing.TB) []string {
 	b.Helper()
 	causes, err := content.Causes()
 	if err != nil {
