@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -26,21 +25,7 @@ func TestWizardSetupsAreDiagnoseAlls(t *testing.T) {
 		}
 		api.ServeHTTP(w, r)
 	})))
-	home := claudeHome(t, e2eURL(srv, ""), e2eAnthropicKey)
-	codexHome := filepath.Join(home, ".codex")
-	if err := os.MkdirAll(codexHome, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(codexHome, "config.toml"), []byte(`model_provider = "relay"
-
-[model_providers.relay]
-name = "Relay"
-base_url = "`+e2eURL(srv, "/v1")+`"
-env_key = "RELAY_API_KEY"
-wire_api = "responses"
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	home := claudeAndCodexHome(t, srv)
 	tree, known, err := loadContent()
 	if err != nil {
 		t.Fatal(err)

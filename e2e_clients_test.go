@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,30 @@ func claudeHome(t *testing.T, base, token string) string {
   },
   "permissions": {"allow": ["Bash(go test:*)"]}
 }`), 0o600))
+	return home
+}
+
+// claudeAndCodexHome is a home with both Claude Code (settings.json env)
+// and Codex (a relay provider in config.toml, key in RELAY_API_KEY) set up
+// against srv: two configured clients for the --all and check-everything
+// tests.
+func claudeAndCodexHome(t *testing.T, srv *httptest.Server) string {
+	t.Helper()
+	home := claudeHome(t, e2eURL(srv, ""), e2eAnthropicKey)
+	codexHome := filepath.Join(home, ".codex")
+	if err := os.MkdirAll(codexHome, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(codexHome, "config.toml"), []byte(`model_provider = "relay"
+
+[model_providers.relay]
+name = "Relay"
+base_url = "`+e2eURL(srv, "/v1")+`"
+env_key = "RELAY_API_KEY"
+wire_api = "responses"
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return home
 }
 
@@ -187,21 +212,7 @@ func TestE2EAllWritesOneReport(t *testing.T) {
 	t.Parallel()
 	api := e2eAnthropicServer()
 	srv := e2eServe(t, bearerOnly(api))
-	home := claudeHome(t, e2eURL(srv, ""), e2eAnthropicKey)
-	codexHome := filepath.Join(home, ".codex")
-	if err := os.MkdirAll(codexHome, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(codexHome, "config.toml"), []byte(`model_provider = "relay"
-
-[model_providers.relay]
-name = "Relay"
-base_url = "`+e2eURL(srv, "/v1")+`"
-env_key = "RELAY_API_KEY"
-wire_api = "responses"
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	home := claudeAndCodexHome(t, srv)
 	file := filepath.Join(t.TempDir(), "all.md")
 	out := e2eRun(t, e2eCmd{args: []string{"diagnose", "--all", "--report", file}, env: map[string]string{"HOME": home, "UNSTUCK_CONFIG_ROOT": t.TempDir()}})
 	b, err := os.ReadFile(file)

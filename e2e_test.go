@@ -148,7 +148,9 @@ func e2eRun(t *testing.T, c e2eCmd) e2eOut {
 	// Only what the test sets: no proxies, no keys, no base URLs from the
 	// machine running the tests. netdns=go keeps every lookup in this
 	// process: .onion names are refused without asking a resolver.
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "GODEBUG=netdns=go"}
+	// The managed/system configuration root (/etc/claude-code, …) is a
+	// fresh folder too, so no test reads this machine's managed settings.
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "UNSTUCK_CONFIG_ROOT=" + t.TempDir(), "GODEBUG=netdns=go"}
 	for k, v := range c.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,21 +12,7 @@ import (
 func TestTmuxCheckEverythingListsEverySetup(t *testing.T) {
 	t.Parallel()
 	srv := e2eServe(t, bearerOnly(e2eAnthropicServer()))
-	home := claudeHome(t, e2eURL(srv, ""), e2eAnthropicKey)
-	codexHome := filepath.Join(home, ".codex")
-	if err := os.MkdirAll(codexHome, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(codexHome, "config.toml"), []byte(`model_provider = "relay"
-
-[model_providers.relay]
-name = "Relay"
-base_url = "`+e2eURL(srv, "/v1")+`"
-env_key = "RELAY_API_KEY"
-wire_api = "responses"
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	home := claudeAndCodexHome(t, srv)
 	p := tmuxStart(t, tmuxOpts{width: 120, height: 32, env: map[string]string{"HOME": home, "UNSTUCK_CONFIG_ROOT": t.TempDir()}})
 	p.waitText(tmuxRootPrompt)
 	p.choose("Setting up: check everything")

@@ -127,6 +127,7 @@ func tmuxStart(t *testing.T, o tmuxOpts) *tmuxPane {
 	cmd := []string{"env", "-i",
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + t.TempDir(),
+		"UNSTUCK_CONFIG_ROOT=" + t.TempDir(), // never this machine's managed settings
 		"TERM=" + term,
 	}
 	for k, v := range o.env {
