@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -45,7 +46,19 @@ func Run(ctx context.Context, o Options) error {
 		}
 		return runAccessible(ctx, o, in, out)
 	}
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	// Run's context is not given to Bubble Tea (tea.WithContext): Bubble
+	// Tea treats a cancelled context, like an InterruptMsg, as a kill, and
+	// a killed program closes its input reader without waiting for the
+	// goroutine still reading it (a data race under -race, charmbracelet/
+	// bubbletea#1599 and #1689). Both become interruptMsg instead, which
+	// the model answers with a graceful quit, and Run still returns
+	// ErrInterrupted.
+	opts := []tea.ProgramOption{tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+		if _, ok := msg.(tea.InterruptMsg); ok {
+			return interruptMsg{}
+		}
+		return msg
+	})}
 	if o.NoColor {
 		// Downsample whatever slipped through to no colour at all.
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
@@ -66,11 +79,17 @@ func Run(ctx context.Context, o Options) error {
 		initial = m
 	}
 	guard, gerr := guardStderr()
-	final, err := tea.NewProgram(initial, opts...).Run()
+	p := tea.NewProgram(initial, opts...)
+	ran := make(chan struct{})
+	go interruptOnDone(ctx, p, ran)
+	final, err := p.Run()
+	close(ran)
 	if _, ok := final.(bootModel); ok && m.frameCache != nil {
 		final = m // Init made the model; it ended before its first message
 	}
+	interrupted := false
 	if fm, ok := final.(Model); ok {
+		interrupted = fm.interrupted
 		fm.stopChecks()
 		// The alternate screen is gone: the answer stays on the normal one.
 		if !errors.Is(err, tea.ErrProgramPanic) {
@@ -92,6 +111,8 @@ func Run(ctx context.Context, o Options) error {
 	switch {
 	case loadErr != nil:
 		return loadErr
+	case err == nil && (interrupted || ctx.Err() != nil):
+		return ErrInterrupted
 	case err == nil:
 		return nil
 	case errors.Is(err, tea.ErrProgramPanic):
@@ -107,6 +128,31 @@ func Run(ctx context.Context, o Options) error {
 		return ErrInterrupted
 	default:
 		return fmt.Errorf("wizard: %s", m.redact(err.Error()))
+	}
+}
+
+// interruptMsg asks the model to stop its checks and quit, and Run to
+// report ErrInterrupted.
+type interruptMsg struct{}
+
+// interruptGrace is how long a model has to quit after Run's context ends
+// before the program is killed.
+const interruptGrace = 2 * time.Second
+
+// interruptOnDone turns the end of ctx into an interruptMsg for p, and
+// kills p if it has not quit within interruptGrace. It returns when ran is
+// closed (p.Run returned).
+func interruptOnDone(ctx context.Context, p *tea.Program, ran <-chan struct{}) {
+	select {
+	case <-ran:
+		return
+	case <-ctx.Done():
+	}
+	go p.Send(interruptMsg{})
+	select {
+	case <-ran:
+	case <-time.After(interruptGrace):
+		p.Kill()
 	}
 }
 

@@ -103,9 +103,46 @@ func openPTY(t *testing.T, cols, rows uint16) (master, tty *os.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Closed after Run has returned: Run quits Bubble Tea gracefully, which
+	// joins its input reader first (a killed program does not, and closing
+	// the descriptor then was a data race under -race in CI).
 	t.Cleanup(func() { tty.Close() })
 	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: rows, Col: cols}); err != nil {
 		t.Fatal(err)
 	}
 	return master, tty
+}
+
+// ctrl+c in a real terminal ends Run with ErrInterrupted, the terminal's
+// input reader joined before its descriptor is closed (run under -race in
+// CI: a killed program raced there), and the finish printed.
+func TestRunCtrlCInAPTYIsAnInterrupt(t *testing.T) {
+	f := newFixture(t, nil)
+	o := f.opts
+	master, tty := openPTY(t, 80, 24)
+	out := &firstWrites{seen: make(chan struct{})}
+	go func() { _, _ = io.Copy(out, master) }()
+	o.input, o.output = tty, tty
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, o) }()
+	select {
+	case <-out.seen:
+	case err := <-done:
+		t.Fatalf("Run ended before drawing anything: %v", err)
+	case <-ctx.Done():
+		t.Fatal("nothing drawn")
+	}
+	if _, err := master.Write([]byte{0x03}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrInterrupted) {
+			t.Errorf("Run: %v, want ErrInterrupted", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("ctrl+c did not end Run")
+	}
 }

@@ -125,6 +125,8 @@ type Model struct {
 
 	all     *allState // "check everything": every setup configured here (allsetups.go)
 	allNone bool      // none is configured: the everything checks run on Runner
+
+	interrupted bool // ctrl+c, SIGINT or Run's context: Run reports ErrInterrupted
 }
 
 // Default size until the terminal tells us.
@@ -214,6 +216,11 @@ func (m *Model) applyStyles() {
 // Update handles one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case interruptMsg:
+		m.stopChecks()
+		m.stopAll()
+		m.interrupted = true
+		return m, tea.Quit
 	case settleMsg:
 		if m.err != nil || !m.pending {
 			return m, nil
