@@ -122,6 +122,10 @@ type Model struct {
 	renderSeq *atomic.Int64 // latest page render asked for; older ones are dropped
 
 	frameCache *frameCache
+	// frameFoot is the footer of the frame View is drawing, set on View's
+	// own copy of the model (frameFootOK), read by bodyHeight.
+	frameFoot   string
+	frameFootOK bool
 
 	all     *allState // "check everything": every setup configured here (allsetups.go)
 	allNone bool      // none is configured: the everything checks run on Runner

@@ -898,3 +898,21 @@ func TestRestartForgetsTypedValues(t *testing.T) {
 		t.Fatalf("after a restart the base URL is %q, want %q", got.BaseURL, before.BaseURL)
 	}
 }
+
+// BenchmarkView is one View of the first question on a model already made:
+// what Bubble Tea asks for after every message (six times before the first
+// frame: after Init and after each start-up message).
+func BenchmarkView(b *testing.B) {
+	tree, err := decisiontree.Parse([]byte(fixtureTree))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := suite.NewRunner(checks.Config{Env: checks.Env{}, WorkDir: b.TempDir(), KeyEnv: "OPENAI_API_KEY"})
+	m := New(Options{Runner: r, Tree: tree})
+	_ = m.Init()
+	_ = m.View()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}

@@ -83,7 +83,11 @@ func (m Model) statusText() string {
 
 // bodyHeight is how many lines the current screen's body may use.
 func (m Model) bodyHeight() int {
-	return max(m.height-chrome-lipgloss.Height(m.footer()), 1)
+	foot := m.frameFoot
+	if !m.frameFootOK {
+		foot = m.footer()
+	}
+	return max(m.height-chrome-lipgloss.Height(foot), 1)
 }
 
 // View draws the screen. The finished frame passes through the redactor
@@ -94,6 +98,10 @@ func (m Model) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "unstuck"
 	w := m.width
+	// The footer once per frame: the body's layout asks for its height
+	// (bodyHeight) two or three times, and the help line is most of what a
+	// frame costs. m is View's own copy, so this lasts for this frame only.
+	m.frameFoot, m.frameFootOK = m.footer(), true
 	top := m.st.brand.Render("unstuck")
 	crumbs := uiBreadcrumb(m.crumbs(), w-len("unstuck  "), m.st)
 	if crumbs != "" {
@@ -103,7 +111,7 @@ func (m Model) View() tea.View {
 	// The footer's status line is redacted by statusText, around the
 	// report's path: the frame's redaction would mask a path that merely
 	// looks like a key ("…/task-management-service/…").
-	frame := m.redactFrame(top+"\n\n"+body) + "\n" + m.footer()
+	frame := m.redactFrame(top+"\n\n"+body) + "\n" + m.frameFoot
 	v.SetContent(uiClip(frame, w, m.height))
 	return v
 }
