@@ -5,9 +5,13 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"math"
 	"path/filepath"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every package's variables are initialised before main runs, so a regular
@@ -55,5 +59,44 @@ func TestNoRegexpCompiledAtPackageInit(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The collector is off while the wizard starts and back as it was after:
+// the percentage and the memory limit both, whether resumed by the
+// returned function or by the timer; a limit the user set (GOMEMLIMIT) is
+// kept all along.
+func TestPauseGCResumesAsItWas(t *testing.T) {
+	read := func() (percent, limit int64) {
+		s := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
+		metrics.Read(s)
+		return int64(s[0].Value.Uint64()), int64(s[1].Value.Uint64())
+	}
+	percent := debug.SetGCPercent(150)
+	limit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(percent); debug.SetMemoryLimit(limit) })
+
+	resume := pauseGC(time.Hour)
+	// Off reads as -1.
+	if p, l := read(); p != -1 || l != 256<<20 {
+		t.Errorf("while paused: GOGC %d, limit %d; want off and 256 MiB", p, l)
+	}
+	resume()
+	resume() // twice is once
+	if p, l := read(); p != 150 || l != math.MaxInt64 {
+		t.Errorf("after resume: GOGC %d, limit %d; want 150 and none", p, l)
+	}
+
+	debug.SetMemoryLimit(64 << 20) // as GOMEMLIMIT=64MiB would
+	pauseGC(10 * time.Millisecond)
+	if p, l := read(); p != -1 || l != 64<<20 {
+		t.Errorf("while paused: GOGC %d, limit %d; want off and the user's 64 MiB", p, l)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for p, _ := read(); p == -1 && time.Now().Before(deadline); p, _ = read() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if p, l := read(); p != 150 || l != 64<<20 {
+		t.Errorf("after the timer: GOGC %d, limit %d; want 150 and 64 MiB", p, l)
 	}
 }

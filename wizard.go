@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/suite"
@@ -41,6 +44,7 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		return 2, nil
 	}
 	noColor := os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
+	defer pauseGC(startGCPause)()
 	load := startLoading(o)
 	w, h, _ := termSize(os.Stdout)
 	err = ui.Run(ctx, ui.Options{
@@ -59,6 +63,32 @@ func runWizard(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		return 1, err
 	}
 	return 0, nil
+}
+
+// startGCPause is how long the collector waits when the wizard starts:
+// Bubble Tea draws the first frame on its first tick, 1/60 s after it
+// starts, and this is three ticks.
+const startGCPause = 50 * time.Millisecond
+
+// pauseGC turns the garbage collector off for d, or until the returned
+// function is called. Go's first collection after package initialisation
+// comes while the wizard starts (the heap passes its 4 MiB starting goal as
+// content loads, the model is made and Bubble Tea sets up), and it ran
+// beside Bubble Tea on the way to the first frame, on a machine's every
+// other core. A memory limit of 256 MiB (unless GOMEMLIMIT set one) still
+// collects if anything in that window allocates without bound.
+func pauseGC(d time.Duration) (resume func()) {
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(-1)
+	if limit == math.MaxInt64 {
+		debug.SetMemoryLimit(256 << 20)
+	}
+	resume = sync.OnceFunc(func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	})
+	time.AfterFunc(d, resume)
+	return resume
 }
 
 // accessible: the line-by-line wizard, for a terminal that cannot draw a
