@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,7 +40,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	samples := make([][]float64, len(csSteps))
+	samples := make([][]float64, 2*len(csSteps)) // ms per step, then KiB allocated per step
 	for i := 0; i < *n; i++ {
 		out, err := exec.Command(self, "-n", "0").Output()
 		if err != nil {
@@ -51,20 +52,29 @@ func main() {
 			samples[j] = append(samples[j], v)
 		}
 	}
-	fmt.Printf("median of %d fresh processes (ms):\n", *n)
+	fmt.Printf("median of %d fresh processes:\n  %-20s %7s %9s\n", *n, "step", "ms", "KiB alloc")
 	for j, name := range csSteps {
-		slices.Sort(samples[j])
-		fmt.Printf("  %-20s %7.2f\n", name, samples[j][len(samples[j])/2])
+		for _, s := range [][]float64{samples[j], samples[len(csSteps)+j]} {
+			slices.Sort(s)
+		}
+		fmt.Printf("  %-20s %7.2f %9.0f\n", name, samples[j][len(samples[j])/2], samples[len(csSteps)+j][*n/2])
 	}
 }
 
-// csOnce measures each step once and prints the durations in ms.
+// csOnce measures each step once and prints the durations in ms, then
+// what each allocated in KiB (the heap a start-up grows before Go's first
+// collection is 4 MiB: what a step allocates decides whether one runs).
 func csOnce() {
-	var ms []string
+	var ms, kib []string
+	var before, after runtime.MemStats
 	step := func(f func()) {
+		runtime.ReadMemStats(&before)
 		t := time.Now()
 		f()
-		ms = append(ms, fmt.Sprintf("%.3f", float64(time.Since(t))/1e6))
+		d := time.Since(t)
+		runtime.ReadMemStats(&after)
+		ms = append(ms, fmt.Sprintf("%.3f", float64(d)/1e6))
+		kib = append(kib, fmt.Sprintf("%.0f", float64(after.TotalAlloc-before.TotalAlloc)/1024))
 	}
 	must := func(err error) {
 		if err != nil {
@@ -97,5 +107,5 @@ func csOnce() {
 	step(func() { _, err := report.Markdown(page, 80, report.Dark); must(err) })
 	step(func() { _, err := report.Markdown(page, 80, report.Dark); must(err) })
 	step(func() { _, err := report.Markdown(page, 80, report.Plain); must(err) })
-	fmt.Println(strings.Join(ms, " "))
+	fmt.Println(strings.Join(append(ms, kib...), " "))
 }
