@@ -73,7 +73,11 @@ func uiBreadcrumb(parts []string, width int, st *styles) string {
 // uiOneLine folds whitespace so that a label never breaks the layout.
 func uiOneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// uiWrap wraps text to width cells, breaking long words (URLs) when needed.
+// uiWrap wraps text to width cells at spaces, breaking a word only when it
+// is longer than a line (a URL). ansi.Wrap also breaks after every hyphen,
+// which cuts a model ID, a header or a cause in two ("claude-" on one line,
+// "sonnet-4-5" on the next) where a person copies it: hyphens go through
+// it as U+2011 (a hyphen that does not break, as wide) and come back.
 func uiWrap(s string, width int) []string {
 	if s == "" {
 		return nil
@@ -81,8 +85,15 @@ func uiWrap(s string, width int) []string {
 	if width < 1 {
 		width = 1
 	}
-	return strings.Split(ansi.Wrap(s, width, ""), "\n")
+	if !strings.Contains(s, "-") || strings.ContainsRune(s, nbHyphen) {
+		return strings.Split(ansi.Wrap(s, width, ""), "\n")
+	}
+	held := strings.ReplaceAll(s, "-", string(nbHyphen))
+	return strings.Split(strings.ReplaceAll(ansi.Wrap(held, width, ""), string(nbHyphen), "-"), "\n")
 }
+
+// nbHyphen is U+2011 NON-BREAKING HYPHEN.
+const nbHyphen = '\u2011'
 
 // uiFit makes s exactly h lines of at most w cells: long lines are cut with
 // "…", missing lines are blank. Every screen's body goes through it, so no

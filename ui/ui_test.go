@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -914,5 +915,23 @@ func BenchmarkView(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()
+	}
+}
+
+// A model ID, a header or a cause is never cut at one of its hyphens, where
+// a person copies it; a word longer than the line is still broken.
+func TestWrapKeepsHyphenatedWordsWhole(t *testing.T) {
+	got := uiWrap("It sends one request with claude-sonnet-4-5 and x-api-key.", 20)
+	want := []string{"It sends one request", "with", "claude-sonnet-4-5", "and x-api-key."}
+	if !slices.Equal(got, want) {
+		t.Errorf("uiWrap = %q\nwant     %q", got, want)
+	}
+	for _, ln := range uiWrap("see https://example.com/a-very-long-path-that-is-longer-than-the-line", 16) {
+		if w := ansi.StringWidth(ln); w > 16 {
+			t.Errorf("line %q is %d cells wide, over 16", ln, w)
+		}
+	}
+	if got := strings.Join(uiWrap("a-b c\u2011d", 3), "|"); !strings.Contains(got, "\u2011") {
+		t.Errorf("a U+2011 of the text's own is lost: %q", got)
 	}
 }
