@@ -42,6 +42,9 @@ build() {
   # same linking the rest of the wizard's stack (Lip Gloss, Bubbles, Glamour).
   "${RELEASE[@]}" -o "$OUT/bin/bareprogram" ./perf/bareprogram
   "${RELEASE[@]}" -tags stack -o "$OUT/bin/barestack" ./perf/bareprogram
+  # And the stack in use: the same with Glamour and net/http reachable
+  # (never called), whose package tables the linker then keeps and inits.
+  "${RELEASE[@]}" -tags stack,live -o "$OUT/bin/barelive" ./perf/bareprogram
   go build -o "$OUT/bin/firstframe" ./perf/firstframe
   go build -o "$OUT/bin/slowserver" ./perf/slowserver
   "${RELEASE[@]}" -o "$OUT/bin/coldstart" ./perf/coldstart
@@ -65,7 +68,7 @@ frame() {
   install_gum
   need tmux tmux
   # The yardstick is the floor that links the same stack; put it last.
-  PROGS=("$OUT/bin/unstuck" "$OUT/bin/gum choose 401 429 timeout" "$OUT/bin/bareprogram" "$OUT/bin/barestack")
+  PROGS=("$OUT/bin/unstuck" "$OUT/bin/gum choose 401 429 timeout" "$OUT/bin/bareprogram" "$OUT/bin/barelive" "$OUT/bin/barestack")
   echo "--- first frame: exec → first visible text, 80×24, $N interleaved rounds"
   echo "    (a) a pseudo-terminal that answers no queries, as some SSH sessions and screen-sharing tools"
   (cd "$OUT/work" && userenv "$OUT/bin/firstframe" -n "$N" -json "$OUT/firstframe.json" "${PROGS[@]}") |
@@ -74,7 +77,7 @@ frame() {
   (cd "$OUT/work" && userenv "$OUT/bin/firstframe" -tmux -n "$N" -json "$OUT/firstframe-tmux.json" "${PROGS[@]}") |
     tee "$OUT/firstframe-tmux.txt"
   echo "--- where unstuck's start-up goes: package init (GODEBUG=inittrace=1, median of 15)"
-  for b in unstuck barestack bareprogram; do
+  for b in unstuck barelive barestack bareprogram; do
     for _ in $(seq 15); do
       (cd "$OUT/work" && userenv GODEBUG=inittrace=1 timeout 2 "$OUT/bin/$b" --version 2>&1 >/dev/null </dev/null || true) |
         awk '$1=="init" {s+=$5; if ($2 ~ /chroma/) c+=$5; if ($2 ~ /unstuck/ || $2 == "main") u+=$5} END {printf "%.2f %.2f %.2f\n", s, c, u}'

@@ -7,8 +7,10 @@
 //	firstframe -tmux -n 60 ./unstuck ./barestack
 //
 // Each argument is a command line (split at spaces, run in the current
-// directory and environment). Runs are interleaved — A, B, A, B, … — so
-// drift on the machine hits every program alike. For every run it records:
+// directory and environment). Runs are interleaved: every round runs each
+// program once, in an order shuffled anew each round (-seed), so drift on
+// the machine hits every program alike and no program always follows the
+// same one. For every run it records:
 //
 //   - first byte: the first output of any kind (usually the terminal setup
 //     sequences: alternate screen, hide cursor, mode queries);
@@ -37,6 +39,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,6 +66,7 @@ func main() {
 	inTmux := flag.Bool("tmux", false, "run the programs in tmux (control mode) instead of a bare PTY")
 	jsonOut := flag.String("json", "", "also write every run to this file as JSON")
 	stamp := flag.String("stamp", "", "internal (-tmux): write the time to this file, then exec the command")
+	seed := flag.Uint64("seed", 1, "the order of the programs is shuffled anew in every round from this seed (0: always the order given)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: firstframe [-n 40] [-warmup 3] [-answer | -tmux] 'COMMAND [ARG...]'... (yardstick last)")
 		flag.PrintDefaults()
@@ -86,9 +90,22 @@ func main() {
 		defer tm.close()
 		measure = func(prog string) (ffRun, error) { return tm.measure(prog, *timeout) }
 	}
+	// Each round runs every program once, in an order shuffled anew: in a
+	// fixed order a program always follows the same one (after gum's 5 s
+	// wait, or straight after another start-up), and a ratio between two
+	// programs would carry that position as well as their difference.
 	runs := make([][]ffRun, len(progs))
+	order := make([]int, len(progs))
+	for p := range order {
+		order[p] = p
+	}
+	rng := rand.New(rand.NewPCG(*seed, 0x756e737475636b)) // "unstuck"
 	for i := 0; i < *warmup+*n; i++ {
-		for p, prog := range progs {
+		if *seed != 0 {
+			rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		}
+		for _, p := range order {
+			prog := progs[p]
 			r, err := measure(prog)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "firstframe: %s: %v\n", prog, err)
