@@ -51,22 +51,8 @@ func TestRunWithLoadDrawsTheFirstQuestionFirst(t *testing.T) {
 		calls++
 		return tree, runner, nil
 	}
-	// A terminal of 80×24 (Bubble Tea draws nothing without a size).
-	master, tty := openPTY(t, 80, 24)
-	out := &firstWrites{seen: make(chan struct{})}
-	go func() { _, _ = io.Copy(out, master) }()
-	o.input, o.output = tty, tty
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, o) }()
-	select {
-	case <-out.seen:
-	case err := <-done:
-		t.Fatalf("Run ended before drawing anything: %v", err)
-	case <-ctx.Done():
-		t.Fatal("nothing drawn")
-	}
+	p := runInPTY(t, o)
+	out, cancel, done := p.out, p.cancel, p.done
 	out.mu.Lock()
 	first := ansi.Strip(out.first)
 	out.mu.Unlock()
@@ -115,34 +101,47 @@ func openPTY(t *testing.T, cols, rows uint16) (master, tty *os.File) {
 
 // ctrl+c in a real terminal ends Run with ErrInterrupted, the terminal's
 // input reader joined before its descriptor is closed (run under -race in
-// CI: a killed program raced there), and the finish printed.
+// CI: a killed program raced there).
 func TestRunCtrlCInAPTYIsAnInterrupt(t *testing.T) {
-	f := newFixture(t, nil)
-	o := f.opts
-	master, tty := openPTY(t, 80, 24)
-	out := &firstWrites{seen: make(chan struct{})}
-	go func() { _, _ = io.Copy(out, master) }()
-	o.input, o.output = tty, tty
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, o) }()
-	select {
-	case <-out.seen:
-	case err := <-done:
-		t.Fatalf("Run ended before drawing anything: %v", err)
-	case <-ctx.Done():
-		t.Fatal("nothing drawn")
-	}
-	if _, err := master.Write([]byte{0x03}); err != nil {
+	p := runInPTY(t, newFixture(t, nil).opts)
+	if _, err := p.master.Write([]byte{0x03}); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-done:
+	case err := <-p.done:
 		if !errors.Is(err, ErrInterrupted) {
 			t.Errorf("Run: %v, want ErrInterrupted", err)
 		}
-	case <-ctx.Done():
+	case <-p.ctx.Done():
 		t.Fatal("ctrl+c did not end Run")
 	}
+}
+
+// ptyRun is Run in a pseudo-terminal of 80×24 (Bubble Tea draws nothing
+// without a size), once it has drawn something.
+type ptyRun struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	master *os.File
+	out    *firstWrites
+	done   chan error // Run's error
+}
+
+func runInPTY(t *testing.T, o Options) ptyRun {
+	t.Helper()
+	master, tty := openPTY(t, 80, 24)
+	p := ptyRun{master: master, out: &firstWrites{seen: make(chan struct{})}, done: make(chan error, 1)}
+	go func() { _, _ = io.Copy(p.out, master) }()
+	o.input, o.output = tty, tty
+	p.ctx, p.cancel = context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(p.cancel)
+	go func() { p.done <- Run(p.ctx, o) }()
+	select {
+	case <-p.out.seen:
+	case err := <-p.done:
+		t.Fatalf("Run ended before drawing anything: %v", err)
+	case <-p.ctx.Done():
+		t.Fatal("nothing drawn")
+	}
+	return p
 }
