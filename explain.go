@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/unstuck-dev/unstuck/checks"
+	"github.com/unstuck-dev/unstuck/checks/setup"
 	"github.com/unstuck-dev/unstuck/checks/suite"
+	"github.com/unstuck-dev/unstuck/content"
 	"github.com/unstuck-dev/unstuck/report"
 	"github.com/unstuck-dev/unstuck/verdict"
 )
@@ -77,7 +79,11 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return 1, err
 	}
-	guidance, err := v.Guidance()
+	prof, note := explainProvider(res.Evidence, runner.Setup(), known.profiles)
+	if prof != nil && res.Evidence.PasteProvider == prof.Name {
+		v.Evidence.Provider = prof.Name // seen in the paste
+	}
+	guidance, err := explainGuidance(v, prof, note)
 	if err != nil {
 		return 1, err
 	}
@@ -93,6 +99,86 @@ func runExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 0, nil
 	}
 	return 1, nil
+}
+
+// explainProvider is the provider a pasted error's page is written for,
+// and the line that says where that came from: the provider the paste
+// names (the paste wins over this machine's environment, for it may come
+// from another machine); else the environment's profile when the
+// environment points to one; else none. Signs that disagree name none.
+func explainProvider(ev checks.Evidence, s *checks.Setup, profiles []checks.Profile) (*checks.Profile, string) {
+	var env *checks.Profile
+	if s != nil && !setup.ProfileAssumed(s) {
+		env = &s.Profile
+	}
+	provider, signs := ev.PasteProvider, ev.PasteSigns
+	if provider != "" {
+		p, ok := setup.FindProfile(profiles, provider)
+		if !ok {
+			return nil, ""
+		}
+		note := fmt.Sprintf("Provider: **%s**, from the paste: %s.", titleOf(p), plain(strings.TrimPrefix(firstOf(signs), p.Name+": ")))
+		switch {
+		case env != nil && env.Name == p.Name:
+			note += " This machine's environment points there too."
+		case env != nil:
+			note += fmt.Sprintf(" This machine's environment points to %s (%s); the steps follow the paste, which may come from another machine.",
+				titleOf(*env), plain(s.ProfileReason))
+		}
+		return &p, note + "\n"
+	}
+	if len(signs) > 0 {
+		// Signs but no provider: the strongest disagree.
+		return nil, "No provider's steps: the paste has signs of more than one provider (" + plain(strings.Join(signs, "; ")) + ").\n"
+	}
+	if env != nil {
+		return env, fmt.Sprintf("Provider: **%s**, from this machine's environment (%s), not from the paste: nothing in it names a provider.\n",
+			titleOf(*env), plain(s.ProfileReason))
+	}
+	return nil, ""
+}
+
+func firstOf(signs []string) string {
+	if len(signs) == 0 {
+		return ""
+	}
+	return signs[0]
+}
+
+// plain keeps a sign ("type":"error","error":{"type": …) literal in
+// markdown.
+func plain(s string) string { return markdownPlain.Replace(s) }
+
+var markdownPlain = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
+	"<", "\\<", ">", "\\>", "#", "\\#", "|", "\\|", "~", "\\~")
+
+func titleOf(p checks.Profile) string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return p.Name
+}
+
+// explainGuidance is the verdict's page written for the provider (none:
+// no provider's own lines) with the line saying where the provider came
+// from under its title, redacted.
+func explainGuidance(v verdict.Verdict, prof *checks.Profile, note string) (string, error) {
+	page := v.Page()
+	if prof != nil {
+		page = page.ForProfile(*prof)
+	}
+	md, err := content.Guidance(v.Cause.ID, page)
+	if err != nil {
+		return "", err
+	}
+	if note != "" {
+		if title, rest, ok := strings.Cut(md, "\n"); ok && strings.HasPrefix(title, "# ") {
+			md = title + "\n\n" + note + rest
+		} else {
+			md = note + "\n" + md
+		}
+	}
+	return v.Setup.Redactor.Redact(v.Frame(md)), nil
 }
 
 // pastedText reads the error from the arguments, or stdin for "-" (or no

@@ -73,6 +73,12 @@ type Evidence struct {
 	// every place a key or base URL was found for it (INTERFACE.md).
 	Client  string   `json:"client,omitempty"`
 	Sources []Source `json:"sources,omitempty"`
+
+	// The provider the pasted text itself names (profiles' paste_signs),
+	// "" when it names none or its signs disagree; PasteSigns are the
+	// signs found, the deciding one first ("Gemini: API_KEY_INVALID").
+	PasteProvider string   `json:"paste_provider,omitempty"`
+	PasteSigns    []string `json:"paste_signs,omitempty"`
 }
 
 // Source is one place a key or a base URL was found: the variable or the
@@ -206,6 +212,23 @@ type Profile struct {
 	// Native protocols (additive): the base of the provider's own API when
 	// --protocol names it (Gemini's …/v1beta), not the OpenAI-compatible one.
 	NativeBaseURL string `yaml:"native_base_url"`
+
+	// PasteSigns tell this provider's errors in pasted text (explain):
+	// its host in a URL, its own codes and body shapes, its keys' prefixes.
+	PasteSigns []PasteSign `yaml:"paste_signs"`
+}
+
+// PasteSign is one thing in a pasted error that says which provider sent
+// it. Exactly one of Host, Says and KeyIssuer is set.
+type PasteSign struct {
+	Host      string `yaml:"host"`       // a host (or its tail) named in the paste: "api.anthropic.com", ".openai.azure.com"
+	Says      string `yaml:"says"`       // literal text; spaces, quote style and escaping are ignored
+	KeyIssuer string `yaml:"key_issuer"` // a key in the paste starts with a prefix of this keys.yaml issuer
+	Why       string `yaml:"why"`        // a short reason, shown with the sign
+	// Strength ranks signs: 3 where the request went (a host), 2 the
+	// server's own words, 1 a key's prefix (a key can be sent anywhere).
+	// 0 means the kind's.
+	Strength int `yaml:"strength"`
 }
 
 // ServerProbe is one GET a local server answers in its own way: the path

@@ -7,7 +7,7 @@ import (
 	"github.com/unstuck-dev/unstuck/decisiontree"
 )
 
-func init() { generatedBoot, generatedBootSum = generatedBootData, 0x8528f10f }
+func init() { generatedBoot, generatedBootSum = generatedBootData, 0xbb1c4810 }
 
 func generatedBootData() bootRaw {
 	return bootRaw{
@@ -1465,6 +1465,25 @@ func generatedBootData() bootRaw {
 					"sk-admin- keys manage the organisation and cannot call models.",
 					"Rate-limit headers: x-ratelimit-limit|remaining|reset-requests|tokens, resets as durations such as 6m0s.",
 				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "api.openai.com",
+						Why:  "OpenAI's API host",
+					},
+					checks.PasteSign{
+						Host:     "platform.openai.com",
+						Why:      "OpenAI's console, which its own key errors point to; relays pass them on",
+						Strength: 2,
+					},
+					checks.PasteSign{
+						KeyIssuer: "openai",
+						Why:       "an OpenAI key; see keys.yaml",
+					},
+					checks.PasteSign{
+						KeyIssuer: "openai-admin",
+						Why:       "an OpenAI Admin key; see keys.yaml",
+					},
+				},
 			},
 			checks.Profile{
 				Name:     "anthropic",
@@ -1505,6 +1524,28 @@ func generatedBootData() bootRaw {
 					"sk-ant-oat01- tokens belong to a Claude subscription (Claude Code login), not to the API: they are refused as API keys.",
 					"Empty credit is a 400 invalid_request_error ('credit balance is too low'), overload is 529.",
 				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "api.anthropic.com",
+						Why:  "Anthropic's API host",
+					},
+					checks.PasteSign{
+						Says: "\"type\":\"error\",\"error\":{\"type\":",
+						Why:  "Anthropic's error envelope",
+					},
+					checks.PasteSign{
+						KeyIssuer: "anthropic",
+						Why:       "an Anthropic key; see keys.yaml",
+					},
+					checks.PasteSign{
+						KeyIssuer: "claude-subscription",
+						Why:       "a Claude subscription token; see keys.yaml",
+					},
+					checks.PasteSign{
+						KeyIssuer: "anthropic-admin",
+						Why:       "an Anthropic Admin key; see keys.yaml",
+					},
+				},
 			},
 			checks.Profile{
 				Name:     "heroku",
@@ -1539,6 +1580,12 @@ func generatedBootData() bootRaw {
 					"A 403 'You do not have access to that model' means the model is not provisioned on this app (heroku ai:models:create), or the key belongs to another app's model: each attached model has its own key.",
 					"Per-model limits, e.g. Claude 4.5 Sonnet 150 requests/min and 800,000 tokens/min; Claude 3.5 Haiku 200 requests/min.",
 					"MCP servers and tools are registered per app; a server listed as disconnected gives the agent no tools.",
+				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "inference.heroku.com",
+						Why:  "Heroku's inference host",
+					},
 				},
 			},
 			checks.Profile{
@@ -1577,6 +1624,12 @@ func generatedBootData() bootRaw {
 					"Rate-limit headers X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset (epoch seconds). An empty wallet is a 402 insufficient_balance.",
 					"Self-hosted: DeepSeek models need DEEPSEEK_API_KEY in the server's .env, and are called with the OpenAI SDK only.",
 				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						KeyIssuer: "agentrouter",
+						Why:       "an AgentRouter key; see keys.yaml",
+					},
+				},
 			},
 			checks.Profile{
 				Name:     "latentkit",
@@ -1605,6 +1658,20 @@ func generatedBootData() bootRaw {
 					"503 all_providers_exhausted: the route has no eligible model for the request's capability. budget_exceeded / free_managed_limit_reached: add credits or switch the route to BYOK.",
 					"Never put the key in NEXT_PUBLIC_LATENTKIT_API_KEY, VITE_LATENTKIT_API_KEY or other front-end variables: call LatentKit from a server route.",
 					"Laravel caches config: run php artisan config:clear after changing LATENTKIT_API_KEY.",
+				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Says: "X-LK-Request-ID",
+						Why:  "LatentKit's request ID header",
+					},
+					checks.PasteSign{
+						Says: "free_managed_limit_reached",
+						Why:  "LatentKit's code for a spent free allowance",
+					},
+					checks.PasteSign{
+						Says: "all_providers_exhausted",
+						Why:  "LatentKit's code for a route with no eligible model",
+					},
 				},
 			},
 			checks.Profile{
@@ -1642,6 +1709,16 @@ func generatedBootData() bootRaw {
 					"X-Inferoute-Provider names the provider that served the request; cost- or latency-optimised routing may pick another one than expected.",
 					"402 means this key's monthly token or spend limit is reached (Settings → API Keys → Edit → Usage Limits).",
 					"Quote X-Inferoute-Request-Id to support@tokenhub.ai.",
+				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Says: "X-Inferoute-Request-Id",
+						Why:  "TokenHub's request ID header",
+					},
+					checks.PasteSign{
+						Says: "X-Inferoute-Provider",
+						Why:  "TokenHub's header naming the serving provider",
+					},
 				},
 			},
 			checks.Profile{
@@ -1684,6 +1761,21 @@ func generatedBootData() bootRaw {
 					"Model IDs carry the provider: openai/gpt-4o-mini, anthropic/claude-sonnet-4.5; a bare ID is \"not a valid model ID\" (400).",
 					"Errors after the stream started arrive inside a 200 as an SSE event.",
 				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "openrouter.ai",
+						Why:  "OpenRouter's host",
+					},
+					checks.PasteSign{
+						Says:     "Provider returned error",
+						Why:      "OpenRouter's wrapper round an upstream's answer: it names the router, whatever the upstream's body inside says",
+						Strength: 3,
+					},
+					checks.PasteSign{
+						KeyIssuer: "openrouter",
+						Why:       "an OpenRouter key; see keys.yaml",
+					},
+				},
 			},
 			checks.Profile{
 				Name:     "deepseek",
@@ -1722,6 +1814,16 @@ func generatedBootData() bootRaw {
 					"GET /user/balance is free: is_available and the balance per currency tell an empty account before any request.",
 					"An empty account is a 402 \"Insufficient Balance\"; a wrong model name is a 400 \"Model Not Exist\" (deepseek-chat and deepseek-reasoner are the names).",
 					"DeepSeek models answer the OpenAI protocol at this base; the Anthropic protocol lives under https://api.deepseek.com/anthropic.",
+				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "api.deepseek.com",
+						Why:  "DeepSeek's API host",
+					},
+					checks.PasteSign{
+						Says: "Model Not Exist",
+						Why:  "DeepSeek's answer to a wrong model name",
+					},
 				},
 			},
 			checks.Profile{
@@ -1764,6 +1866,36 @@ func generatedBootData() bootRaw {
 					"A data-plane key cannot list deployments: see them in the portal or with az cognitiveservices account deployment list -g GROUP -n RESOURCE.",
 					"Errors carry string codes (\"401\", DeploymentNotFound); a wrong resource, path or version is a bare 404 \"Resource not found\".",
 				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: ".openai.azure.com",
+						Why:  "an Azure OpenAI resource's host",
+					},
+					checks.PasteSign{
+						Host: ".cognitiveservices.azure.com",
+						Why:  "an Azure AI resource's host",
+					},
+					checks.PasteSign{
+						Host: ".services.ai.azure.com",
+						Why:  "an Azure AI Foundry resource's host",
+					},
+					checks.PasteSign{
+						Says: "DeploymentNotFound",
+						Why:  "Azure's code for a deployment name it does not have",
+					},
+					checks.PasteSign{
+						Says: "apim-request-id",
+						Why:  "Azure's request ID header",
+					},
+					checks.PasteSign{
+						Says: "invalid subscription key or wrong API endpoint",
+						Why:  "Azure's answer to a bad key",
+					},
+					checks.PasteSign{
+						Says: "under Azure OpenAI API version",
+						Why:  "Azure's rate-limit message",
+					},
+				},
 			},
 			checks.Profile{
 				Name:     "gemini",
@@ -1802,6 +1934,39 @@ func generatedBootData() bootRaw {
 					"RESOURCE_EXHAUSTED (429) is a per-minute or per-day quota unless the message sends you to billing; FAILED_PRECONDITION is billing or a region without the free tier.",
 				},
 				NativeBaseURL: "https://generativelanguage.googleapis.com/v1beta",
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "generativelanguage.googleapis.com",
+						Why:  "the Gemini API's host",
+					},
+					checks.PasteSign{
+						Says: "API_KEY_INVALID",
+						Why:  "Google's reason for a key it does not know",
+					},
+					checks.PasteSign{
+						Says:     "\"status\":\"RESOURCE_EXHAUSTED\"",
+						Why:      "Google's status for a spent quota; Vertex AI says it too",
+						Strength: 1,
+					},
+					checks.PasteSign{
+						Says:     "\"status\":\"FAILED_PRECONDITION\"",
+						Why:      "Google's status for billing or a region; Vertex AI says it too",
+						Strength: 1,
+					},
+					checks.PasteSign{
+						Says: "User location is not supported for the API use",
+						Why:  "Gemini's answer from a region without the API",
+					},
+					checks.PasteSign{
+						Says:     "\"status\":\"INVALID_ARGUMENT\"",
+						Why:      "Google's status for a bad request; Vertex AI says it too",
+						Strength: 1,
+					},
+					checks.PasteSign{
+						KeyIssuer: "google",
+						Why:       "a Google API key; see keys.yaml",
+					},
+				},
 			},
 			checks.Profile{
 				Name:     "groq",
@@ -1838,6 +2003,25 @@ func generatedBootData() bootRaw {
 					"Retired models answer 400 model_decommissioned; https://console.groq.com/docs/deprecations names the replacement.",
 					"429 rate_limit_exceeded names the limit (RPM, TPM, RPD, TPD); x-ratelimit-* headers say what is left and when it resets.",
 				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "api.groq.com",
+						Why:  "Groq's API host",
+					},
+					checks.PasteSign{
+						Host:     "console.groq.com",
+						Why:      "Groq's console, which its errors point to",
+						Strength: 2,
+					},
+					checks.PasteSign{
+						Says: "model_decommissioned",
+						Why:  "Groq's code for a retired model",
+					},
+					checks.PasteSign{
+						KeyIssuer: "groq",
+						Why:       "a Groq key; see keys.yaml",
+					},
+				},
 			},
 			checks.Profile{
 				Name:     "mistral",
@@ -1872,6 +2056,29 @@ func generatedBootData() bootRaw {
 					"The base URL is https://api.mistral.ai/v1; Codestral keys work only at https://codestral.mistral.ai/v1.",
 					"Keys have no prefix. A new key can take a few minutes before it is accepted.",
 					"Errors look like {\"object\":\"error\",\"message\",\"type\",\"code\"}: invalid_model (code 1500) for a wrong model name; a bad key is a 401 \"Unauthorized\".",
+				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "api.mistral.ai",
+						Why:  "Mistral's API host",
+					},
+					checks.PasteSign{
+						Host: "codestral.mistral.ai",
+						Why:  "Mistral's Codestral host",
+					},
+					checks.PasteSign{
+						Says: "mistral-correlation-id",
+						Why:  "Mistral's request ID header",
+					},
+					checks.PasteSign{
+						Says:     "\"object\":\"error\"",
+						Why:      "Mistral's error envelope; vLLM's too",
+						Strength: 1,
+					},
+					checks.PasteSign{
+						Says: "\"type\":\"invalid_model\"",
+						Why:  "Mistral's type for a wrong model name",
+					},
 				},
 			},
 			checks.Profile{
@@ -1908,6 +2115,21 @@ func generatedBootData() bootRaw {
 					"The base URL is https://api.x.ai/v1; keys start with xai-.",
 					"Errors are {\"code\": \"<gRPC status in words>\", \"error\": \"<message>\"}; a bad key is a 400 \"Incorrect API key provided\".",
 					"A team without credits is refused with 403 (a new team) or 429 (credits used up or the monthly spending limit reached): add credits in the console.",
+				},
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "api.x.ai",
+						Why:  "xAI's API host",
+					},
+					checks.PasteSign{
+						Host:     "console.x.ai",
+						Why:      "xAI's console, which its errors point to",
+						Strength: 2,
+					},
+					checks.PasteSign{
+						KeyIssuer: "xai",
+						Why:       "an xAI key; see keys.yaml",
+					},
 				},
 			},
 			checks.Profile{
@@ -1991,6 +2213,28 @@ func generatedBootData() bootRaw {
 				LoadedModelsPath: "/api/ps",
 				PullCommand:      "ollama pull {model}",
 				MinContext:       8192,
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "localhost:11434",
+						Why:  "Ollama's default address",
+					},
+					checks.PasteSign{
+						Host: "127.0.0.1:11434",
+						Why:  "Ollama's default address",
+					},
+					checks.PasteSign{
+						Host: "host.docker.internal:11434",
+						Why:  "Ollama's default port, seen from a container",
+					},
+					checks.PasteSign{
+						Says: "try pulling it first",
+						Why:  "Ollama's answer to a model it has not downloaded",
+					},
+					checks.PasteSign{
+						Says: "ollama._types.ResponseError",
+						Why:  "the Ollama Python client's error",
+					},
+				},
 			},
 			checks.Profile{
 				Name:           "lmstudio",
@@ -2028,6 +2272,24 @@ func generatedBootData() bootRaw {
 				StartCommand: "lms server start",
 				PullCommand:  "lms get {model}",
 				LoadCommand:  "lms load {model}",
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Host: "localhost:1234",
+						Why:  "LM Studio's default address",
+					},
+					checks.PasteSign{
+						Host: "127.0.0.1:1234",
+						Why:  "LM Studio's default address",
+					},
+					checks.PasteSign{
+						Says: "Unexpected endpoint or method",
+						Why:  "LM Studio's answer to a wrong path",
+					},
+					checks.PasteSign{
+						Says: "No models loaded. Please load a model",
+						Why:  "LM Studio's answer with nothing loaded",
+					},
+				},
 			},
 			checks.Profile{
 				Name:           "vllm",
@@ -2064,6 +2326,13 @@ func generatedBootData() bootRaw {
 				},
 				StartCommand: "vllm serve MODEL",
 				PullCommand:  "vllm serve {model}",
+				PasteSigns: []checks.PasteSign{
+					checks.PasteSign{
+						Says:     "\"object\":\"error\"",
+						Why:      "vLLM's error envelope; Mistral's too",
+						Strength: 1,
+					},
+				},
 			},
 			checks.Profile{
 				Name:           "llamacpp",

@@ -128,6 +128,16 @@ func (d PageData) For(names ...string) bool {
 	return false
 }
 
+// ForProfile writes the page for this provider's users: its own lines
+// ({{if .For …}}), its title, console and status page, and nothing else
+// of a setup (explain: the provider a paste names, whose key variable and
+// base URL on this machine are unknown).
+func (d PageData) ForProfile(p checks.Profile) PageData {
+	d.Provider, d.ProviderTitle = p.Name, p.Title
+	d.Console, d.StatusPage = p.Console, p.StatusPage
+	return d
+}
+
 // WithChecks adds the checks that ran, for the pages that list what was
 // verified (healthy) or say what was not tried.
 func (d PageData) WithChecks(results []checks.Result) PageData {

@@ -32,11 +32,20 @@ func Paste(ctx context.Context, s *checks.Setup) checks.Result {
 	if c.Evidence.Status > 0 {
 		r.Facts["paste.http"] = strconv.Itoa(c.Evidence.Status)
 	}
+	provider, signs := PasteProvider(s.Config.Pasted, s.Config.Profiles, s.Config.KeyIssuers)
+	r.Evidence.PasteProvider = provider
+	for _, sg := range signs {
+		r.Evidence.PasteSigns = append(r.Evidence.PasteSigns, sg.String())
+	}
+	providerLine := ProviderLine(provider, signs)
 	if !c.Recognized {
 		r.Status = checks.Warn
 		r.Summary = "the pasted text matches no error we know"
 		if c.Evidence.ErrorMessage != "" {
 			r.Details = []string{"read: " + c.Evidence.ErrorMessage}
+		}
+		if providerLine != "" {
+			r.Details = append(r.Details, providerLine)
 		}
 		return r
 	}
@@ -50,5 +59,27 @@ func Paste(ctx context.Context, s *checks.Setup) checks.Result {
 	if c.Evidence.RequestID != "" {
 		r.Details = append(r.Details, "request ID: "+c.Evidence.RequestID)
 	}
+	if providerLine != "" {
+		r.Details = append(r.Details, providerLine)
+	}
 	return r
+}
+
+// ProviderLine says what the paste's signs tell of its provider: "from
+// the paste: Groq (model_decommissioned)", that they disagree, or ""
+// when there are none.
+func ProviderLine(provider string, signs []ProviderSign) string {
+	switch {
+	case len(signs) == 0:
+		return ""
+	case provider != "":
+		return "from the paste: " + signs[0].Title + " (" + signs[0].Sign + ")"
+	}
+	var top []string
+	for _, sg := range signs {
+		if sg.Strength == signs[0].Strength {
+			top = append(top, sg.Title+" ("+sg.Sign+")")
+		}
+	}
+	return "the paste has signs of more than one provider, " + strings.Join(top, " and ") + ": it names none"
 }

@@ -87,6 +87,11 @@ func ParseProfiles(data []byte) ([]checks.Profile, error) {
 		if p.Local && len(p.Confirm) == 0 {
 			return nil, fmt.Errorf("%s: a local server needs confirm probes: a port alone is no proof", where)
 		}
+		for _, sign := range p.PasteSigns {
+			if err := checkPasteSign(sign); err != nil {
+				return nil, fmt.Errorf("%s: paste_signs: %w", where, err)
+			}
+		}
 		for _, path := range []string{p.OpenAIBasePath, p.BaseURLEnvSuffix, p.LocalModelsPath, p.LoadedModelsPath} {
 			if path != "" && !strings.HasPrefix(path, "/") {
 				return nil, fmt.Errorf("%s: paths must start with /: %q", where, path)
@@ -97,6 +102,28 @@ func ParseProfiles(data []byte) ([]checks.Profile, error) {
 		return nil, fmt.Errorf("profiles: at most one profile may be default and one fallback (default: %v, fallback: %v)", defaults, fallbacks)
 	}
 	return ps, nil
+}
+
+// checkPasteSign holds a paste sign to one kind, a reason and a text long
+// enough not to turn up in any error by chance.
+func checkPasteSign(s checks.PasteSign) error {
+	kinds := 0
+	for _, v := range []string{s.Host, s.Says, s.KeyIssuer} {
+		if v != "" {
+			kinds++
+		}
+	}
+	switch {
+	case kinds != 1:
+		return fmt.Errorf("each sign gives exactly one of host, says and key_issuer (%+v)", s)
+	case strings.TrimSpace(s.Why) == "":
+		return fmt.Errorf("the sign %q has no why", s.Host+s.Says+s.KeyIssuer)
+	case s.Strength < 0 || s.Strength > 3:
+		return fmt.Errorf("the sign %q: strength is 1, 2 or 3, not %d", s.Host+s.Says+s.KeyIssuer, s.Strength)
+	case len(strings.TrimSpace(s.Host+s.Says)) < 4 && s.KeyIssuer == "":
+		return fmt.Errorf("the sign %q is too short to tell providers apart", s.Host+s.Says)
+	}
+	return nil
 }
 
 // ParseKeyIssuers reads content/keys.yaml, as strictly as the profiles.
@@ -396,13 +423,24 @@ func guessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag str
 		if !ok {
 			p = fallbackProfile(profiles, "", protocolFlag)
 		}
-		return p, "nothing in the environment points to a provider; assuming " + p.Name + " (pass --provider to choose)"
+		return p, reasonAssumed + "; assuming " + p.Name + " (pass --provider to choose)"
 	}
 	reason := strings.Join(bestReasons, ", ")
 	if reason == "" {
 		reason = "its SDK variables are set"
 	}
 	return profiles[best], "guessed: " + reason
+}
+
+// reasonAssumed starts the reason of a profile nothing pointed to.
+const reasonAssumed = "nothing in the environment points to a provider"
+
+// ProfileAssumed reports whether the setup's profile is only the default:
+// nothing in the flags, the environment or a client's configuration named
+// or pointed to it. explain shows no provider's steps on that alone.
+func ProfileAssumed(s *checks.Setup) bool {
+	return s == nil || strings.HasPrefix(s.ProfileReason, reasonAssumed) ||
+		strings.HasPrefix(s.ProfileReason, reasonNoProfiles)
 }
 
 func hasAnyPrefix(s string, prefixes []string) bool {

@@ -103,3 +103,54 @@ func TestParseProfilesRejects(t *testing.T) {
 		}
 	}
 }
+
+// A paste sign is one kind with a reason; a typo in its fields fails.
+func TestParseProfilesRejectsBadPasteSigns(t *testing.T) {
+	head := "- name: x\n  protocol: openai\n  paste_signs:\n"
+	cases := map[string]string{
+		"unknown field":  "    - host: api.example.com\n      why: its host\n      weight: 3\n",
+		"two kinds":      "    - host: api.example.com\n      says: Example error\n      why: both\n",
+		"no kind":        "    - why: nothing\n",
+		"no why":         "    - says: ExampleError\n",
+		"too short":      "    - says: 'ok'\n      why: a word anyone says\n",
+		"strength range": "    - host: api.example.com\n      why: its host\n      strength: 9\n",
+	}
+	for name, signs := range cases {
+		if _, err := ParseProfiles([]byte(head + signs)); err == nil {
+			t.Errorf("%s: ParseProfiles accepted %q", name, signs)
+		}
+	}
+	ok := head + "    - host: api.example.com\n      why: its host\n    - says: '\"type\":\"example_error\"'\n      why: its body\n      strength: 1\n    - key_issuer: example\n      why: its keys\n"
+	ps, err := ParseProfiles([]byte(ok))
+	if err != nil || len(ps[0].PasteSigns) != 3 || ps[0].PasteSigns[1].Says != `"type":"example_error"` {
+		t.Fatalf("a good sign list: %v, %+v", err, ps)
+	}
+}
+
+// ProfileAssumed tells the default nothing pointed to from a profile the
+// environment chose.
+func TestProfileAssumed(t *testing.T) {
+	ps := testProfiles(t)
+	home := t.TempDir()
+	base := checks.Env{"HOME": home, "CODEX_HOME": home, "XDG_CONFIG_HOME": home}
+	for _, tc := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{nil, true},
+		{map[string]string{"OPENAI_API_KEY": "sk-proj-abcdefghijklmnopqrstuvwxyz"}, false},
+		{map[string]string{"GEMINI_API_KEY": "AIzaSyA-abcdefghijklmnopqrstuvwxyz0123"}, false},
+	} {
+		env := checks.Env{}
+		for k, v := range base {
+			env[k] = v
+		}
+		for k, v := range tc.env {
+			env[k] = v
+		}
+		s := Resolve(checks.Config{Env: env, Profiles: ps, WorkDir: t.TempDir(), ConfigRoot: t.TempDir()})
+		if got := ProfileAssumed(s); got != tc.want {
+			t.Errorf("env %v: ProfileAssumed = %v (%s: %s), want %v", tc.env, got, s.Profile.Name, s.ProfileReason, tc.want)
+		}
+	}
+}

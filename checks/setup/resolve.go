@@ -107,6 +107,9 @@ func normalProtocol(p string) string {
 	return ""
 }
 
+// reasonNoProfiles starts the reason of the profile used without any.
+const reasonNoProfiles = "no profiles loaded"
+
 func chooseProfile(cfg checks.Config, protocolFlag string) (checks.Profile, string) {
 	if name := strings.TrimSpace(cfg.Provider); name != "" {
 		if p, ok := FindProfile(cfg.Profiles, name); ok {
@@ -116,7 +119,7 @@ func chooseProfile(cfg checks.Config, protocolFlag string) (checks.Profile, stri
 			"--provider " + name + " (no such profile; treated as an OpenAI-compatible server)"
 	}
 	if len(cfg.Profiles) == 0 {
-		return fallbackProfile(nil, "", protocolFlag), "no profiles loaded; assuming an OpenAI-compatible server"
+		return fallbackProfile(nil, "", protocolFlag), reasonNoProfiles + "; assuming an OpenAI-compatible server"
 	}
 	return guessProfile(cfg, cfg.Profiles, protocolFlag)
 }
