@@ -3,6 +3,7 @@ package content
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,8 +31,12 @@ type PageData struct {
 	TTFBMs, TotalMs                   int64
 	Proxy, EnvFile                    string
 	Console, StatusPage               string
-	FailedLayer                       string
-	Summary                           string // the finding that proved the cause
+	// DefaultBaseURL is the provider's own base URL, for a page's commands
+	// when the setup's is unknown (a paste names a provider, not where it
+	// was sent): never shown as where a request went.
+	DefaultBaseURL string
+	FailedLayer    string
+	Summary        string // the finding that proved the cause
 	// Unconfirmed: the verdict rests on evidence not gathered (the request
 	// was not sent): a page must not claim it was.
 	Unconfirmed bool
@@ -129,12 +134,31 @@ func (d PageData) For(names ...string) bool {
 }
 
 // ForProfile writes the page for this provider's users: its own lines
-// ({{if .For …}}), its title, console and status page, and nothing else
-// of a setup (explain: the provider a paste names, whose key variable and
-// base URL on this machine are unknown).
+// ({{if .For …}}), its title, console and status page, and commands shaped
+// for it (its protocol, the header it reads, its key variable, its base
+// URL as DefaultBaseURL), and nothing else of a setup (explain: the
+// provider a paste names, whose key variable and base URL on this machine
+// are unknown). A key variable or header of the setup's that this provider
+// also reads is kept.
 func (d PageData) ForProfile(p checks.Profile) PageData {
 	d.Provider, d.ProviderTitle = p.Name, p.Title
 	d.Console, d.StatusPage = p.Console, p.StatusPage
+	if p.Protocol != "" {
+		d.Protocol = p.Protocol
+	}
+	d.DefaultBaseURL = strings.TrimRight(p.DefaultBaseURL, "/")
+	if d.KeyEnv == "" || !slices.Contains(p.KeyEnvs, d.KeyEnv) {
+		d.KeyEnv = ""
+		if len(p.KeyEnvs) > 0 {
+			d.KeyEnv = p.KeyEnvs[0]
+		}
+	}
+	if d.Auth == "" || !slices.Contains(p.AuthHeaders, d.Auth) {
+		d.Auth = ""
+		if len(p.AuthHeaders) > 0 {
+			d.Auth = p.AuthHeaders[0]
+		}
+	}
 	return d
 }
 

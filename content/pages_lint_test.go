@@ -45,6 +45,7 @@ type lintPageData struct {
 	RateLimit                                            *lintRateLimit
 	TTFBMs, TotalMs                                      int64
 	Proxy, EnvFile, Console, StatusPage                  string
+	DefaultBaseURL                                       string
 	FailedLayer, Summary                                 string
 	Unconfirmed                                          bool
 	Host, Port                                           string

@@ -186,7 +186,7 @@ func (v Verdict) Guidance() (string, error) {
 // unconfirmed verdict leads with that, before anything else.
 func (v Verdict) Frame(md string) string {
 	if v.Pasted && v.Evidence.Quote != "" {
-		md = underTitle(md, "From what you pasted:\n\n> "+markdownEscaper.Replace(v.Evidence.Quote)+"\n")
+		md = underTitle(md, "From what you pasted:\n\n"+quoteBlock(v.Evidence.Quote)+"\n")
 	}
 	if !v.Confirmed {
 		md = underTitle(md, v.Unconfirmed())
@@ -258,6 +258,18 @@ func underTitle(md, block string) string {
 		return block + "\n" + md
 	}
 	return title + "\n\n" + block + rest
+}
+
+// quoteBlock is the pasted line as a fenced block: shown exactly as pasted,
+// and never re-wrapped. A blockquote was, and a JSON body (one long word
+// to a wrapper) came out broken mid-token with its lines' "│" lost. The
+// fence is longer than any run of backticks in the line.
+func quoteBlock(line string) string {
+	fence := "```"
+	for strings.Contains(line, fence) {
+		fence += "`"
+	}
+	return fence + "text\n" + strings.TrimRight(line, "\n") + "\n" + fence + "\n"
 }
 
 // markdownEscaper keeps a pasted line literal in a markdown page.

@@ -178,3 +178,16 @@ func TestPageListsNoMessageThatIsTheStatusOrThePaste(t *testing.T) {
 		}
 	}
 }
+
+// The pasted line is quoted as a fenced block, whole: a blockquote was
+// re-wrapped by the renderer, and a JSON body came out cut mid-token. A
+// fence inside the paste does not end the block.
+func TestQuoteIsOneFencedBlock(t *testing.T) {
+	v := Verdict{Pasted: true, Confirmed: true}
+	v.Evidence.Quote = `{"error":{"message":"use ` + "```" + ` here","code":"x"}}`
+	md := v.Frame("# Title\n\nBody\n")
+	want := "````text\n" + v.Evidence.Quote + "\n````\n"
+	if !strings.Contains(md, want) {
+		t.Errorf("quote block:\n%s\nwant it to hold\n%s", md, want)
+	}
+}
