@@ -224,3 +224,32 @@ func TestNamesInProseStayWhole(t *testing.T) {
 		}
 	}
 }
+
+// A URL in prose comes out whole at every width it fits in, and without
+// the parenthesis around it: the renderer linked it, broke the link after
+// a dot at the line's end, and took the ")" into its target.
+func TestURLsInProseStayWhole(t *testing.T) {
+	const url = "https://aistudio.google.com/apikey"
+	md := "1. Get a fresh key from the place that issues it (" + url + "). Then try again with the new key in place.\n"
+	for _, style := range []Style{Dark, Plain} {
+		for width := 45; width <= 100; width++ {
+			out, err := Markdown(md, width, style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := ansi.Strip(out)
+			found := false
+			for _, ln := range strings.Split(plain, "\n") {
+				if strings.Contains(ln, url) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("style %d width %d: the URL is not whole on one line:\n%s", style, width, plain)
+			}
+			if strings.Contains(out, url+")\a") || strings.Contains(out, url+")\x1b") {
+				t.Errorf("style %d width %d: a link takes in the closing parenthesis", style, width)
+			}
+		}
+	}
+}

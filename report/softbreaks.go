@@ -62,8 +62,11 @@ const (
 // list text after any "-" or "." ("read -" / "rs", "host.docker." /
 // "internal"): the hyphens inside code spans, and the hyphens and dots
 // inside words and flags of the prose, are swapped for nbHyphen and nbDot.
-// Fenced code is left alone (it is not wrapped), and so are tables and
-// URLs (the renderer links them).
+// Fenced code is left alone (it is not wrapped), and so are tables.
+// URLs are kept whole too: the renderer linked them, and then broke a link
+// after a dot at the line's end ("https://aistudio.google." / "com/apikey")
+// and took a closing parenthesis into it ("(https://…/apikey)" linked to
+// ".../apikey)"). A URL is plain text now; terminals find it themselves.
 func keepWhole(md string) string {
 	if !strings.ContainsAny(md, "-.") {
 		return md
@@ -113,8 +116,9 @@ func protectLine(ln string) string {
 
 // protectProse keeps the words of a stretch of prose whole: a flag's
 // hyphens ("-rs", "--env-file") and the hyphens and dots between two
-// characters of a name ("key-hygiene", "host.docker.internal"). A list
-// marker ("- "), a rule, a sentence's full stop and a URL stay as they are.
+// characters of a name ("key-hygiene", "host.docker.internal") or of a
+// URL. A list marker ("- "), a rule and a sentence's full stop stay as
+// they are.
 func protectProse(s string) string {
 	if !strings.ContainsAny(s, "-.") {
 		return s
@@ -123,7 +127,7 @@ func protectProse(s string) string {
 	b.Grow(len(s) + 8)
 	for _, tok := range strings.SplitAfter(s, " ") {
 		word := strings.TrimRight(tok, " ")
-		if strings.Contains(word, "://") || !strings.ContainsAny(word, "-.") {
+		if !strings.ContainsAny(word, "-.") {
 			b.WriteString(tok)
 			continue
 		}
