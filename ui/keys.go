@@ -18,6 +18,7 @@ type keyMap struct {
 	Submit, SubmitText            key.Binding // input: enter; pasted text: ctrl+d / ctrl+s
 	Send, Skip                    key.Binding // consent
 	ScrollUp, ScrollDown          key.Binding // result page
+	ScrollLeft, ScrollRight       key.Binding // result page, only when a line is wider than the view
 	HalfPageUp, HalfPageDown      key.Binding
 	PageUp, PageDown              key.Binding
 	Top, Bottom                   key.Binding
@@ -48,6 +49,8 @@ func uiDefaultKeys() keyMap {
 		Skip:         key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "don't send")),
 		ScrollUp:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		ScrollDown:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		ScrollLeft:   key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "scroll left")),
+		ScrollRight:  key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "scroll right")),
 		HalfPageUp:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "half page up")),
 		HalfPageDown: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "half page down")),
 		PageUp:       key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
@@ -95,7 +98,7 @@ func (k keyMap) keysIn(s screen, md mode) keyMap {
 		}
 	}
 	global := []*key.Binding{&k.Back, &k.Restart, &k.Help, &k.Quit}
-	pager := []*key.Binding{&k.ScrollUp, &k.ScrollDown, &k.HalfPageUp, &k.HalfPageDown,
+	pager := []*key.Binding{&k.ScrollUp, &k.ScrollDown, &k.ScrollLeft, &k.ScrollRight, &k.HalfPageUp, &k.HalfPageDown,
 		&k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Save, &k.Search}
 	switch {
 	case s == scrQuestion && md == modeFilterTyping:
@@ -140,8 +143,8 @@ func (k *keyMap) all() []*key.Binding {
 		&k.Up, &k.Down, &k.First, &k.Last, &k.Choose, &k.Filter, &k.ByCode, &k.CodeDel,
 		&k.ListUp, &k.ListDown, &k.ClearFilter,
 		&k.Submit, &k.SubmitText, &k.Send, &k.Skip,
-		&k.ScrollUp, &k.ScrollDown, &k.HalfPageUp, &k.HalfPageDown, &k.PageUp, &k.PageDown,
-		&k.Top, &k.Bottom, &k.Save, &k.Search, &k.SearchGo, &k.NextMatch, &k.PrevMatch,
+		&k.ScrollUp, &k.ScrollDown, &k.ScrollLeft, &k.ScrollRight, &k.HalfPageUp, &k.HalfPageDown,
+		&k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Save, &k.Search, &k.SearchGo, &k.NextMatch, &k.PrevMatch,
 		&k.Back, &k.BackText, &k.Restart, &k.Help, &k.Quit, &k.ForceQuit,
 	}
 }
@@ -158,11 +161,12 @@ func (k keyMap) ShortHelp() []key.Binding {
 		quit = k.Quit
 		quit.SetKeys(slices.Concat(k.Quit.Keys(), k.ForceQuit.Keys())...)
 	}
-	move := func(up, down key.Binding) key.Binding {
-		b := key.NewBinding(key.WithKeys(slices.Concat(up.Keys(), down.Keys())...), key.WithHelp("↑/↓", "move"))
-		b.SetEnabled(up.Enabled() && down.Enabled())
-		return b
+	pair := func(a, b key.Binding, keys, desc string) key.Binding {
+		p := key.NewBinding(key.WithKeys(slices.Concat(a.Keys(), b.Keys())...), key.WithHelp(keys, desc))
+		p.SetEnabled(a.Enabled() && b.Enabled())
+		return p
 	}
+	move := func(up, down key.Binding) key.Binding { return pair(up, down, "↑/↓", "move") }
 	code := k.ByCode
 	code.SetHelp(k.ByCode.Help().Key, "code")
 	save := k.Save
@@ -172,7 +176,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		move(k.Up, k.Down), move(k.ListUp, k.ListDown), k.Choose,
 		k.Submit, k.SubmitText, k.Send, k.Skip,
-		k.SearchGo, k.NextMatch, k.PrevMatch, k.ScrollDown,
+		k.SearchGo, k.NextMatch, k.PrevMatch, k.ScrollDown, pair(k.ScrollLeft, k.ScrollRight, "←/→", "sideways"),
 		k.ClearFilter, back, k.BackText, quit,
 		k.Filter, code, k.CodeDel, k.Search, save, k.Help,
 	}
@@ -184,7 +188,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.ListUp, k.ListDown, k.First, k.Last, k.Choose, k.Filter, k.ByCode, k.CodeDel,
 			k.Submit, k.SubmitText, k.Send, k.Skip},
-		{k.ScrollUp, k.ScrollDown, k.HalfPageUp, k.HalfPageDown, k.PageUp, k.PageDown, k.Top, k.Bottom,
+		{k.ScrollUp, k.ScrollDown, k.ScrollLeft, k.ScrollRight, k.HalfPageUp, k.HalfPageDown, k.PageUp, k.PageDown, k.Top, k.Bottom,
 			k.Search, k.SearchGo, k.NextMatch, k.PrevMatch},
 		{k.Save, k.Back, k.BackText, k.ClearFilter, k.Restart, k.Help, k.Quit, k.ForceQuit},
 	}
@@ -204,6 +208,11 @@ func (m Model) keysNow() keyMap {
 	}
 	if m.screen == scrQuestion && len(m.visibleChoices()) == 0 {
 		k.Choose.SetEnabled(false) // nothing left to choose
+	}
+	if m.screen == scrResult && (m.res == nil || !m.res.wide()) {
+		// Sideways means something only when a line is cut at the edge.
+		k.ScrollLeft.SetEnabled(false)
+		k.ScrollRight.SetEnabled(false)
 	}
 	if m.walker == nil {
 		k.Back.SetEnabled(false)

@@ -319,7 +319,7 @@ func TestHelpListsExactlyTheKeysThatWork(t *testing.T) {
 
 // keyNames is how the help writes a key: arrows as arrows, the rest as
 // Bubble Tea names them.
-var keyNames = map[string]string{"up": "↑", "down": "↓", "pgdown": "pgdn", "backspace": "⌫"}
+var keyNames = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", "pgdown": "pgdn", "backspace": "⌫"}
 
 // uiHelpTokens maps each key named in a help label ("↑/k") to Bubble
 // Tea's name for it ("up", "k").

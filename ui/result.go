@@ -31,6 +31,9 @@ type resultState struct {
 	askedWidth int  // the width of the latest render asked for
 	renderErr  error
 	search     searchState
+	lines      []string         // the page's lines, as the viewport holds them
+	widths     []int            // their widths in cells
+	longest    int              // the widest: more than the view's width, and the page scrolls sideways
 	redactor   *checks.Redactor // the page's setup's, when not the Runner's (a setup of "check everything")
 }
 
@@ -134,13 +137,92 @@ func (m *Model) pageRendered(msg pageRenderedMsg) {
 	r := m.res
 	r.rendered, r.renderErr = true, msg.err
 	if msg.err != nil {
-		r.vp.SetContent(m.st.errText.Render("Could not show the guidance page: ") + m.redact(msg.err.Error()))
+		r.setPage(m.st.errText.Render("Could not show the guidance page: ") + m.redact(msg.err.Error()))
 		return
 	}
-	r.vp.SetContent(m.redact(uiTrimPadding(strings.TrimRight(msg.page, "\n"))))
+	r.setPage(m.redact(uiTrimPadding(strings.TrimRight(msg.page, "\n"))))
 	if r.search.query != "" {
 		m.findMatches(false) // the page reflowed: the matches moved
 	}
+}
+
+// setPage puts the page (redacted already) in the viewport and measures
+// its lines: the renderer keeps code lines whole, so a command may be wider
+// than the view, and then the page scrolls sideways.
+func (r *resultState) setPage(page string) {
+	r.vp.SetContent(page)
+	r.lines = strings.Split(r.vp.GetContent(), "\n")
+	r.widths = make([]int, len(r.lines))
+	r.longest = 0
+	for i, ln := range r.lines {
+		r.widths[i] = ansi.StringWidth(ln)
+		r.longest = max(r.longest, r.widths[i])
+	}
+	r.vp.SetXOffset(r.vp.XOffset()) // a narrower page than before: no scrolling past its end
+}
+
+// wide says whether some line of the page is cut at the view's edge.
+func (r *resultState) wide() bool { return r.longest > r.vp.Width() }
+
+// pageView is the visible part of the page. The viewport draws it while
+// the view is at the left edge; scrolled sideways, the lines are cut here,
+// because the viewport's cut keeps a wide rune (漢, an emoji) that straddles
+// the view's left edge whole, and the line one cell too wide then wraps
+// onto the next. Either way a line cut at an edge shows a dim arrow there
+// ("→" more to the right, "←" more to the left).
+func (m Model) pageView() string {
+	r := m.res
+	vp := &r.vp
+	x, w, h := vp.XOffset(), vp.Width(), vp.Height()
+	if !r.wide() || w < 4 {
+		return vp.View()
+	}
+	top := vp.YOffset()
+	out := make([]string, 0, h)
+	for i := top; i < top+h && i < len(r.lines); i++ {
+		ln, lw := r.lines[i], r.widths[i]
+		left := x > 0 && strings.TrimSpace(ansi.Strip(ansi.Cut(ln, 0, x))) != ""
+		right := lw > x+w
+		from, to := x, x+w
+		if left {
+			from++
+		}
+		if right {
+			to--
+		}
+		cut := uiCutCells(ln, from, to)
+		if left {
+			cut = m.st.hint.Render("←") + cut
+		}
+		if right {
+			cut += strings.Repeat(" ", max(to-from-ansi.StringWidth(cut)+btoi(left), 0)) + m.st.hint.Render("→")
+		}
+		out = append(out, cut)
+	}
+	for len(out) < h {
+		out = append(out, "")
+	}
+	return strings.Join(out, "\n")
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// uiCutCells is the cells [from, to) of a styled line, never wider: a wide
+// rune that straddles an edge gives way to spaces.
+func uiCutCells(ln string, from, to int) string {
+	if to <= from {
+		return ""
+	}
+	cut := ansi.Cut(ln, from, to)
+	for k := 1; ansi.StringWidth(cut) > to-from && k <= 4; k++ {
+		cut = strings.Repeat(" ", k) + ansi.Cut(ln, from+k, to)
+	}
+	return cut
 }
 
 // trailingPad is the padding glamour puts after each line's text: spaces,
@@ -189,6 +271,10 @@ func (m *Model) resultKey(msg tea.KeyPressMsg) tea.Cmd {
 		vp.ScrollUp(1)
 	case key.Matches(msg, k.ScrollDown):
 		vp.ScrollDown(1)
+	case key.Matches(msg, k.ScrollLeft):
+		vp.ScrollLeft(vp.Width() / 2)
+	case key.Matches(msg, k.ScrollRight):
+		vp.ScrollRight(vp.Width() / 2)
 	case key.Matches(msg, k.HalfPageUp):
 		vp.HalfPageUp()
 	case key.Matches(msg, k.HalfPageDown):
@@ -243,7 +329,7 @@ func (m Model) resultView(w int) string {
 	if r == nil {
 		return ""
 	}
-	page := m.markMatches(r.vp.View())
+	page := m.markMatches(m.pageView())
 	if !r.rendered {
 		page = m.st.hint.Render("Rendering the guidance page…")
 		return m.resultHeader(w) + "\n" + page

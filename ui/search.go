@@ -134,6 +134,16 @@ func (m *Model) showMatch() {
 	if mt.line < vp.YOffset() || mt.line >= vp.YOffset()+vp.Height() {
 		vp.SetYOffset(mt.line - vp.Height()/3)
 	}
+	// A match in a long command may be past the right edge: bring it in,
+	// a third of the way across, or all the way left when it fits there.
+	// (The edges' arrows take a cell each.)
+	if x, w := vp.XOffset(), vp.Width(); mt.start < x+1 || mt.end > x+w-1 {
+		if mt.end <= w-1 {
+			vp.SetXOffset(0)
+		} else {
+			vp.SetXOffset(mt.start - w/3)
+		}
+	}
 }
 
 func (m *Model) clearSearch() {
@@ -152,7 +162,7 @@ func (m Model) markMatches(view string) string {
 		return view
 	}
 	lines := strings.Split(view, "\n")
-	top := r.vp.YOffset()
+	top, x, w := r.vp.YOffset(), r.vp.XOffset(), r.vp.Width()
 	for i := range lines {
 		var ranges []lipgloss.Range
 		for j, mt := range s.matches {
@@ -163,7 +173,12 @@ func (m Model) markMatches(view string) string {
 			if j == s.cur {
 				st = m.st.matchNow
 			}
-			ranges = append(ranges, lipgloss.NewRange(mt.start, mt.end, st))
+			// The view starts x cells into the page.
+			start, end := max(mt.start-x, 0), min(mt.end-x, w)
+			if start >= end {
+				continue
+			}
+			ranges = append(ranges, lipgloss.NewRange(start, end, st))
 		}
 		if len(ranges) > 0 {
 			lines[i] = lipgloss.StyleRanges(lines[i], ranges...)
@@ -195,6 +210,19 @@ func (m Model) pagerLine(w int) string {
 		pos += " (end)"
 	default:
 		pos += fmt.Sprintf(" (%d%%)", int(vp.ScrollPercent()*100))
+	}
+	if r.wide() {
+		// The page is wider than the view: say which columns show, and
+		// which way there is more.
+		x, w := vp.XOffset(), vp.Width()
+		more := ""
+		if x > 0 {
+			more += "←"
+		}
+		if x+w < r.longest {
+			more += "→"
+		}
+		pos += fmt.Sprintf(" · cols %d–%d of %d %s", x+1, min(x+w, r.longest), r.longest, more)
 	}
 	if s.query != "" && len(s.matches) > 0 {
 		pos = fmt.Sprintf("%q: match %d of %d · ", s.query, s.cur+1, len(s.matches)) + pos

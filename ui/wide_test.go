@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/unstuck-dev/unstuck/content"
+)
+
+// wideCmd is a command wider than any window the tests use: the renderer
+// keeps it whole, so only sideways scrolling shows its end.
+const wideCmd = `curl -sS https://api.openai.com/v1/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" -H "Content-Type: application/json" -d '{"model":"gpt-4o-mini"}' ; echo end-of-command`
+
+// toWidePage walks the fixture to a page whose code block holds code.
+func toWidePage(t *testing.T, w, h int, code ...string) *driver {
+	t.Helper()
+	f := newFixture(t, nil)
+	f.opts.Guidance = func(id string, d content.PageData) (string, error) {
+		return "# Page title\n\nFix for " + id + "\n\nBefore the command.\n\n```sh\n" + strings.Join(code, "\n") +
+			"\necho second line\n```\n\nAfter the command.\n", nil
+	}
+	d := newDriver(t, f.opts, w, h)
+	d.choose("401 Unauthorized")
+	d.press("enter", "enter")
+	d.mustShow("Fix for key-whitespace")
+	return d
+}
+
+// The lines of the last frame, without ANSI.
+func (d *driver) lines() []string {
+	return strings.Split(ansi.Strip(d.frames[len(d.frames)-1]), "\n")
+}
+
+// A command wider than the window is cut at the edge, with an arrow there
+// and the columns under the page; → and l scroll right until its end shows,
+// ← and h back; the help offers the keys.
+func TestWideCommandScrollsSideways(t *testing.T) {
+	for _, sz := range append(sizes, struct{ w, h int }{100, 30}) {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			d := toWidePage(t, sz.w, sz.h, wideCmd)
+			d.mustNotShow("end-of-command")
+			d.mustShow(fmt.Sprintf("cols 1–%d of ", sz.w), "←/→ sideways")
+			cmdLine := func() string {
+				for _, ln := range d.lines() {
+					if strings.Contains(ln, "-H") || strings.Contains(ln, "curl") || strings.Contains(ln, "echo end") {
+						return ln
+					}
+				}
+				t.Fatalf("no command on screen:\n%s", d.screen())
+				return ""
+			}
+			if ln := cmdLine(); !strings.HasSuffix(ln, "→") || ansi.StringWidth(ln) != sz.w {
+				t.Fatalf("the cut command %q does not end in an arrow at the edge:\n%s", ln, d.screen())
+			}
+			for i := 0; i < 20 && !strings.Contains(d.screen(), "end-of-command"); i++ {
+				if i%2 == 0 {
+					d.press("right")
+				} else {
+					d.press("l")
+				}
+				d.checkFits(sz.w, sz.h)
+			}
+			d.mustShow("end-of-command")
+			if ln := cmdLine(); !strings.HasPrefix(ln, "←") || strings.HasSuffix(ln, "→") {
+				t.Fatalf("at its end the command line is %q:\n%s", ln, d.screen())
+			}
+			if m := colsEnd.FindStringSubmatch(d.screen()); m == nil || m[1] != m[2] {
+				t.Fatalf("at the right end the pager does not say so (%v):\n%s", m, d.screen())
+			}
+			for i := 0; i < 20 && !strings.Contains(d.screen(), "cols 1–"); i++ {
+				if i%2 == 0 {
+					d.press("left")
+				} else {
+					d.press("h")
+				}
+			}
+			d.mustShow("cols 1–", "Before the command.")
+			d.mustNotShow("end-of-command")
+		})
+	}
+}
+
+// Sideways keys work, and are offered, only when a line is cut: on a page
+// that fits they do nothing and the help does not name them.
+func TestSidewaysKeysOnlyWhenSomethingIsCut(t *testing.T) {
+	d := toWidePage(t, 80, 24, "echo short")
+	d.mustNotShow("sideways", "cols ")
+	before := d.screen()
+	d.press("right", "l")
+	if d.screen() != before {
+		t.Fatalf("→ moved a page that fits:\n%s", d.screen())
+	}
+	d.press("?")
+	d.mustNotShow("scroll right", "scroll left")
+
+	d = toWidePage(t, 80, 24, wideCmd)
+	d.press("?")
+	d.mustShow("→/l", "scroll right", "←/h", "scroll left")
+}
+
+// A wide rune (漢, an emoji) that straddles the view's left edge after a
+// step right gives way to a space: the line stays within the window and
+// never pushes the lines under it down, whatever the offset.
+func TestSidewaysKeepsWideRunes(t *testing.T) {
+	cjk := strings.Repeat("漢字かな", 12) + " 🙂🙂🙂 end-wide"
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			// The same runes at both parities, so some step lands mid-rune.
+			d := toWidePage(t, sz.w, sz.h, "echo "+cjk, "echo x"+cjk)
+			for i := 0; i < 12; i++ {
+				d.checkFits(sz.w, sz.h)
+				lines := d.lines()
+				if len(lines) != sz.h {
+					t.Fatalf("step %d: the frame has %d lines for %d rows:\n%s", i, len(lines), sz.h, d.screen())
+				}
+				if !colsAt.MatchString(lines[len(lines)-2]) {
+					t.Fatalf("step %d: the pager line is not above the help, a line was pushed down:\n%s", i, d.screen())
+				}
+				d.press("right")
+			}
+			d.mustShow("end-wide")
+		})
+	}
+}
+
+func TestCutCellsNeverWider(t *testing.T) {
+	ln := "ab\x1b[31m漢字🙂cd\x1b[m漢"
+	for from := 0; from < 12; from++ {
+		for to := from; to < 13; to++ {
+			if got := uiCutCells(ln, from, to); ansi.StringWidth(got) > to-from {
+				t.Errorf("cells %d–%d of %q are %q, %d wide", from, to, ln, got, ansi.StringWidth(got))
+			}
+		}
+	}
+}
+
+// Scrolling sideways shows the page's redacted text: a key in a long
+// command is masked before the page is cut, so no offset shows a piece
+// of it that the frame's redaction could no longer recognise.
+func TestSidewaysKeepsKeysMasked(t *testing.T) {
+	other := "sk-proj-ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210zyxwVUTS"
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			d := toWidePage(t, sz.w, sz.h,
+				`curl -sS https://api.openai.com/v1/models -H "Authorization: Bearer `+testKey+`" -H "X-Other: `+other+`" ; echo end-of-command`)
+			for i := 0; i < 20 && !strings.Contains(d.screen(), "end-of-command"); i++ {
+				d.press("right")
+			}
+			d.mustShow("end-of-command")
+			for i, f := range d.frames {
+				plain := ansi.Strip(f)
+				for _, k := range []string{testKey, other} {
+					for _, piece := range []string{k[8:20], k[20:32], k[32:44]} {
+						if strings.Contains(plain, piece) {
+							t.Fatalf("frame %d shows %q of a key:\n%s", i, piece, plain)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// A search for text past the right edge brings it into view.
+func TestSearchScrollsSidewaysToTheMatch(t *testing.T) {
+	d := toWidePage(t, 60, 16, wideCmd)
+	d.mustNotShow("end-of-command")
+	d.press("/")
+	d.typeText("end-of-command")
+	d.press("enter")
+	d.mustShow("end-of-command", "match 1 of 1")
+	d.checkFits(60, 16)
+	d.press("esc", "g")
+	d.mustShow("cols ")
+}
+
+// Widened until the page fits, the view goes back to the left edge and the
+// sideways keys and marks go.
+func TestSidewaysUndoneByAWiderWindow(t *testing.T) {
+	d := toWidePage(t, 60, 16, "echo "+strings.Repeat("x", 70)+" tail-end")
+	d.press("right", "right")
+	d.mustShow("tail-end")
+	d.mustNotShow("cols 1–")
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 30})
+	d.mustShow("Before the command.", "tail-end")
+	d.mustNotShow("cols ", "sideways", "→", "←")
+}
+
+var colsAt = regexp.MustCompile(`cols \d+–\d+ of \d+`)
+
+var colsEnd = regexp.MustCompile(`cols \d+–(\d+) of (\d+) ←\n`)
