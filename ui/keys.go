@@ -176,10 +176,31 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
 		move(k.Up, k.Down), move(k.ListUp, k.ListDown), k.Choose,
 		k.Submit, k.SubmitText, k.Send, k.Skip,
-		k.SearchGo, k.NextMatch, k.PrevMatch, k.ScrollDown, pair(k.ScrollLeft, k.ScrollRight, "←/→", "sideways"),
+		k.SearchGo, k.NextMatch, k.PrevMatch,
+		pair(k.ScrollUp, k.ScrollDown, "↑/↓", "scroll"), pair(k.ScrollLeft, k.ScrollRight, "←/→", "sideways"),
 		k.ClearFilter, back, k.BackText, quit,
 		k.Filter, code, k.CodeDel, k.Search, save, k.Help,
 	}
+}
+
+// uiFitShortHelp drops items from the end of the short help until the line
+// fits the width, but never "? more keys": cut off with the rest, it would
+// leave no way to learn what was dropped.
+func uiFitShortHelp(bs []key.Binding, fits func([]key.Binding) bool, help key.Binding) []key.Binding {
+	for !fits(bs) {
+		drop := -1
+		for i := len(bs) - 1; i >= 0; i-- {
+			if bs[i].Enabled() && !(help.Enabled() && slices.Equal(bs[i].Keys(), help.Keys())) {
+				drop = i
+				break
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		bs = slices.Delete(slices.Clone(bs), drop, drop+1)
+	}
+	return bs
 }
 
 // FullHelp is what ? shows: the keys of this screen, the page's, then the
@@ -213,6 +234,13 @@ func (m Model) keysNow() keyMap {
 		// Sideways means something only when a line is cut at the edge.
 		k.ScrollLeft.SetEnabled(false)
 		k.ScrollRight.SetEnabled(false)
+	}
+	if m.screen == scrResult && (m.res == nil || m.res.vp.TotalLineCount() <= m.res.vp.Height()) {
+		// The whole page shows: scrolling up or down would do nothing.
+		for _, b := range []*key.Binding{&k.ScrollUp, &k.ScrollDown, &k.HalfPageUp, &k.HalfPageDown,
+			&k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
+			b.SetEnabled(false)
+		}
 	}
 	if m.walker == nil {
 		k.Back.SetEnabled(false)

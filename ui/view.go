@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -49,7 +50,16 @@ const chrome = 2
 // footer is the status line (when there is news, wrapped: it may name a
 // long path) and the help.
 func (m Model) footer() string {
-	hv := m.redact(m.help.View(m.keysNow()))
+	k := m.keysNow()
+	var hv string
+	if m.help.ShowAll {
+		hv = m.redact(m.help.View(k))
+	} else {
+		whole := m.help // measured uncut: the help cuts its line to its width
+		whole.SetWidth(0)
+		fits := func(bs []key.Binding) bool { return lipgloss.Width(whole.ShortHelpView(bs)) <= m.width }
+		hv = m.redact(m.help.ShortHelpView(uiFitShortHelp(k.ShortHelp(), fits, k.Help)))
+	}
 	if m.status == "" {
 		return hv
 	}

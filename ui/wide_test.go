@@ -194,3 +194,51 @@ func TestSidewaysUndoneByAWiderWindow(t *testing.T) {
 var colsAt = regexp.MustCompile(`cols \d+–\d+ of \d+`)
 
 var colsEnd = regexp.MustCompile(`cols \d+–(\d+) of (\d+) ←\n`)
+
+// The short help fits the window by dropping items from its end, never "?
+// more keys": at 60 columns the line used to end in "…" where ? was, and
+// nothing said how to see the keys it had cut.
+func TestShortHelpAlwaysOffersMoreKeys(t *testing.T) {
+	for _, sz := range append(sizes, struct{ w, h int }{50, 16}) {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			check := func(d *driver, where string) {
+				t.Helper()
+				lines := d.lines()
+				last := lines[len(lines)-1]
+				if !strings.HasSuffix(last, "? more keys") || strings.Contains(last, "…") {
+					t.Fatalf("%s: the help line is %q", where, last)
+				}
+			}
+			f := newFixture(t, nil)
+			d := newDriver(t, f.opts, sz.w, sz.h)
+			check(d, "first question")
+			d.choose("401 Unauthorized")
+			d.press("enter", "enter")
+			d.mustShow("Fix for key-whitespace")
+			check(d, "result page")
+			d = toWidePage(t, sz.w, sz.h, wideCmd)
+			check(d, "wide result page")
+			d.mustShow("←/→ sideways", "q quit")
+		})
+	}
+}
+
+// On a page that shows whole, the keys that scroll it up and down do
+// nothing: the help does not offer them, short or full.
+func TestScrollKeysOnlyWhenThePageIsLonger(t *testing.T) {
+	d := toWidePage(t, 80, 24, "echo short")
+	d.mustShow("all 8 lines")
+	d.mustNotShow("scroll", "page down")
+	before := d.screen()
+	d.press("j", "space", "G")
+	if d.screen() != before {
+		t.Fatalf("a key moved a page that shows whole:\n%s", d.screen())
+	}
+	d.press("?")
+	d.mustNotShow("scroll", "page down", "bottom")
+
+	d = toPage(t, 80, 24)
+	d.mustShow("↑/↓ scroll")
+	d.press("?")
+	d.mustShow("scroll down", "page down", "bottom")
+}
