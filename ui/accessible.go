@@ -600,9 +600,14 @@ func (a *lineMode) result() error {
 		}
 	}
 	a.say("")
+	// The page as the renderer laid it out, at this width: wrapped again
+	// by say, a list item's line would break a word early under its
+	// number's indent ("4. … set it there too:" / "docker" / "run -e …"),
+	// and a command would be cut at its spaces, which a copied command
+	// does not survive.
 	page := r.vp.GetContent()
 	for _, ln := range strings.Split(ansi.Strip(page), "\n") {
-		a.say(strings.TrimRight(ln, " "))
+		fmt.Fprintln(a.out, checks.StripControls(a.m.redact(strings.TrimRight(ln, " "))))
 	}
 	a.say("")
 	prompt := "s saves a support report; b back, r restart, q quit > "

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +138,48 @@ func TestAccessibleReportPathWhole(t *testing.T) {
 	}
 	if strings.Count(out, "Report saved to "+dir) != 2 || strings.Contains(out, "[redacted") {
 		t.Errorf("the report's path is not shown whole, both when saved and at the end:\n%s", out)
+	}
+}
+
+// The page comes out line by line as the renderer laid it out: a numbered
+// step's lines are not wrapped a second time under the number's indent
+// (which broke them a word early), and a long command stays on one line.
+func TestAccessiblePagePrintedAsLaidOut(t *testing.T) {
+	cmd := `curl -sS "https://gateway.example.test/openai/deployments/team-production/v1/models" -H "Authorization: Bearer $OPENAI_API_KEY"`
+	md := "# T\n\nIntro.\n\n"
+	// Steps of every length around the width, so that some line of them
+	// fills it to the last few cells.
+	for k := range 9 {
+		md += fmt.Sprintf("%d. Compare%s the key's length and last four characters with the key list in your console.\n", k+1, strings.Repeat("s", k))
+	}
+	md += "\n```sh\n" + cmd + "\n```\n\nThe last line of the page.\n"
+	f := newFixture(t, nil)
+	f.opts.Guidance = func(string, content.PageData) (string, error) { return md, nil }
+	out, err := runLines(t, f.opts, "1", "", "", "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(out, "\n")
+	has := func(want string) bool {
+		for _, ln := range lines {
+			if strings.TrimSpace(ln) == want {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(cmd) {
+		t.Errorf("the command is not on one line:\n%s", out)
+	}
+	for i, ln := range lines {
+		// A step's line that ends with a single word after its number's
+		// line, then goes on at the page's indent, was wrapped twice.
+		if i > 0 && strings.HasPrefix(ln, "     ") && !strings.Contains(strings.TrimSpace(ln), " ") &&
+			regexp.MustCompile(`^\s+\d\. `).MatchString(lines[i-1]) {
+			t.Errorf("line %d %q is one word broken off step %q:\n%s", i, ln, lines[i-1], out)
+		}
+	}
+	if !has("The last line of the page.") {
+		t.Errorf("the page's end is missing:\n%s", out)
 	}
 }
