@@ -172,13 +172,14 @@ func (k keyMap) ShortHelp() []key.Binding {
 	save := k.Save
 	save.SetHelp(k.Save.Help().Key, "save report")
 	// What a narrow line cuts off is at the end: the ways on and out come
-	// first, then what filters, searches and saves.
+	// first (esc, which clears a search in force, before the scrolling),
+	// then what filters, searches and saves.
 	return []key.Binding{
 		move(k.Up, k.Down), move(k.ListUp, k.ListDown), k.Choose,
 		k.Submit, k.SubmitText, k.Send, k.Skip,
-		k.SearchGo, k.NextMatch, k.PrevMatch,
+		k.SearchGo, pair(k.NextMatch, k.PrevMatch, "n/N", "next/prev match"), k.ClearFilter,
 		pair(k.ScrollUp, k.ScrollDown, "↑/↓", "scroll"), pair(k.ScrollLeft, k.ScrollRight, "←/→", "sideways"),
-		k.ClearFilter, back, k.BackText, quit,
+		back, k.BackText, quit,
 		k.Filter, code, k.CodeDel, k.Search, save, k.Help,
 	}
 }

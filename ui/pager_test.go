@@ -60,7 +60,7 @@ func TestPagerSearch(t *testing.T) {
 			d.mustNotShow("q quit")
 			d.typeText("NUMBER 25")
 			d.press("enter")
-			d.mustShow("step number 25 of the fix", `"NUMBER 25": match 1 of 1`, "n next match")
+			d.mustShow("step number 25 of the fix", `"NUMBER 25": match 1 of 1`, "n/N next/prev match")
 			// The match is drawn reversed.
 			marked := false
 			for _, ln := range strings.Split(d.frames[len(d.frames)-1], "\n") {

@@ -242,3 +242,21 @@ func TestScrollKeysOnlyWhenThePageIsLonger(t *testing.T) {
 	d.press("?")
 	d.mustShow("scroll down", "page down", "bottom")
 }
+
+// With a search in force on a wide page at 60 columns, the short help
+// still says how to go on to the next match and how to clear the search
+// (it used to keep the scrolling keys and cut esc off).
+func TestFoundModeHelpKeepsEsc(t *testing.T) {
+	d := toWidePage(t, 60, 16, wideCmd)
+	d.press("/")
+	d.typeText("Bearer")
+	d.press("enter")
+	d.mustShow("match 1 of 1")
+	lines := d.lines()
+	last := lines[len(lines)-1]
+	for _, want := range []string{"n/N next/prev match", "esc clear search", "? more keys"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("the help line %q lacks %q", last, want)
+		}
+	}
+}
