@@ -102,7 +102,7 @@ func (m Model) questionView(w, h int) string {
 	if m.cursor < len(n.Choices) && slices.Contains(m.visibleChoices(), m.cursor) {
 		c := n.Choices[m.cursor]
 		c.Hint = m.choiceHint(n, c)
-		if c.Hint != "" && ansi.StringWidth(uiChoiceText(c.Label, c.Hint)) > w-2 {
+		if c.Hint != "" && m.hintCut(c.Label, c.Hint, w) {
 			for _, ln := range uiWrap(uiOneLine(c.Hint), w-2) {
 				detail = append(detail, "  "+m.st.hint.Render(ln))
 			}
@@ -136,11 +136,29 @@ func (m Model) questionView(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-func uiChoiceText(label, hint string) string {
-	if hint == "" {
-		return uiOneLine(label)
+// labelColumn is the width the labels are padded to, so that the hints
+// line up in one column; 0 when the labels leave no room for that.
+func (m Model) labelColumn(w int) int {
+	labelW := 0
+	for _, c := range m.walker.Current().Choices {
+		labelW = max(labelW, ansi.StringWidth(uiOneLine(c.Label)))
 	}
-	return uiOneLine(label) + "  " + uiOneLine(hint)
+	if labelW+4+12 > w {
+		return 0
+	}
+	return labelW
+}
+
+// hintCut says whether the list's line cuts the choice's hint (or leaves
+// it out): measured as choiceLines lays the line out, its label padded to
+// the hints' column.
+func (m Model) hintCut(label, hint string, w int) bool {
+	lw := ansi.StringWidth(uiOneLine(label))
+	if col := m.labelColumn(w); col > 0 {
+		lw = max(lw, col)
+	}
+	room := w - 2 - lw - 2
+	return room <= 4 || ansi.StringWidth(uiOneLine(hint)) > room
 }
 
 // choiceLines is the visible window of the choice list, with a marker when
@@ -173,14 +191,7 @@ func (m Model) choiceLines(w, h int) []string {
 			}
 		}
 	}
-	// Hints line up in one column when the labels leave room for them.
-	labelW := 0
-	for _, c := range n.Choices {
-		labelW = max(labelW, ansi.StringWidth(uiOneLine(c.Label)))
-	}
-	if labelW+4+12 > w {
-		labelW = 0
-	}
+	labelW := m.labelColumn(w)
 	var out []string
 	if markers && start > 0 {
 		out = append(out, m.st.hint.Render("  ↑ "+strconv.Itoa(start)+" more"))

@@ -260,3 +260,16 @@ func TestFoundModeHelpKeepsEsc(t *testing.T) {
 		}
 	}
 }
+
+// At 60 columns the hints stand in a column after the longest label, so a
+// short label's hint may be cut though label and hint would fit side by
+// side: the highlighted choice's hint then shows whole under the list.
+func TestCutHintShownWholeUnderTheList(t *testing.T) {
+	f := newFixture(t, nil)
+	d := newDriver(t, f.opts, 60, 16)
+	for d.model().cursor != 2 {
+		d.press("j")
+	}
+	d.mustShow("› Paste the error", "we read the status and message for you")
+	d.checkFits(60, 16)
+}
