@@ -98,6 +98,21 @@ func uiNewStyles(isDark, noColor bool) *styles {
 	}
 	s.input.Cursor.Blink = false // a blinking cursor redraws the screen twice a second for nothing
 	s.textarea.Cursor.Blink = false
+	// The bubbles defaults draw the prompt and the cursor in ANSI colour 7,
+	// a light grey: on a light background the "›" and the cursor block all
+	// but vanish, and the letter under the cursor with them. The prompt
+	// takes the accent, the cursor the text colour, placeholders the dim
+	// grey, on either background.
+	for _, st := range []*textinput.StyleState{&s.input.Focused, &s.input.Blurred} {
+		st.Prompt, st.Placeholder, st.Suggestion = fg(accent), fg(dim), fg(dim)
+	}
+	s.input.Blurred.Prompt = fg(dim)
+	s.input.Cursor.Color = text
+	for _, st := range []*textarea.StyleState{&s.textarea.Focused, &s.textarea.Blurred} {
+		st.Prompt, st.Placeholder = fg(accent), fg(dim)
+	}
+	s.textarea.Blurred.Prompt = fg(dim)
+	s.textarea.Cursor.Color = text
 	return s
 }
 

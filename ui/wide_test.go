@@ -273,3 +273,26 @@ func TestCutHintShownWholeUnderTheList(t *testing.T) {
 	d.mustShow("› Paste the error", "we read the status and message for you")
 	d.checkFits(60, 16)
 }
+
+// On a light background the input's prompt and cursor are not drawn in
+// ANSI colour 7 (light grey, the bubbles default), which all but vanishes
+// on white: the prompt, the cursor and the letter under it were lost.
+func TestLightBackgroundInputsReadable(t *testing.T) {
+	grey := regexp.MustCompile(`\x1b\[(?:[0-9;]*;)?(?:37|38;5;7|38;2;192;192;192)m`)
+	f := newFixture(t, nil)
+	d := newDriver(t, f.opts, 80, 24)
+	d.send(tea.BackgroundColorMsg{Color: white{}})
+	d.choose("401 Unauthorized")
+	d.mustShow("Which base URL does your client use?")
+	d.typeText("http://x")
+	if fr := d.frames[len(d.frames)-1]; grey.MatchString(fr) {
+		t.Fatalf("the input is drawn in light grey on a light background:\n%q", fr)
+	}
+	d = newDriver(t, f.opts, 80, 24)
+	d.send(tea.BackgroundColorMsg{Color: white{}})
+	d.choose("Paste the error")
+	d.typeText("Error code: 429")
+	if fr := d.frames[len(d.frames)-1]; grey.MatchString(fr) {
+		t.Fatalf("the paste box is drawn in light grey on a light background:\n%q", fr)
+	}
+}
