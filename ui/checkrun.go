@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/suite"
@@ -239,6 +240,7 @@ func (m Model) checksView(w, h int) string {
 	// fold into one count, so what runs, fails or warns and the elapsed
 	// line always stay on screen.
 	roomy := len(lines)+2*len(run.ids)+2 <= h
+	spare := h - (len(lines) + 2*len(run.ids) + 2) // rows for summaries that wrap
 	fold := len(lines)+len(run.ids)+2 > h
 	var passed, skipped int
 	for _, id := range run.ids {
@@ -269,8 +271,16 @@ func (m Model) checksView(w, h int) string {
 		summary := uiOneLine(res.Summary)
 		if roomy {
 			lines = append(lines, m.st.mark(res.Status)+" "+uiOneLine(title)+"  "+ms)
-			if summary != "" {
-				lines = append(lines, "  "+m.st.hint.Render(summary))
+			// A summary wider than the screen wraps onto the rows left
+			// over, rather than losing its end ("… has no fre…").
+			parts := uiWrap(summary, max(w-2, 8))
+			n := min(len(parts), 1+max(spare, 0))
+			spare -= n - 1
+			if n < len(parts) {
+				parts[n-1] = ansi.Truncate(strings.Join(parts[n-1:], " "), max(w-2, 8), "…")
+			}
+			for _, p := range parts[:n] {
+				lines = append(lines, "  "+m.st.hint.Render(p))
 			}
 		} else {
 			lines = append(lines, m.st.mark(res.Status)+" "+uiOneLine(title)+": "+summary+"  "+ms)

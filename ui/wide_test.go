@@ -5,10 +5,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/content"
 )
 
@@ -295,4 +297,28 @@ func TestLightBackgroundInputsReadable(t *testing.T) {
 	if fr := d.frames[len(d.frames)-1]; grey.MatchString(fr) {
 		t.Fatalf("the paste box is drawn in light grey on a light background:\n%q", fr)
 	}
+}
+
+// A finished check's summary wider than the screen wraps onto the rows
+// the checks screen has spare, instead of being cut ("… has no fre…").
+func TestCheckSummaryWrapsWhenThereIsRoom(t *testing.T) {
+	f := newFixture(t, nil)
+	d := newDriver(t, f.opts, 60, 16)
+	m := d.model()
+	m.screen = scrChecks
+	summary := "not asked: OpenAI-compatible server or gateway has no free balance endpoint to ask"
+	m.run = &checkRun{
+		node:    m.walker.Current(),
+		ids:     []string{"models", "balance"},
+		running: map[string]time.Time{"models": time.Now()},
+		done:    map[string]checks.Result{"balance": {ID: "balance", Title: "The account has credit left", Status: checks.Skip, Summary: summary}},
+		started: time.Now(),
+	}
+	d.m = m
+	s := strings.Join(strings.Fields(d.screen()), " ")
+	if !strings.Contains(s, summary) {
+		t.Fatalf("the summary is not whole:\n%s", d.screen())
+	}
+	d.frame()
+	d.checkFits(60, 16)
 }
