@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -493,7 +494,7 @@ func (a *lineMode) sayUnboxed(view string) {
 // the full-screen wizard's words (allConsentView), and answers with its
 // keys.
 func (a *lineMode) allConsent() error {
-	a.sayUnboxed(a.m.allConsentView(a.m.width))
+	a.sayUnboxed(a.m.allConsentView(a.m.width, math.MaxInt))
 	for {
 		ans, err := a.ask("Send them? y or n (b back, r restart, q quit) > ")
 		if err != nil {

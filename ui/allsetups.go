@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/decisiontree"
@@ -264,27 +266,102 @@ func (m *Model) allConsentKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // allConsentView says how many requests would go where, for every setup,
 // before any is sent.
-func (m Model) allConsentView(w int) string {
+func (m Model) allConsentView(w, h int) string {
 	a := m.all
 	n := allBilled(a.setups)
 	head, _ := m.uiHead(fmt.Sprintf("Checking these %d setups sends up to %d real %s that may be billed.", len(a.setups), n, plural(n, "request", "requests")), "", w)
-	lines := append(head, "")
-	var body []string
+	hint := uiWrap("y to send them all · n to check every setup without them (nothing billable is sent)", w)
+	// Where each request goes must show whole, so on a short screen the
+	// view gives up the rest first: the box, then the words every request
+	// shares ("for the smallest chat model …", said once), then the line
+	// on y and n (the help line says it too); only then are lines cut.
+	var all []string
 	for _, s := range a.setups {
-		if len(s.Billed) == 0 {
-			body = append(body, uiWrap(s.Name+": nothing billable", max(w-4, 4))...)
-			continue
-		}
-		for _, b := range s.Billed {
-			body = append(body, uiWrap("· "+s.Name+": "+b, max(w-4, 4))...)
-		}
+		all = append(all, s.Billed...)
 	}
-	body = append(body, "", "A fraction of a cent each.")
-	lines = append(lines, m.st.consent.Width(max(w, 8)).Render(strings.Join(body, "\n")), "")
-	for _, ln := range uiWrap("y to send them all · n to check every setup without them (nothing billable is sent)", w) {
-		lines = append(lines, m.st.hint.Render(ln))
+	common := uiCommonTail(all, " for ")
+	build := func(boxed, factor, oneLine, withHint bool) []string {
+		iw := max(w-2, 4)
+		if boxed {
+			iw = max(w-4, 4)
+		}
+		item := func(s string) []string {
+			if oneLine {
+				return []string{ansi.Truncate(s, iw, "…")}
+			}
+			if boxed {
+				return uiWrap(s, iw)
+			}
+			lines := uiWrap(s, iw-2) // under the item's text, not its "·"
+			for i := 1; i < len(lines); i++ {
+				lines[i] = "  " + lines[i]
+			}
+			return lines
+		}
+		var body []string
+		for _, s := range a.setups {
+			if len(s.Billed) == 0 {
+				body = append(body, item(s.Name+": nothing billable")...)
+				continue
+			}
+			for _, b := range s.Billed {
+				if factor && common != "" {
+					b = strings.TrimSuffix(b, common)
+				}
+				body = append(body, item("· "+s.Name+": "+b)...)
+			}
+		}
+		cost := "A fraction of a cent each."
+		if factor && common != "" {
+			cost = "Each" + common + ", a fraction of a cent."
+		}
+		lines := append(append([]string{}, head...), "")
+		if boxed {
+			body = append(append(body, ""), uiWrap(cost, iw)...)
+			lines = append(lines, m.st.consent.Width(max(w, 8)).Render(strings.Join(body, "\n")))
+		} else {
+			for _, ln := range append(body, uiWrap(cost, iw)...) {
+				lines = append(lines, "  "+ln)
+			}
+		}
+		if withHint {
+			lines = append(lines, "")
+			for _, ln := range hint {
+				lines = append(lines, m.st.hint.Render(ln))
+			}
+		}
+		return lines
+	}
+	var lines []string
+	for _, c := range [][4]bool{{true, false, false, true}, {true, true, false, true}, {false, true, false, true},
+		{false, true, false, false}, {false, true, true, false}} {
+		lines = build(c[0], c[1], c[2], c[3])
+		if lipgloss.Height(strings.Join(lines, "\n")) <= h {
+			break
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// uiCommonTail is the text every one of ss ends with, from its last sep on
+// (" for the smallest chat model …"); "" when they do not all share one.
+func uiCommonTail(ss []string, sep string) string {
+	if len(ss) < 2 {
+		return ""
+	}
+	tail := ""
+	for i, s := range ss {
+		j := strings.LastIndex(s, sep)
+		if j < 0 {
+			return ""
+		}
+		if i == 0 {
+			tail = s[j:]
+		} else if s[j:] != tail {
+			return ""
+		}
+	}
+	return tail
 }
 
 func plural(n int, one, many string) string {

@@ -202,7 +202,7 @@ func (m Model) body() string {
 	case scrAll:
 		return m.allView(w, h)
 	case scrAllConsent:
-		return m.allConsentView(w)
+		return m.allConsentView(w, m.bodyHeight())
 	default:
 		msg := "Something is wrong with the wizard's steps."
 		if m.err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -321,4 +322,51 @@ func TestCheckSummaryWrapsWhenThereIsRoom(t *testing.T) {
 	}
 	d.frame()
 	d.checkFits(60, 16)
+}
+
+// At 60x16 the consent for four setups overflowed: the last setup's
+// endpoint and the line on y and n were cut off the bottom. Every
+// endpoint now shows whole, the frame fits, and the y/n keys are on it.
+func TestAllConsentFitsAShortScreen(t *testing.T) {
+	o, _, _, _ := allSetupsOptions(t)
+	find := o.FindSetups
+	var eps []string
+	o.FindSetups = func(ctx context.Context, c checks.Config) []Setup {
+		ss := find(ctx, c)
+		third, fourth := ss[0], ss[1]
+		third.Name, fourth.Name = "ai-sdk", "llamaindex"
+		ss = append(ss, third, fourth)
+		for _, s := range ss {
+			eps = append(eps, s.Endpoint)
+		}
+		return ss
+	}
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			eps = nil
+			d := newDriver(t, o, sz.w, sz.h)
+			d.choose("Setting up: check everything")
+			d.press("enter", "enter")
+			d.choose("I don't know / my own code")
+			if d.model().screen != scrAllConsent {
+				t.Fatalf("not on the consent:\n%s", d.screen())
+			}
+			d.checkFits(sz.w, sz.h)
+			flat := flatScreen(d)
+			for _, ep := range eps {
+				if !strings.Contains(strings.ReplaceAll(flat, " ", ""), ep) {
+					t.Errorf("the consent does not show %s whole:\n%s", ep, d.screen())
+				}
+			}
+			if strings.Contains(flat, "╭") != strings.Contains(flat, "╰") {
+				t.Errorf("the box is cut:\n%s", d.screen())
+			}
+			for _, want := range []string{"openai-sdk:", "codex:", "ai-sdk:", "llamaindex:", "y send", "n don't send",
+				"gpt-4o-mini (1 output token)", "fraction of a cent"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("the consent lacks %q:\n%s", want, d.screen())
+				}
+			}
+		})
+	}
 }
