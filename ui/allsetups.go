@@ -274,13 +274,14 @@ func (m Model) allConsentView(w, h int) string {
 	// Where each request goes must show whole, so on a short screen the
 	// view gives up the rest first: the box, then the words every request
 	// shares ("for the smallest chat model …", said once), then the line
-	// on y and n (the help line says it too); only then are lines cut.
+	// on y and n (the help line says it too) and the blank under the
+	// question; only then are lines cut.
 	var all []string
 	for _, s := range a.setups {
 		all = append(all, s.Billed...)
 	}
-	common := uiCommonTail(all, " for ")
-	build := func(boxed, factor, oneLine, withHint bool) []string {
+	common := uiCommonFor(all)
+	build := func(boxed, factor, oneLine, withHint, gap bool) []string {
 		iw := max(w-2, 4)
 		if boxed {
 			iw = max(w-4, 4)
@@ -306,16 +307,19 @@ func (m Model) allConsentView(w, h int) string {
 			}
 			for _, b := range s.Billed {
 				if factor && common != "" {
-					b = strings.TrimSuffix(b, common)
+					b = strings.Replace(b, common, "", 1)
 				}
 				body = append(body, item("· "+s.Name+": "+b)...)
 			}
 		}
 		cost := "A fraction of a cent each."
 		if factor && common != "" {
-			cost = "Each" + common + ", a fraction of a cent."
+			cost = "Each" + common + ": a fraction of a cent."
 		}
-		lines := append(append([]string{}, head...), "")
+		lines := append([]string{}, head...)
+		if gap {
+			lines = append(lines, "")
+		}
 		if boxed {
 			body = append(append(body, ""), uiWrap(cost, iw)...)
 			lines = append(lines, m.st.consent.Width(max(w, 8)).Render(strings.Join(body, "\n")))
@@ -333,9 +337,9 @@ func (m Model) allConsentView(w, h int) string {
 		return lines
 	}
 	var lines []string
-	for _, c := range [][4]bool{{true, false, false, true}, {true, true, false, true}, {false, true, false, true},
-		{false, true, false, false}, {false, true, true, false}} {
-		lines = build(c[0], c[1], c[2], c[3])
+	for _, c := range [][5]bool{{true, false, false, true, true}, {true, true, false, true, true}, {false, true, false, true, true},
+		{false, true, false, false, true}, {false, true, false, false, false}, {false, true, true, false, false}} {
+		lines = build(c[0], c[1], c[2], c[3], c[4])
 		if lipgloss.Height(strings.Join(lines, "\n")) <= h {
 			break
 		}
@@ -343,25 +347,36 @@ func (m Model) allConsentView(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// uiCommonTail is the text every one of ss ends with, from its last sep on
-// (" for the smallest chat model …"); "" when they do not all share one.
-func uiCommonTail(ss []string, sep string) string {
+// uiCommonFor is the " for …" words every one of ss shares after its last
+// " for " (" for the smallest chat model your models list offers"), up to
+// where they differ ("(1 output token)", "(16 output tokens at most …)");
+// "" when there are not two of them or they share too little.
+func uiCommonFor(ss []string) string {
+	const sep = " for "
 	if len(ss) < 2 {
 		return ""
 	}
-	tail := ""
+	var common []string
 	for i, s := range ss {
 		j := strings.LastIndex(s, sep)
 		if j < 0 {
 			return ""
 		}
+		words := strings.Fields(s[j+len(sep):])
 		if i == 0 {
-			tail = s[j:]
-		} else if s[j:] != tail {
-			return ""
+			common = words
+			continue
 		}
+		n := 0
+		for n < len(common) && n < len(words) && common[n] == words[n] {
+			n++
+		}
+		common = common[:n]
 	}
-	return tail
+	if len(common) < 2 {
+		return ""
+	}
+	return sep + strings.Join(common, " ")
 }
 
 func plural(n int, one, many string) string {

@@ -370,3 +370,34 @@ func TestAllConsentFitsAShortScreen(t *testing.T) {
 		})
 	}
 }
+
+// The requests as suite.Billed words them, which differ at their end: at
+// 60 columns and 13 rows every endpoint and every request's own words
+// still show, the words they share said once.
+func TestAllConsentSaysEverythingIn13Rows(t *testing.T) {
+	f := newFixture(t, nil)
+	m := New(f.opts)
+	m.all = &allState{setups: []Setup{
+		{Name: "openai-sdk + langchain", Billed: []string{"1 request to POST http://127.0.0.1:18080/v1/chat/completions for the smallest chat model your models list offers (1 output token)"}},
+		{Name: "llamaindex", Billed: []string{"1 request to POST https://api.openai.com/v1/chat/completions for the smallest chat model your models list offers (1 output token)"}},
+		{Name: "ai-sdk", Billed: []string{"1 request to POST http://127.0.0.1:18080/v1/responses for the smallest chat model your models list offers (16 output tokens at most, the Responses API's minimum)"}},
+	}}
+	v := ansi.Strip(m.allConsentView(60, 13))
+	lines := strings.Split(v, "\n")
+	if len(lines) > 13 {
+		t.Fatalf("%d lines for 13 rows:\n%s", len(lines), v)
+	}
+	for _, ln := range lines {
+		if ansi.StringWidth(ln) > 60 || strings.Contains(ln, "…") {
+			t.Fatalf("line %q is cut or too wide:\n%s", ln, v)
+		}
+	}
+	flat := strings.Join(strings.Fields(v), " ")
+	for _, want := range []string{"http://127.0.0.1:18080/v1/chat/completions (1 output token)", "https://api.openai.com/v1/chat/completions",
+		"http://127.0.0.1:18080/v1/responses (16 output tokens at most, the Responses API's minimum)",
+		"the smallest chat model your models list offers", "fraction of a cent"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the consent lacks %q:\n%s", want, v)
+		}
+	}
+}
