@@ -22,7 +22,11 @@ import (
 // diagnose closes on): "✗ insufficient-balance — Your account is out of
 // credit or quota (failed: request)", "? rate-limited — … (not confirmed:
 // the request was not sent)". Only the mark is coloured here.
-func verdictLine(v verdict.Verdict, st *styles) string {
+func verdictLine(v verdict.Verdict, st *styles) string { return namedVerdictLine(v, st, "") }
+
+// namedVerdictLine is verdictLine with a setup's name after the mark:
+// "✗ codex: key-rejected — …".
+func namedVerdictLine(v verdict.Verdict, st *styles, name string) string {
 	l := v.Line()
 	if l.ID == "" {
 		return ""
@@ -36,15 +40,34 @@ func verdictLine(v verdict.Verdict, st *styles) string {
 	case checks.Fail:
 		mark = st.fail.Render(l.Mark)
 	}
+	if name != "" {
+		mark += " " + uiOneLine(name) + ":"
+	}
 	return mark + strings.TrimPrefix(l.String(), l.Mark)
 }
 
 // finish is what the wizard leaves on the normal screen: the verdict on
-// screen when it quit, and the reports saved. Empty when it quit before a
-// verdict.
+// screen when it quit (each setup's, from the list of every setup), and the
+// reports saved. Empty when it quit before a verdict.
 func (m Model) finish() string {
 	var lines []string
-	if m.res != nil {
+	if a := m.all; m.res == nil && a != nil && !a.finding && len(a.results) > 0 {
+		// Quit from the list of every setup: one line each, as the list
+		// showed them (this left nothing on the screen before). From a
+		// setup's page, that setup's verdict, as for one setup.
+		for i, r := range a.results {
+			var ln string
+			switch {
+			case !r.done:
+				continue
+			case r.err != nil:
+				ln = m.st.fail.Render("✗") + " " + uiOneLine(a.setups[i].Name) + ": " + uiOneLine(r.err.Error())
+			default:
+				ln = namedVerdictLine(r.verdict, m.st, a.setups[i].Name)
+			}
+			lines = append(lines, m.redact(strings.Join(uiWrapWords(ln, m.width), "\n")))
+		}
+	} else if m.res != nil {
 		// Wrapped at words to the window: the terminal would cut an ID in
 		// two. Redacted: a title may quote what a server said.
 		lines = append(lines, m.redact(strings.Join(uiWrapWords(verdictLine(m.res.verdict, m.st), m.width), "\n")))

@@ -323,7 +323,9 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) quit() tea.Cmd {
 	m.stopChecks()
-	m.stopAll()
+	if m.all != nil && m.all.cancel != nil {
+		m.all.cancel() // stopped, but kept: the finish names every setup checked
+	}
 	return tea.Quit
 }
 

@@ -401,3 +401,23 @@ func TestAllConsentSaysEverythingIn13Rows(t *testing.T) {
 		}
 	}
 }
+
+// Quitting from the list of every setup left nothing on the normal
+// screen: the finish now has one line per setup checked, named.
+func TestFinishAfterCheckEverythingNamesEverySetup(t *testing.T) {
+	d, _, _, _ := allSetupsDriver(t)
+	d.press("y")
+	if d.model().screen != scrAll {
+		t.Fatalf("want the list:\n%s", d.screen())
+	}
+	d.press("q")
+	got := ansi.Strip(d.model().finish())
+	for _, want := range []string{"✓ openai-sdk: healthy", "✗ codex: "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the finish lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, testKey) || strings.Contains(got, otherKey) {
+		t.Errorf("the finish shows a key:\n%s", got)
+	}
+}
