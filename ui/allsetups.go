@@ -420,6 +420,18 @@ func (m Model) allView(w, h int) string {
 	} else {
 		lines = append(lines, a.tally())
 		lines = append(lines, m.st.hint.Render("enter shows the highlighted setup's verdict page"))
+		// The highlighted row in full when the screen cuts it ("http://127.0.…"),
+		// in the rows left.
+		if i := a.cursor; i >= 0 && i < len(a.setups) && len(head)+1+i < len(lines) && ansi.StringWidth(lines[len(head)+1+i]) > w {
+			_, where, what := a.row(i)
+			var more []string
+			for _, ln := range uiWrap(a.setups[i].Name+": "+where+" — "+what, max(w-2, 8)) {
+				more = append(more, "  "+m.st.hint.Render(ln))
+			}
+			if len(lines)+1+len(more) <= h {
+				lines = append(append(lines, ""), more...)
+			}
+		}
 	}
 	return strings.Join(lines, "\n")
 }

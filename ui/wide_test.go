@@ -421,3 +421,24 @@ func TestFinishAfterCheckEverythingNamesEverySetup(t *testing.T) {
 		t.Errorf("the finish shows a key:\n%s", got)
 	}
 }
+
+// At 60 columns each setup's row in the list is cut at its endpoint; the
+// highlighted one shows whole under the list, where rows are spare.
+func TestAllListShowsTheHighlightedRowWhole(t *testing.T) {
+	o, _, _, _ := allSetupsOptions(t)
+	d := newDriver(t, o, 60, 16)
+	d.choose("Setting up: check everything")
+	d.press("enter", "enter")
+	d.choose("I don't know / my own code")
+	d.press("y")
+	if d.model().screen != scrAll {
+		t.Fatalf("want the list:\n%s", d.screen())
+	}
+	a := d.model().all
+	_, where, what := a.row(a.cursor)
+	flat := flatScreen(d)
+	if want := strings.Join(strings.Fields(where+" — "+what), " "); !strings.Contains(flat, want) {
+		t.Fatalf("the highlighted setup's %q is not on screen whole:\n%s", want, d.screen())
+	}
+	d.checkFits(60, 16)
+}
