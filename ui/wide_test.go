@@ -178,6 +178,10 @@ func TestSearchScrollsSidewaysToTheMatch(t *testing.T) {
 	d.press("enter")
 	d.mustShow("end-of-command", "match 1 of 1")
 	d.checkFits(60, 16)
+	// Drawn reversed on its own cells: the view's offset is allowed for.
+	if !regexp.MustCompile(`\x1b\[(?:[0-9]+;)*7m(?:\x1b\[[0-9;]*m)*end-of-command\x1b\[`).MatchString(d.frames[len(d.frames)-1]) {
+		t.Errorf("the match is not drawn reversed where it is:\n%q", d.frames[len(d.frames)-1])
+	}
 	d.press("esc", "g")
 	d.mustShow("cols ")
 }
