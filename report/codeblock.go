@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/glamour/v2/ansi"
-	"charm.land/glamour/v2/styles"
 	"charm.land/lipgloss/v2"
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/formatters"
@@ -179,11 +178,11 @@ func tokenIndex(tok string) int {
 func styleConfig(style Style) ansi.StyleConfig {
 	switch style {
 	case Light:
-		return styles.LightStyleConfig
+		return lightStyle()
 	case Plain:
 		return plainStyle()
 	default:
-		return styles.DarkStyleConfig
+		return darkStyle()
 	}
 }
 

@@ -45,6 +45,25 @@ func plainStyle() ansi.StyleConfig {
 	return s
 }
 
+// lightStyle is glamour's light style with inline code readable: its
+// colour 203 on 254 is about 2.3:1, below what text needs (4.5:1); 124
+// (#af0000) on 254 is about 5.9:1 and still reads as code.
+func lightStyle() ansi.StyleConfig {
+	s := styles.LightStyleConfig
+	c := "124"
+	s.Code.Color = &c
+	return s
+}
+
+// darkStyle is glamour's dark style with inline code at 210 (#ff8787) on
+// its 236: 5.7:1, where glamour's 203 is 4.4:1.
+func darkStyle() ansi.StyleConfig {
+	s := styles.DarkStyleConfig
+	c := "210"
+	s.Code.Color = &c
+	return s
+}
+
 // A glamour TermRenderer is not safe for concurrent use, so each cached
 // renderer carries its own lock. Renderers are kept per style and width so
 // that a resize storm re-renders without rebuilding; measured, building one
@@ -82,11 +101,7 @@ func renderer(style Style, wrap int) (*cached, error) {
 	if c, ok := cache[key]; ok {
 		return c, nil
 	}
-	opt := glamour.WithStandardStyle(style.glamourName())
-	if style == Plain {
-		opt = glamour.WithStyles(plainStyle())
-	}
-	r, err := glamour.NewTermRenderer(opt, glamour.WithWordWrap(wrap))
+	r, err := glamour.NewTermRenderer(glamour.WithStyles(styleConfig(style)), glamour.WithWordWrap(wrap))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -252,4 +254,77 @@ func TestURLsInProseStayWhole(t *testing.T) {
 			}
 		}
 	}
+}
+
+// An address in a code span stays whole too: "Sent to: `http://127.0.0.1:…`"
+// broke after "127.0.0." at 80 columns.
+func TestCodeSpansKeepAddressesWhole(t *testing.T) {
+	const addr = "http://127.0.0.1:18080/v1/chat/completions"
+	md := "- Sent to: `" + addr + "` from the request check, which ran last of all\n"
+	for _, style := range []Style{Dark, Plain} {
+		for width := 50; width <= 100; width++ {
+			out, err := Markdown(md, width, style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plain := ansi.Strip(out); !strings.Contains(plain, addr) {
+				t.Errorf("style %d width %d: the address is cut:\n%s", style, width, plain)
+			}
+		}
+	}
+}
+
+// Inline code reads on every coloured style: its colour against its own
+// background is at least 4.5:1 (WCAG's figure for text). Glamour's light
+// style had 2.3:1.
+func TestInlineCodeContrast(t *testing.T) {
+	for _, style := range []Style{Dark, Light} {
+		c := styleConfig(style).Code
+		if c.Color == nil || c.BackgroundColor == nil {
+			t.Fatalf("style %d: inline code has no colour pair", style)
+		}
+		if r := contrast(xterm256(t, *c.Color), xterm256(t, *c.BackgroundColor)); r < 4.5 {
+			t.Errorf("style %d: inline code %s on %s is %.1f:1, under 4.5:1", style, *c.Color, *c.BackgroundColor, r)
+		}
+	}
+}
+
+// xterm256 is the RGB of an xterm 256-colour index from 16 up.
+func xterm256(t *testing.T, s string) [3]float64 {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 16 || n > 255 {
+		t.Fatalf("colour %q is not an xterm index from 16 to 255", s)
+	}
+	if n >= 232 {
+		v := float64(8 + 10*(n-232))
+		return [3]float64{v, v, v}
+	}
+	n -= 16
+	level := func(i int) float64 {
+		if i == 0 {
+			return 0
+		}
+		return float64(55 + 40*i)
+	}
+	return [3]float64{level(n / 36), level(n / 6 % 6), level(n % 6)}
+}
+
+func contrast(a, b [3]float64) float64 {
+	lum := func(c [3]float64) float64 {
+		var l [3]float64
+		for i, v := range c {
+			v /= 255
+			if v <= 0.03928 {
+				l[i] = v / 12.92
+			} else {
+				l[i] = math.Pow((v+0.055)/1.055, 2.4)
+			}
+		}
+		return 0.2126*l[0] + 0.7152*l[1] + 0.0722*l[2]
+	}
+	la, lb := lum(a), lum(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
 }

@@ -107,9 +107,28 @@ func protectLine(ln string) string {
 			continue
 		}
 		b.WriteString(fence)
-		b.WriteString(strings.ReplaceAll(rest[n:n+end], "-", string(nbHyphen)))
+		b.WriteString(protectSpan(rest[n : n+end]))
 		b.WriteString(fence)
 		rest = rest[n+end+n:]
+	}
+	return b.String()
+}
+
+// protectSpan keeps a code span whole: its every hyphen, and each dot
+// between two characters of a name, an address or a URL
+// ("http://127.0.0.1:18080/v1" broke after "127.0.0." at 80 columns).
+func protectSpan(s string) string {
+	s = strings.ReplaceAll(s, "-", string(nbHyphen))
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' && i > 0 && i < len(s)-1 && wordByte(s[i-1]) && wordByte(s[i+1]) {
+			b.WriteRune(nbDot)
+			continue
+		}
+		b.WriteByte(s[i])
 	}
 	return b.String()
 }
