@@ -60,14 +60,14 @@ func TestWideCommandScrollsSideways(t *testing.T) {
 			if ln := cmdLine(); !strings.HasSuffix(ln, "→") || ansi.StringWidth(ln) != sz.w {
 				t.Fatalf("the cut command %q does not end in an arrow at the edge:\n%s", ln, d.screen())
 			}
-			for i := 0; i < 20 && !strings.Contains(d.screen(), "end-of-command"); i++ {
-				if i%2 == 0 {
-					d.press("right")
-				} else {
-					d.press("l")
+			// Both keys of a direction, in turn, until the text shows.
+			scrollTo := func(text string, keys ...string) {
+				for i := 0; i < 20 && !strings.Contains(d.screen(), text); i++ {
+					d.press(keys[i%len(keys)])
+					d.checkFits(sz.w, sz.h)
 				}
-				d.checkFits(sz.w, sz.h)
 			}
+			scrollTo("end-of-command", "right", "l")
 			d.mustShow("end-of-command")
 			if ln := cmdLine(); !strings.HasPrefix(ln, "←") || strings.HasSuffix(ln, "→") {
 				t.Fatalf("at its end the command line is %q:\n%s", ln, d.screen())
@@ -75,13 +75,7 @@ func TestWideCommandScrollsSideways(t *testing.T) {
 			if m := colsEnd.FindStringSubmatch(d.screen()); m == nil || m[1] != m[2] {
 				t.Fatalf("at the right end the pager does not say so (%v):\n%s", m, d.screen())
 			}
-			for i := 0; i < 20 && !strings.Contains(d.screen(), "cols 1–"); i++ {
-				if i%2 == 0 {
-					d.press("left")
-				} else {
-					d.press("h")
-				}
-			}
+			scrollTo("cols 1–", "left", "h")
 			d.mustShow("cols 1–", "Before the command.")
 			d.mustNotShow("end-of-command")
 		})
