@@ -410,7 +410,7 @@ func (m Model) allView(w, h int) string {
 		}
 		cur := "  "
 		if !a.busy() && i == a.cursor {
-			cur = m.st.selected.Render("> ")
+			cur = m.st.selected.Render("› ")
 		}
 		lines = append(lines, cur+mark+" "+fmt.Sprintf("%-*s", width, s.Name)+"  "+m.st.hint.Render(where)+" — "+what)
 	}

@@ -139,7 +139,8 @@ func TestCheckEverythingChecksEverySetup(t *testing.T) {
 	t.Logf("consent:\n%s", ask)
 	t.Logf("list:\n%s", d.screen())
 	list := flatScreen(d)
-	for _, want := range []string{"Every setup on this machine (2)", "✓ openai-sdk", "— healthy", "✗ codex", "1 healthy, 1 failing"} {
+	// The highlighted row is marked as in every other list of the wizard.
+	for _, want := range []string{"Every setup on this machine (2)", "✓ openai-sdk", "— healthy", "› ✗ codex", "1 healthy, 1 failing"} {
 		if !strings.Contains(list, want) {
 			t.Errorf("the list does not say %q:\n%s", want, d.screen())
 		}
