@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"charm.land/lipgloss/v2"
 	"context"
 	"fmt"
 	"slices"
@@ -347,7 +348,7 @@ func uiSeconds(d time.Duration) string {
 // each request the waiting checks would send, to which endpoint (the one
 // the client calls: /responses, Gemini's generateContent, …) and for which
 // model, the background model's included.
-func (m Model) consentView(w int) string {
+func (m Model) consentView(w, h int) string {
 	s := m.o.Runner.Setup()
 	var ids []string
 	if m.run != nil {
@@ -370,18 +371,46 @@ func (m Model) consentView(w int) string {
 			what += "\n· " + l
 		}
 	}
-	var lines []string
 	head, _ := m.uiHead("The next check sends a real request that may be billed.", "", w)
-	lines = append(lines, head...)
-	lines = append(lines, "")
-	var body []string
-	for _, para := range strings.Split(what, "\n") {
-		body = append(body, uiWrap(para, max(w-4, 4))...)
+	// What is sent, and where, must show whole: on a short screen (two or
+	// three requests at 60x16) the view gives up the box first, then the
+	// line on y and n (the help line says it too), then the blanks.
+	build := func(boxed, withHint, gap bool) []string {
+		lines := append([]string{}, head...)
+		if gap {
+			lines = append(lines, "")
+		}
+		iw := max(w-2, 4)
+		if boxed {
+			iw = max(w-4, 4)
+		}
+		var body []string
+		for _, para := range strings.Split(what, "\n") {
+			body = append(body, uiWrap(para, iw)...)
+		}
+		if boxed {
+			lines = append(lines, m.st.consent.Width(max(w, 8)).Render(strings.Join(body, "\n")))
+		} else {
+			for _, ln := range body {
+				lines = append(lines, "  "+ln)
+			}
+		}
+		if withHint {
+			if gap {
+				lines = append(lines, "")
+			}
+			for _, ln := range uiWrap("y to send it · n to skip it (nothing is sent; the diagnosis goes on without it)", w) {
+				lines = append(lines, m.st.hint.Render(ln))
+			}
+		}
+		return lines
 	}
-	box := m.st.consent.Width(max(w, 8)).Render(strings.Join(body, "\n"))
-	lines = append(lines, box, "")
-	for _, ln := range uiWrap("y to send it · n to skip it (nothing is sent; the diagnosis goes on without it)", w) {
-		lines = append(lines, m.st.hint.Render(ln))
+	var lines []string
+	for _, v := range [][3]bool{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}} {
+		lines = build(v[0], v[1], v[2])
+		if h <= 0 || lipgloss.Height(strings.Join(lines, "\n")) <= h {
+			break
+		}
 	}
 	return strings.Join(lines, "\n")
 }

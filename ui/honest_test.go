@@ -14,6 +14,8 @@ import (
 	"github.com/unstuck-dev/unstuck/checks"
 	"github.com/unstuck-dev/unstuck/checks/suite"
 	"github.com/unstuck-dev/unstuck/content"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // honestServer is an OpenAI-style API whose account is out of quota: the
@@ -228,5 +230,30 @@ func TestDeclinedHealthyBreadcrumbClaimsNoMore(t *testing.T) {
 	top := strings.SplitN(d.screen(), "\n", 2)[0]
 	if strings.Contains(top, "model work") || !strings.Contains(top, "not tried") {
 		t.Fatalf("breadcrumb %q claims more than the page", top)
+	}
+}
+
+// On a short screen the consent gives up its box, then the line on y and
+// n, then its blanks, before it lets what is sent and where be cut: at
+// 60x8 the boxed view ran off the bottom: the request's end and the box's
+// were lost.
+func TestConsentOnAShortScreenShowsTheRequestWhole(t *testing.T) {
+	srv, _ := honestServer(t)
+	d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", false)
+	d.choose("429 Too Many Requests")
+	d.press("enter", "enter", "enter")
+	if d.model().screen != scrConsent {
+		t.Fatalf("no consent screen:\n%s", d.screen())
+	}
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 8})
+	d.checkFits(60, 8)
+	flat := flatScreen(d)
+	for _, want := range []string{"It sends 1 request to POST", "/v1/chat/completions", "gpt-4o-mini (1 output token)", "a fraction of a cent", "y send"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the consent at 60x8 lacks %q:\n%s", want, d.screen())
+		}
+	}
+	if strings.Contains(d.screen(), "╭") != strings.Contains(d.screen(), "╰") {
+		t.Errorf("the consent's box is cut open:\n%s", d.screen())
 	}
 }

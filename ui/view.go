@@ -196,7 +196,7 @@ func (m Model) body() string {
 	case scrChecks:
 		return m.checksView(w, h)
 	case scrConsent:
-		return m.consentView(w)
+		return m.consentView(w, h)
 	case scrResult:
 		return m.resultView(w)
 	case scrAll:
