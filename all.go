@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -62,16 +60,11 @@ func runAll(ctx context.Context, o options, tree *decisiontree.Tree, known knowl
 		}
 	}
 	if o.reportFile != "" {
-		if err := os.WriteFile(o.reportFile, []byte(allReport(setups, healthy, failing)), 0o600); err != nil {
-			return 1, fmt.Errorf("writing the report: %w", err)
+		said, err := writeReport(o, allReport(setups, healthy, failing), stderr)
+		if err != nil {
+			return 1, err
 		}
-		if !o.jsonOut {
-			where := o.reportFile
-			if abs, err := filepath.Abs(where); err == nil {
-				where = abs
-			}
-			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(where))
-		}
+		defer said()
 	}
 	if o.jsonOut {
 		if err := writeAllJSON(stdout, setups, healthy, failing); err != nil {

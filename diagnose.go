@@ -52,18 +52,11 @@ func runDiagnose(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	v, d := dg.verdict, dg.Diagnosis
 	rd := runner.Setup().Redactor
 	if o.reportFile != "" {
-		if err := os.WriteFile(o.reportFile, []byte(v.Report(versionString(), d.When)), 0o600); err != nil {
-			return 1, fmt.Errorf("writing the report: %w", err)
+		said, err := writeReport(o, v.Report(versionString(), d.When), stderr)
+		if err != nil {
+			return 1, err
 		}
-		if !o.jsonOut {
-			// The absolute path, whole (never through the redactor: a path
-			// is not a secret), so the reader can find the file.
-			where := o.reportFile
-			if abs, err := filepath.Abs(where); err == nil {
-				where = abs
-			}
-			defer fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(where))
-		}
+		defer said()
 	}
 	if o.jsonOut {
 		if err := writeJSON(stdout, rd, d, guidance, nil); err != nil {
@@ -164,4 +157,24 @@ func loadContent() (*decisiontree.Tree, knowledge, error) {
 		return nil, knowledge{}, fmt.Errorf("built-in content is broken: %w", err)
 	}
 	return tree, k, nil
+}
+
+// writeReport writes the (redacted) report to --report's file and returns
+// what says so on stderr, for the caller to run after its output (nothing
+// with --json). The path is shown absolute and whole, never through the
+// redactor (a path is not a secret), so the reader can find the file.
+func writeReport(o options, report string, stderr io.Writer) (say func(), err error) {
+	if err := os.WriteFile(o.reportFile, []byte(report), 0o600); err != nil {
+		return nil, fmt.Errorf("writing the report: %w", err)
+	}
+	if o.jsonOut {
+		return func() {}, nil
+	}
+	where := o.reportFile
+	if abs, err := filepath.Abs(where); err == nil {
+		where = abs
+	}
+	return func() {
+		fmt.Fprintf(stderr, "Report written to %s (redacted; safe to attach to a ticket).\n", checks.StripControls(where))
+	}, nil
 }

@@ -233,27 +233,14 @@ func TestNamesInProseStayWhole(t *testing.T) {
 func TestURLsInProseStayWhole(t *testing.T) {
 	const url = "https://aistudio.google.com/apikey"
 	md := "1. Get a fresh key from the place that issues it (" + url + "). Then try again with the new key in place.\n"
-	for _, style := range []Style{Dark, Plain} {
-		for width := 45; width <= 100; width++ {
-			out, err := Markdown(md, width, style)
-			if err != nil {
-				t.Fatal(err)
-			}
-			plain := ansi.Strip(out)
-			found := false
-			for _, ln := range strings.Split(plain, "\n") {
-				if strings.Contains(ln, url) {
-					found = true
-				}
-			}
-			if !found {
-				t.Errorf("style %d width %d: the URL is not whole on one line:\n%s", style, width, plain)
-			}
-			if strings.Contains(out, url+")\a") || strings.Contains(out, url+")\x1b") {
-				t.Errorf("style %d width %d: a link takes in the closing parenthesis", style, width)
-			}
+	atEveryWidth(t, md, 45, func(style Style, width int, out, plain string) {
+		if !strings.Contains(plain, url) {
+			t.Errorf("style %d width %d: the URL is not whole on one line:\n%s", style, width, plain)
 		}
-	}
+		if strings.Contains(out, url+")\a") || strings.Contains(out, url+")\x1b") {
+			t.Errorf("style %d width %d: a link takes in the closing parenthesis", style, width)
+		}
+	})
 }
 
 // An address in a code span stays whole too: "Sent to: `http://127.0.0.1:…`"
@@ -261,15 +248,24 @@ func TestURLsInProseStayWhole(t *testing.T) {
 func TestCodeSpansKeepAddressesWhole(t *testing.T) {
 	const addr = "http://127.0.0.1:18080/v1/chat/completions"
 	md := "- Sent to: `" + addr + "` from the request check, which ran last of all\n"
+	atEveryWidth(t, md, 50, func(style Style, width int, _, plain string) {
+		if !strings.Contains(plain, addr) {
+			t.Errorf("style %d width %d: the address is cut:\n%s", style, width, plain)
+		}
+	})
+}
+
+// atEveryWidth renders md dark and plain at every width from min to 100
+// and hands check the output and its text without escapes.
+func atEveryWidth(t *testing.T, md string, min int, check func(style Style, width int, out, plain string)) {
+	t.Helper()
 	for _, style := range []Style{Dark, Plain} {
-		for width := 50; width <= 100; width++ {
+		for width := min; width <= 100; width++ {
 			out, err := Markdown(md, width, style)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if plain := ansi.Strip(out); !strings.Contains(plain, addr) {
-				t.Errorf("style %d width %d: the address is cut:\n%s", style, width, plain)
-			}
+			check(style, width, out, ansi.Strip(out))
 		}
 	}
 }

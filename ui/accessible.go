@@ -457,7 +457,7 @@ func (a *lineMode) paste() error {
 // consent asks the billable-request question in the Model's own words
 // (consentView), without its box, and answers with its keys.
 func (a *lineMode) consent() error {
-	a.sayUnboxed(a.m.consentView(a.m.width, 0))
+	a.sayUnboxed(a.m.consentView(a.m.width, math.MaxInt))
 	for {
 		ans, err := a.ask("Send it? y or n (b back, r restart, q quit) > ")
 		if err != nil {

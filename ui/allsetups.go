@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unstuck-dev/unstuck/checks"
@@ -336,15 +335,9 @@ func (m Model) allConsentView(w, h int) string {
 		}
 		return lines
 	}
-	var lines []string
-	for _, c := range [][5]bool{{true, false, false, true, true}, {true, true, false, true, true}, {false, true, false, true, true},
-		{false, true, false, false, true}, {false, true, false, false, false}, {false, true, true, false, false}} {
-		lines = build(c[0], c[1], c[2], c[3], c[4])
-		if lipgloss.Height(strings.Join(lines, "\n")) <= h {
-			break
-		}
-	}
-	return strings.Join(lines, "\n")
+	return uiFirstFit(h,
+		build(true, false, false, true, true), build(true, true, false, true, true), build(false, true, false, true, true),
+		build(false, true, false, false, true), build(false, true, false, false, false), build(false, true, true, false, false))
 }
 
 // uiCommonFor is the " for …" words every one of ss shares after its last

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"charm.land/lipgloss/v2"
 	"context"
 	"fmt"
 	"slices"
@@ -405,12 +404,5 @@ func (m Model) consentView(w, h int) string {
 		}
 		return lines
 	}
-	var lines []string
-	for _, v := range [][3]bool{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}} {
-		lines = build(v[0], v[1], v[2])
-		if h <= 0 || lipgloss.Height(strings.Join(lines, "\n")) <= h {
-			break
-		}
-	}
-	return strings.Join(lines, "\n")
+	return uiFirstFit(h, build(true, true, true), build(false, true, true), build(false, false, true), build(false, false, false))
 }

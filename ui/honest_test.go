@@ -84,13 +84,7 @@ func flatScreen(d *driver) string { return strings.Join(strings.Fields(d.screen(
 // likeliest cause, marked unconfirmed, with the candidates and what tells
 // them apart.
 func TestDeclined429IsUnconfirmed(t *testing.T) {
-	srv, posts := honestServer(t)
-	d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", false)
-	d.choose("429 Too Many Requests")
-	d.press("enter", "enter", "enter") // base URL and model as the environment has them; the client unknown
-	if d.model().screen != scrConsent {
-		t.Fatalf("no consent screen:\n%s", d.screen())
-	}
+	d, posts := toConsent(t, "429 Too Many Requests")
 	d.press("n")
 	if posts.Load() != 0 {
 		t.Fatalf("a completion was sent after n")
@@ -127,13 +121,7 @@ func TestDeclined429IsUnconfirmed(t *testing.T) {
 func TestBillingWordingFollowsTheAnswer(t *testing.T) {
 	for _, answer := range []string{"y", "n"} {
 		t.Run(answer, func(t *testing.T) {
-			srv, posts := honestServer(t)
-			d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", false)
-			d.choose("Setting up: check everything")
-			d.press("enter", "enter", "enter")
-			if d.model().screen != scrConsent {
-				t.Fatalf("no consent screen:\n%s", d.screen())
-			}
+			d, posts := toConsent(t, "Setting up: check everything")
 			for i, f := range d.frames {
 				s := ansi.Strip(f)
 				if strings.Contains(s, "y to send") {
@@ -238,13 +226,7 @@ func TestDeclinedHealthyBreadcrumbClaimsNoMore(t *testing.T) {
 // 60x8 the boxed view ran off the bottom: the request's end and the box's
 // were lost.
 func TestConsentOnAShortScreenShowsTheRequestWhole(t *testing.T) {
-	srv, _ := honestServer(t)
-	d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", false)
-	d.choose("429 Too Many Requests")
-	d.press("enter", "enter", "enter")
-	if d.model().screen != scrConsent {
-		t.Fatalf("no consent screen:\n%s", d.screen())
-	}
+	d, _ := toConsent(t, "429 Too Many Requests")
 	d.send(tea.WindowSizeMsg{Width: 60, Height: 8})
 	d.checkFits(60, 8)
 	flat := flatScreen(d)
@@ -256,4 +238,19 @@ func TestConsentOnAShortScreenShowsTheRequestWhole(t *testing.T) {
 	if strings.Contains(d.screen(), "╭") != strings.Contains(d.screen(), "╰") {
 		t.Errorf("the consent's box is cut open:\n%s", d.screen())
 	}
+}
+
+// toConsent walks the wizard to the consent for the test request: the
+// first answer, then the base URL and model as the environment has them,
+// the client unknown.
+func toConsent(t *testing.T, first string) (*driver, *atomic.Int32) {
+	t.Helper()
+	srv, posts := honestServer(t)
+	d := honestDriver(t, srv.URL+"/v1", "gpt-4o-mini", false)
+	d.choose(first)
+	d.press("enter", "enter", "enter")
+	if d.model().screen != scrConsent {
+		t.Fatalf("no consent screen:\n%s", d.screen())
+	}
+	return d, posts
 }

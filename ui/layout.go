@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unstuck-dev/unstuck/decisiontree"
@@ -94,6 +95,18 @@ func uiWrap(s string, width int) []string {
 
 // nbHyphen is U+2011 NON-BREAKING HYPHEN.
 const nbHyphen = '\u2011'
+
+// uiFirstFit is the first of a view's variants, fullest first, that fits
+// in h lines, else the last: a short screen gives up a
+// box, a hint or a blank before it lets the text that matters be cut.
+func uiFirstFit(h int, variants ...[]string) string {
+	for _, v := range variants {
+		if lipgloss.Height(strings.Join(v, "\n")) <= h {
+			return strings.Join(v, "\n")
+		}
+	}
+	return strings.Join(variants[len(variants)-1], "\n")
+}
 
 // uiFit makes s exactly h lines of at most w cells: long lines are cut with
 // "…", missing lines are blank. Every screen's body goes through it, so no

@@ -278,10 +278,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keysNow().ForceQuit) {
 		// An interrupt, not a quit: Run reports ErrInterrupted so the
-		// shell sees 130, as after any ctrl+c.
-		m.stopChecks()
-		m.stopAll()
-		return m, tea.Interrupt
+		// shell sees 130, as after any ctrl+c. The interruptMsg stops the
+		// checks and quits, the same way as SIGINT and Run's context.
+		return m, func() tea.Msg { return interruptMsg{} }
 	}
 	m.status = ""
 	switch m.screen {

@@ -506,8 +506,16 @@ func TestChecksTickAndCtrlCCancels(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("ctrl+c returned no command")
 	}
-	if _, ok := cmd().(tea.InterruptMsg); !ok {
-		t.Fatal("ctrl+c did not interrupt")
+	msg := cmd()
+	if _, ok := msg.(interruptMsg); !ok {
+		t.Fatalf("ctrl+c did not interrupt: %T", msg)
+	}
+	tm, cmd = tm.Update(msg)
+	if !tm.(Model).interrupted || cmd == nil {
+		t.Fatal("the interrupt did not end the wizard")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("the interrupt did not quit")
 	}
 	select {
 	case <-cancelled:
