@@ -21,17 +21,6 @@ const (
 	Plain              // no colour at all: NO_COLOR, TERM=dumb, pipes
 )
 
-func (s Style) glamourName() string {
-	switch s {
-	case Light:
-		return styles.LightStyle
-	case Plain:
-		return styles.NoTTYStyle
-	default:
-		return styles.DarkStyle
-	}
-}
-
 // plainStyle is glamour's no-TTY style without the emphasis marks: it
 // printed bold as literal asterisks, and around every piece of text the
 // parser split a word into, so **OPENAI_API_KEY** came out as
