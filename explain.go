@@ -117,23 +117,23 @@ func explainProvider(ev checks.Evidence, s *checks.Setup, profiles []checks.Prof
 		if !ok {
 			return nil, ""
 		}
-		note := fmt.Sprintf("Provider: **%s**, from the paste: %s.", titleOf(p), plain(strings.TrimPrefix(firstOf(signs), p.Name+": ")))
+		note := fmt.Sprintf("Provider: **%s**, from the paste: %s.", p.DisplayName(), verdict.MarkdownLiteral(strings.TrimPrefix(firstOf(signs), p.Name+": ")))
 		switch {
 		case env != nil && env.Name == p.Name:
 			note += " This machine's environment points there too."
 		case env != nil:
 			note += fmt.Sprintf(" This machine's environment points to %s (%s); the steps follow the paste, which may come from another machine.",
-				titleOf(*env), plain(s.ProfileReason))
+				env.DisplayName(), verdict.MarkdownLiteral(s.ProfileReason))
 		}
 		return &p, note + "\n"
 	}
 	if len(signs) > 0 {
 		// Signs but no provider: the strongest disagree.
-		return nil, "No provider's steps: the paste has signs of more than one provider (" + plain(strings.Join(signs, "; ")) + ").\n"
+		return nil, "No provider's steps: the paste has signs of more than one provider (" + verdict.MarkdownLiteral(strings.Join(signs, "; ")) + ").\n"
 	}
 	if env != nil {
 		return env, fmt.Sprintf("Provider: **%s**, from this machine's environment (%s), not from the paste: nothing in it names a provider.\n",
-			titleOf(*env), plain(s.ProfileReason))
+			env.DisplayName(), verdict.MarkdownLiteral(s.ProfileReason))
 	}
 	return nil, ""
 }
@@ -143,20 +143,6 @@ func firstOf(signs []string) string {
 		return ""
 	}
 	return signs[0]
-}
-
-// plain keeps a sign ("type":"error","error":{"type": …) literal in
-// markdown.
-func plain(s string) string { return markdownPlain.Replace(s) }
-
-var markdownPlain = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
-	"<", "\\<", ">", "\\>", "#", "\\#", "|", "\\|", "~", "\\~")
-
-func titleOf(p checks.Profile) string {
-	if p.Title != "" {
-		return p.Title
-	}
-	return p.Name
 }
 
 // explainGuidance is the verdict's page written for the provider (none:

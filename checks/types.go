@@ -218,6 +218,14 @@ type Profile struct {
 	PasteSigns []PasteSign `yaml:"paste_signs"`
 }
 
+// DisplayName is the profile's title, else its name.
+func (p Profile) DisplayName() string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return p.Name
+}
+
 // PasteSign is one thing in a pasted error that says which provider sent
 // it. Exactly one of Host, Says and KeyIssuer is set.
 type PasteSign struct {

@@ -272,7 +272,10 @@ func quoteBlock(line string) string {
 	return fence + "text\n" + strings.TrimRight(line, "\n") + "\n" + fence + "\n"
 }
 
-// markdownEscaper keeps a pasted line literal in a markdown page.
+// MarkdownLiteral keeps a text (a pasted line, a reason quoting one)
+// literal in a markdown page.
+func MarkdownLiteral(s string) string { return markdownEscaper.Replace(s) }
+
 var markdownEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
 	"<", "\\<", ">", "\\>", "#", "\\#", "|", "\\|", "~", "\\~")
 

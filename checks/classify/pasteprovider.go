@@ -72,13 +72,10 @@ func PasteProvider(text string, profiles []checks.Profile, issuers []checks.KeyI
 				}
 			}
 			if found != "" && strength > best.Strength {
-				best = ProviderSign{Profile: p.Name, Title: p.Title, Sign: found, Why: s.Why, Strength: strength}
+				best = ProviderSign{Profile: p.Name, Title: p.DisplayName(), Sign: found, Why: s.Why, Strength: strength}
 			}
 		}
 		if best.Sign != "" {
-			if best.Title == "" {
-				best.Title = p.Name
-			}
 			signs = append(signs, best)
 		}
 	}

@@ -410,11 +410,8 @@ func candidateNames(ps []checks.Profile) string {
 }
 
 func profileTitleOf(p checks.Profile) string {
-	if p.Title != "" {
-		return p.Title
-	}
-	if p.Name != "" {
-		return p.Name
+	if n := p.DisplayName(); n != "" {
+		return n
 	}
 	return "this server"
 }

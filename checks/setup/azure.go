@@ -123,7 +123,7 @@ func deploymentBase(r *checks.Result, s *checks.Setup, u *url.URL) bool {
 	}
 	if d.extraPath != "" {
 		r.Status, r.Cause = checks.Fail, "base-url-path"
-		r.Summary = "the path " + d.extraPath + " is not one " + profileTitle(s.Profile) + " serves: the endpoint is the resource root, the SDK adds /openai/deployments/… or /openai/v1/…"
+		r.Summary = "the path " + d.extraPath + " is not one " + s.Profile.DisplayName() + " serves: the endpoint is the resource root, the SDK adds /openai/deployments/… or /openai/v1/…"
 		r.Details = append(r.Details, "write "+displayURL(d.root))
 		return true
 	}
@@ -143,7 +143,7 @@ func deploymentBase(r *checks.Result, s *checks.Setup, u *url.URL) bool {
 	}
 	if d.version == "" {
 		r.Status, r.Cause = checks.Fail, "api-version-invalid"
-		r.Summary = "no api-version: the deployments path needs one, and " + profileTitle(s.Profile) + " answers 404 without it"
+		r.Summary = "no api-version: the deployments path needs one, and " + s.Profile.DisplayName() + " answers 404 without it"
 		r.Details = append(r.Details, "set "+strings.Join(s.Profile.APIVersionEnvs, " or ")+" (e.g. export OPENAI_API_VERSION=2024-10-21), or use the v1 API: "+displayURL(d.root)+"/openai/v1")
 		return true
 	}

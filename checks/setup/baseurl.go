@@ -315,7 +315,7 @@ func BaseURL(_ context.Context, s *checks.Setup) checks.Result {
 	if s.BaseURL == "" {
 		vars := baseURLVarsOf(s.Profile, s.Protocol)
 		r.Status, r.Cause = checks.Fail, "base-url-malformed"
-		r.Summary = "no base URL: " + profileTitle(s.Profile) + " has no public default address"
+		r.Summary = "no base URL: " + s.Profile.DisplayName() + " has no public default address"
 		r.Details = append(r.Details, "give --base-url or set "+strings.Join(vars, " or ")+" to the address your client uses")
 		return r
 	}
@@ -415,7 +415,7 @@ func checkBasePath(s *checks.Setup, u *url.URL) (checks.Status, string, string) 
 		if want != "" && !strings.HasSuffix(lower, strings.ToLower(want)) {
 			return checks.Fail,
 				"the base URL has no " + want + ": the OpenAI SDK appends " + appends + " to it as written and calls " + displayURL(s.Endpoint),
-				"write " + show(path+want) + " (" + profileTitle(s.Profile) + " serves the API under " + want + ")"
+				"write " + show(path+want) + " (" + s.Profile.DisplayName() + " serves the API under " + want + ")"
 		}
 		if want == "" && path == "" && !slices.Contains(rootOKHosts, host) {
 			return checks.Warn,
@@ -458,11 +458,4 @@ func geminiBasePath(s *checks.Setup, u *url.URL, lower, path string, show func(s
 	return st,
 		"the base URL names no API version (/" + geminiAPIVersion + "): Gemini's native API is served under it, and your client calls " + calls,
 		"write " + show(path+"/"+geminiAPIVersion)
-}
-
-func profileTitle(p checks.Profile) string {
-	if p.Title != "" {
-		return p.Title
-	}
-	return p.Name
 }

@@ -66,7 +66,7 @@ func KeyPresent(_ context.Context, s *checks.Setup) checks.Result {
 		r.Summary = s.KeyEnv + " is set: " + checks.Fingerprint(s.Key.Reveal()) + ", from the " + s.KeySource
 		r.Details = append(r.Details, "profile "+s.Profile.Name+" ("+s.ProfileReason+")")
 		if len(s.Profile.KeyEnvs) > 0 && !slices.Contains(s.Profile.KeyEnvs, s.KeyEnv) && s.Config.KeyEnv == "" {
-			r.Details = append(r.Details, strings.Join(s.Profile.KeyEnvs, " and ")+" ("+profileTitle(s.Profile)+"'s own variable) is not set: the SDK falls back to "+s.KeyEnv+" — make sure that is a "+profileTitle(s.Profile)+" key")
+			r.Details = append(r.Details, strings.Join(s.Profile.KeyEnvs, " and ")+" ("+s.Profile.DisplayName()+"'s own variable) is not set: the SDK falls back to "+s.KeyEnv+" — make sure that is a "+s.Profile.DisplayName()+" key")
 		}
 		return r
 	}
@@ -74,7 +74,7 @@ func KeyPresent(_ context.Context, s *checks.Setup) checks.Result {
 		// A server the user runs checks a key only when started with one;
 		// if it was, its 401 says so.
 		r.Status = checks.Skip
-		r.Summary = "no key set, and none needed: " + profileTitle(s.Profile) + " checks a key only when it was started with one"
+		r.Summary = "no key set, and none needed: " + s.Profile.DisplayName() + " checks a key only when it was started with one"
 		r.Details = append(r.Details, "an OpenAI SDK still refuses to start without some value: set "+s.KeyEnv+" to any text, e.g. "+s.KeyEnv+"=local")
 		return r
 	}

@@ -62,7 +62,7 @@ func KeyPlatform(_ context.Context, s *checks.Setup) checks.Result {
 	}
 	r.Details = append(r.Details, from+" is "+kp.Title+" ("+shown+")")
 	if host != "" {
-		r.Details = append(r.Details, "requests go to "+host+" ("+profileTitle(s.Profile)+" profile)")
+		r.Details = append(r.Details, "requests go to "+host+" ("+s.Profile.DisplayName()+" profile)")
 	}
 	fail := func(summary string) checks.Result {
 		r.Status, r.Cause, r.Summary = checks.Fail, "key-wrong-platform", summary
@@ -88,24 +88,24 @@ func KeyPlatform(_ context.Context, s *checks.Setup) checks.Result {
 		// The user chose a first-party protocol (say openai) but the key is
 		// plainly another platform's (sk-ant-…), whatever the base URL: a
 		// server speaking that protocol will not take it.
-		return fail(from + " is " + kp.Title + ", but you chose the " + profileTitle(s.Profile) + " profile, which takes keys starting " + strings.Join(home.Prefixes, " or "))
+		return fail(from + " is " + kp.Title + ", but you chose the " + s.Profile.DisplayName() + " profile, which takes keys starting " + strings.Join(home.Prefixes, " or "))
 	} else if need := s.Profile.KeyPrefixes; len(need) > 0 && !hasAnyPrefix(key, need) {
 		_, hostIsProfiles := hostMatches(host, s.Profile.HostHints)
 		if (hostIsProfiles && host != "") || s.Profile.DefaultBaseURL == "" {
-			return fail(profileTitle(s.Profile) + " keys start with " + strings.Join(need, " or ") + ", but " + from + " is " + kp.Title + " (" + shown + ")")
+			return fail(s.Profile.DisplayName() + " keys start with " + strings.Join(need, " or ") + ", but " + from + " is " + kp.Title + " (" + shown + ")")
 		}
 	}
 
 	r.Status = checks.Pass
 	switch {
 	case kp.ID == ambiguousSK.ID:
-		r.Summary = from + " is a bare sk- key: it fits " + profileTitle(s.Profile) + ", but the prefix alone cannot say which platform issued it"
+		r.Summary = from + " is a bare sk- key: it fits " + s.Profile.DisplayName() + ", but the prefix alone cannot say which platform issued it"
 	case kp.ID == unknownKey.ID:
 		r.Summary = from + " has no prefix we know; nothing says it belongs elsewhere"
 	case destKnown:
 		r.Summary = from + " is " + kp.Title + ", sent to " + host
 	default:
-		r.Summary = from + " is " + kp.Title + "; " + profileTitle(s.Profile) + " may accept it"
+		r.Summary = from + " is " + kp.Title + "; " + s.Profile.DisplayName() + " may accept it"
 		r.Details = append(r.Details, "relays and gateways usually issue their own keys: a provider key works only if this one forwards it")
 	}
 	return r

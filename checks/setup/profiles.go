@@ -385,7 +385,7 @@ func guessProfile(cfg checks.Config, profiles []checks.Profile, protocolFlag str
 		onPort := base != "" && !fromHostEnv && portMatches(base, p.Ports)
 		if onPort {
 			score += scorePort
-			reasons = append(reasons, "port "+portOf(base)+" ("+profileTitle(p)+"'s default, to be confirmed by its answer)")
+			reasons = append(reasons, "port "+portOf(base)+" ("+p.DisplayName()+"'s default, to be confirmed by its answer)")
 		}
 		if hint, ok := hostMatches(host, p.HostHints); ok && host != "" {
 			score += scoreHost
